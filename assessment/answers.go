@@ -1,0 +1,283 @@
+package assessment
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Value is one validated answer. Which field is used depends on Type.
+type Value struct {
+	Type    string   // the question's type
+	Option  string   // single and years questions
+	Options []string // multi questions
+	Rating  int      // rating questions
+}
+
+// MarshalJSON writes the answer as the API takes it: a key, a list of keys,
+// or an integer.
+func (v Value) MarshalJSON() ([]byte, error) {
+	switch v.Type {
+	case TypeRating:
+		return strconv.AppendInt(nil, int64(v.Rating), 10), nil
+	case TypeMulti:
+		if v.Options == nil {
+			return []byte("[]"), nil
+		}
+		return json.Marshal(v.Options)
+	case "":
+		return []byte("null"), nil
+	}
+	return json.Marshal(v.Option)
+}
+
+// Keys returns the option keys the answer selects (a rating as its level key).
+func (v Value) Keys() []string {
+	switch v.Type {
+	case TypeRating:
+		return []string{strconv.Itoa(v.Rating)}
+	case TypeMulti:
+		return v.Options
+	case "":
+		return nil
+	}
+	return []string{v.Option}
+}
+
+// Answers are a complete or partial set of validated answers by question id.
+type Answers map[string]Value
+
+// Problem is one thing wrong with a set of answers, for a person to read.
+type Problem struct {
+	Question string `json:"question"`
+	Problem  string `json:"problem"`
+}
+
+// Submission is the body the API takes to score answers.
+type Submission struct {
+	Profile string                     `json:"profile"`
+	Answers map[string]json.RawMessage `json:"answers"`
+}
+
+// Visible reports whether q is shown given the answers so far.
+func (p *Profile) Visible(q *Question, a Answers) bool {
+	if q.ShowIf == nil {
+		return true
+	}
+	v, ok := a[q.ShowIf.Question]
+	if !ok {
+		return false
+	}
+	return slices.Contains(q.ShowIf.In, v.Option)
+}
+
+// Points is what an answer to q is worth, 0–4.
+func (p *Profile) Points(q *Question, v Value) int {
+	switch q.Type {
+	case TypeRating:
+		return v.Rating
+	case TypeMulti:
+		held := 0
+		for _, key := range v.Options {
+			if o, ok := p.Option(q, key); ok && !o.Exclusive {
+				held++
+			}
+		}
+		if held >= len(q.CountPoints) {
+			held = len(q.CountPoints) - 1
+		}
+		return q.CountPoints[held]
+	}
+	o, _ := p.Option(q, v.Option)
+	return o.Points
+}
+
+// Parse validates raw answers against the profile. It returns every valid
+// answer to a shown question, and every problem: a missing answer, an unknown
+// question or option, a wrong type, a rating out of range, an exclusive option
+// combined with others, a repeated option. Answers to hidden questions are
+// ignored. The answers may be scored only when there are no problems.
+func (p *Profile) Parse(raw map[string]json.RawMessage) (Answers, []Problem) {
+	answers := make(Answers, len(p.Questions))
+	var problems []Problem
+	for i := range p.Questions {
+		q := &p.Questions[i]
+		if !p.Visible(q, answers) {
+			continue
+		}
+		data, ok := raw[q.ID]
+		if !ok || isNull(data) {
+			if q.ShowIf != nil {
+				if _, hasParent := answers[q.ShowIf.Question]; !hasParent {
+					continue // the question it depends on is itself missing or wrong
+				}
+			}
+			problems = append(problems, Problem{q.ID, p.missingMessage(q)})
+			continue
+		}
+		v, problem := p.parseValue(q, data)
+		if problem != "" {
+			problems = append(problems, Problem{q.ID, problem})
+			continue
+		}
+		answers[q.ID] = v
+	}
+	var unknown []string
+	for id := range raw {
+		if _, ok := p.questionIndex[id]; !ok {
+			unknown = append(unknown, id)
+		}
+	}
+	slices.Sort(unknown)
+	for _, id := range unknown {
+		problems = append(problems, Problem{id, "is not a question of this assessment"})
+	}
+	return answers, problems
+}
+
+func isNull(data json.RawMessage) bool {
+	return bytes.Equal(bytes.TrimSpace(data), []byte("null"))
+}
+
+func (p *Profile) missingMessage(q *Question) string {
+	switch q.Type {
+	case TypeMulti:
+		return "is required: choose at least one option"
+	case TypeRating:
+		return "is required: choose a level from 0 to 4"
+	}
+	return "is required: choose an option"
+}
+
+func (p *Profile) parseValue(q *Question, data json.RawMessage) (Value, string) {
+	data = bytes.TrimSpace(data)
+	switch q.Type {
+	case TypeRating:
+		n, err := strconv.Atoi(string(data))
+		if err != nil || n < 0 || n > MaxPoints {
+			return Value{}, "must be an integer from 0 to 4"
+		}
+		return Value{Type: TypeRating, Rating: n}, ""
+	case TypeMulti:
+		var keys []string
+		if err := json.Unmarshal(data, &keys); err != nil {
+			return Value{}, "must be a list of option keys: " + p.keyList(q)
+		}
+		if len(keys) == 0 {
+			return Value{}, "is required: choose at least one option, or \"none\""
+		}
+		seen := make(map[string]bool, len(keys))
+		exclusive := ""
+		for _, key := range keys {
+			o, ok := p.Option(q, key)
+			if !ok {
+				return Value{}, fmt.Sprintf("%q is not an option; choose from: %s", key, p.keyList(q))
+			}
+			if seen[key] {
+				return Value{}, fmt.Sprintf("%q is chosen more than once", key)
+			}
+			seen[key] = true
+			if o.Exclusive {
+				exclusive = key
+			}
+		}
+		if exclusive != "" && len(keys) > 1 {
+			return Value{}, fmt.Sprintf("%q cannot be combined with other options", exclusive)
+		}
+		return Value{Type: TypeMulti, Options: keys}, ""
+	}
+	var key string
+	if err := json.Unmarshal(data, &key); err != nil {
+		return Value{}, "must be one option key: " + p.keyList(q)
+	}
+	if _, ok := p.Option(q, key); !ok {
+		return Value{}, fmt.Sprintf("%q is not an option; choose from: %s", key, p.keyList(q))
+	}
+	return Value{Type: q.Type, Option: key}, ""
+}
+
+func (p *Profile) keyList(q *Question) string {
+	opts := p.OptionsOf(q)
+	keys := make([]string, len(opts))
+	for i, o := range opts {
+		keys[i] = o.Key
+	}
+	return strings.Join(keys, ", ")
+}
+
+// RawFromForm turns the form fields of the given questions (named by question
+// id; a multi question repeats its field) into raw answers as the API takes
+// them. Fields left empty are left out, so validation reports them missing.
+func RawFromForm(form url.Values, questions []*Question) map[string]json.RawMessage {
+	raw := make(map[string]json.RawMessage, len(questions))
+	for _, q := range questions {
+		vals := form[q.ID]
+		var nonEmpty []string
+		for _, v := range vals {
+			if v = strings.TrimSpace(v); v != "" {
+				nonEmpty = append(nonEmpty, v)
+			}
+		}
+		if len(nonEmpty) == 0 {
+			continue
+		}
+		var data []byte
+		switch q.Type {
+		case TypeMulti:
+			data, _ = json.Marshal(nonEmpty)
+		case TypeRating:
+			if n, err := strconv.Atoi(nonEmpty[0]); err == nil {
+				data = strconv.AppendInt(nil, int64(n), 10)
+			} else {
+				data, _ = json.Marshal(nonEmpty[0])
+			}
+		default:
+			data, _ = json.Marshal(nonEmpty[0])
+		}
+		raw[q.ID] = data
+	}
+	return raw
+}
+
+// Raw turns validated answers back into raw answers.
+func (a Answers) Raw() map[string]json.RawMessage {
+	raw := make(map[string]json.RawMessage, len(a))
+	for id, v := range a {
+		data, _ := v.MarshalJSON()
+		raw[id] = data
+	}
+	return raw
+}
+
+// UnmarshalJSON reads an answer back from a stored result. A number is a
+// rating, a list a multi answer, a string a single or years answer.
+func (v *Value) UnmarshalJSON(data []byte) error {
+	data = bytes.TrimSpace(data)
+	switch {
+	case isNull(data):
+		*v = Value{}
+	case len(data) > 0 && data[0] == '[':
+		var keys []string
+		if err := json.Unmarshal(data, &keys); err != nil {
+			return err
+		}
+		*v = Value{Type: TypeMulti, Options: keys}
+	case len(data) > 0 && data[0] == '"':
+		var key string
+		if err := json.Unmarshal(data, &key); err != nil {
+			return err
+		}
+		*v = Value{Type: TypeSingle, Option: key}
+	default:
+		n, err := strconv.Atoi(string(data))
+		if err != nil {
+			return fmt.Errorf("answer %s is not a key, a list or an integer", data)
+		}
+		*v = Value{Type: TypeRating, Rating: n}
+	}
+	return nil
+}

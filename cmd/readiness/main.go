@@ -1,0 +1,6 @@
+// Command readiness serves the Readiness web app and administers its data.
+package main
+
+import "os"
+
+func main() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) }

@@ -1,0 +1,267 @@
+// Package scoring turns a person's validated answers into a readiness result
+// for one profile: dimension scores, the overall score and band, the
+// requirements, the explanation of every point lost, and the next education
+// steps ranked by how much each would raise the score. It is pure and
+// deterministic, and uses the standard library only.
+package scoring
+
+import (
+	"math"
+	"sort"
+
+	"github.com/readiness/readiness/assessment"
+)
+
+// WarningUniformRatings is set when every rating answer has the same value.
+const WarningUniformRatings = "uniform-ratings"
+
+// epsilon absorbs floating-point error when comparing scores with band limits.
+const epsilon = 1e-9
+
+// Result is one scored assessment, with its explanation.
+type Result struct {
+	Profile      ProfileRef          `json:"profile"`
+	Overall      float64             `json:"overall"`
+	Band         string              `json:"band"`
+	Requirements []RequirementResult `json:"requirements"`
+	Warnings     []string            `json:"warnings"`
+	Dimensions   []DimensionResult   `json:"dimensions"`
+	Steps        []StepResult        `json:"steps"`
+}
+
+// ProfileRef names the profile and version a result was scored against.
+type ProfileRef struct {
+	ID      string `json:"id"`
+	Version string `json:"version"`
+}
+
+// RequirementResult says whether one requirement is met.
+type RequirementResult struct {
+	ID  string `json:"id"`
+	Met bool   `json:"met"`
+}
+
+// DimensionResult is one dimension's score and the items behind it.
+type DimensionResult struct {
+	ID     string  `json:"id"`
+	Name   string  `json:"name"`
+	Weight int     `json:"weight"`
+	Score  float64 `json:"score"`
+	Items  []Item  `json:"items"`
+}
+
+// Item explains one question: the answer, its points against the target, and
+// the overall points it cost.
+type Item struct {
+	Question string           `json:"question"`
+	Answer   assessment.Value `json:"answer"`
+	Points   int              `json:"points"`
+	Target   int              `json:"target"`
+	Lost     float64          `json:"lost"`
+}
+
+// StepResult is one applicable next step. Gain is how much the overall would
+// rise if the items the step addresses reached their targets.
+type StepResult struct {
+	ID       string  `json:"id"`
+	Kind     string  `json:"kind"`
+	Title    string  `json:"title"`
+	Text     string  `json:"text"`
+	Gain     float64 `json:"gain"`
+	Required bool    `json:"required"`
+}
+
+// AlsoConsider reports whether the step brings no score gain and fixes no
+// requirement: it is shown apart, under "also consider".
+func (s StepResult) AlsoConsider() bool { return !s.Required && Round2(s.Gain) == 0 }
+
+// Round2 rounds to two decimals, the precision gains are compared at.
+func Round2(x float64) float64 { return math.Round(x*100) / 100 }
+
+// Score scores answers that p.Parse accepted without problems.
+func Score(p *assessment.Profile, a assessment.Answers) Result {
+	r := Result{
+		Profile:      ProfileRef{ID: p.ID, Version: p.Version},
+		Requirements: make([]RequirementResult, 0, len(p.Requirements)),
+		Warnings:     []string{},
+		Dimensions:   make([]DimensionResult, len(p.Dimensions)),
+	}
+	// points[i] is the points of p.Questions[i]; a hidden question scores 0.
+	points := make([]int, len(p.Questions))
+	lost := make([]float64, len(p.Questions))
+	items := make([]Item, len(p.Questions))
+	shown := make([]bool, len(p.Questions))
+	for i := range p.Questions {
+		q := &p.Questions[i]
+		if v, ok := a[q.ID]; ok && p.Visible(q, a) {
+			points[i] = p.Points(q, v)
+			shown[i] = true
+		}
+	}
+
+	next := 0
+	for di := range p.Dimensions {
+		d := &p.Dimensions[di]
+		start := next
+		sumW, sumCredit := 0, 0.0
+		for i := range p.Questions {
+			if q := &p.Questions[i]; q.Dimension == d.ID {
+				sumW += q.Weight
+				sumCredit += float64(q.Weight) * credit(points[i], q.Target)
+			}
+		}
+		for i := range p.Questions {
+			q := &p.Questions[i]
+			if q.Dimension != d.ID {
+				continue
+			}
+			lost[i] = float64(d.Weight) * float64(q.Weight) / float64(sumW) * (1 - credit(points[i], q.Target))
+			item := Item{Question: q.ID, Points: points[i], Target: q.Target, Lost: lost[i]}
+			if shown[i] {
+				item.Answer = a[q.ID]
+			}
+			items[next] = item
+			next++
+		}
+		score := 100 * sumCredit / float64(sumW)
+		r.Dimensions[di] = DimensionResult{ID: d.ID, Name: d.Name, Weight: d.Weight, Score: score, Items: items[start:next:next]}
+		r.Overall += float64(d.Weight) * score / 100
+	}
+
+	r.Band = bandFor(p, r.Overall)
+	for _, req := range p.Requirements {
+		qi, _ := p.QuestionIndex(req.Question)
+		met := points[qi] >= req.MinPoints
+		r.Requirements = append(r.Requirements, RequirementResult{ID: req.ID, Met: met})
+		if !met && req.CapsBand != "" && bandRank(p, r.Band) < bandRank(p, req.CapsBand) {
+			r.Band = req.CapsBand
+		}
+	}
+
+	if uniformRatings(p, a) {
+		r.Warnings = append(r.Warnings, WarningUniformRatings)
+	}
+	r.Steps = rankSteps(p, a, points, lost, r.Requirements)
+	return r
+}
+
+func credit(points, target int) float64 {
+	if points >= target {
+		return 1
+	}
+	return float64(points) / float64(target)
+}
+
+func bandFor(p *assessment.Profile, overall float64) string {
+	for _, b := range p.Bands {
+		if overall+epsilon >= b.Min {
+			return b.ID
+		}
+	}
+	return p.Bands[len(p.Bands)-1].ID
+}
+
+// bandRank is a band's position from the top: 0 is the highest band.
+func bandRank(p *assessment.Profile, id string) int {
+	for i, b := range p.Bands {
+		if b.ID == id {
+			return i
+		}
+	}
+	return len(p.Bands)
+}
+
+func uniformRatings(p *assessment.Profile, a assessment.Answers) bool {
+	n, first := 0, -1
+	for i := range p.Questions {
+		q := &p.Questions[i]
+		if q.Type != assessment.TypeRating {
+			continue
+		}
+		v, ok := a[q.ID]
+		if !ok || !p.Visible(q, a) {
+			return false
+		}
+		if n > 0 && v.Rating != first {
+			return false
+		}
+		first = v.Rating
+		n++
+	}
+	return n > 1
+}
+
+func rankSteps(p *assessment.Profile, a assessment.Answers, points []int, lost []float64, reqs []RequirementResult) []StepResult {
+	unmet := func(id string) bool {
+		for _, r := range reqs {
+			if r.ID == id {
+				return !r.Met
+			}
+		}
+		return false
+	}
+	steps := make([]StepResult, 0, len(p.Steps))
+	for si := range p.Steps {
+		s := &p.Steps[si]
+		if !applies(p, s, a, points) {
+			continue
+		}
+		gain := 0.0
+		for _, id := range s.Addresses {
+			qi, _ := p.QuestionIndex(id)
+			gain += lost[qi]
+		}
+		steps = append(steps, StepResult{
+			ID: s.ID, Kind: s.Kind, Title: s.Title, Text: s.Text,
+			Gain:     gain,
+			Required: s.Fixes != "" && unmet(s.Fixes),
+		})
+	}
+	sort.SliceStable(steps, func(i, j int) bool {
+		if steps[i].Required != steps[j].Required {
+			return steps[i].Required
+		}
+		return Round2(steps[i].Gain) > Round2(steps[j].Gain)
+	})
+	return steps
+}
+
+func applies(p *assessment.Profile, s *assessment.Step, a assessment.Answers, points []int) bool {
+	if len(s.Applies) == 0 {
+		for _, id := range s.Addresses {
+			qi, _ := p.QuestionIndex(id)
+			if points[qi] < p.Questions[qi].Target {
+				return true
+			}
+		}
+		return false
+	}
+	for _, c := range s.Applies {
+		qi, _ := p.QuestionIndex(c.Question)
+		q := &p.Questions[qi]
+		pts := points[qi]
+		switch {
+		case c.PointsBelow != nil && pts >= *c.PointsBelow:
+			return false
+		case c.PointsAtLeast != nil && pts < *c.PointsAtLeast:
+			return false
+		case c.BelowTarget && pts >= q.Target:
+			return false
+		case len(c.In) > 0:
+			v, ok := a[q.ID]
+			if !ok || !p.Visible(q, a) {
+				return false
+			}
+			found := false
+			for _, key := range c.In {
+				if key == v.Option {
+					found = true
+				}
+			}
+			if !found {
+				return false
+			}
+		}
+	}
+	return true
+}
