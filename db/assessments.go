@@ -1,0 +1,264 @@
+package db
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// NewResult is a scored assessment ready to store. Answers and Result are JSON.
+type NewResult struct {
+	ProfileID      string
+	ProfileVersion string
+	Answers        []byte
+	Result         []byte
+	Overall        float64
+	Band           string
+	BachelorMet    bool
+	TopStep        string // id of the first-ranked step, "" if none
+}
+
+// Assessment is a stored, immutable result. UserID is 0 for a visitor result.
+type Assessment struct {
+	ID             int64
+	UserID         int64
+	ProfileID      string
+	ProfileVersion string
+	Answers        []byte
+	Result         []byte
+	Overall        float64
+	Band           string
+	BachelorMet    bool
+	TopStep        string
+	CreatedAt      time.Time
+}
+
+type assessmentRow struct {
+	ID             int64
+	UserID         int64
+	ProfileID      string
+	ProfileVersion string
+	Answers        []byte
+	Result         []byte
+	Overall        float64
+	Band           string
+	BachelorMet    bool
+	TopStep        string
+	CreatedAt      time.Time
+}
+
+func (r assessmentRow) assessment() Assessment {
+	a := Assessment(r)
+	a.CreatedAt = utc(a.CreatedAt)
+	return a
+}
+
+const (
+	resultColumns     = "profile_id, profile_version, answers, result, overall, band, bachelor_met, top_step, created_at"
+	assessmentColumns = "id, user_id, " + resultColumns
+	newestFirst       = " ORDER BY created_at DESC, id DESC"
+)
+
+func resultArgs(r NewResult, at time.Time) []any {
+	// JSON goes in as text, not BLOB, so the column stays readable and portable.
+	return []any{r.ProfileID, r.ProfileVersion, string(r.Answers), string(r.Result),
+		r.Overall, r.Band, r.BachelorMet, r.TopStep, at}
+}
+
+func fromNew(id, userID int64, r NewResult, at time.Time) Assessment {
+	return Assessment{
+		ID: id, UserID: userID, ProfileID: r.ProfileID, ProfileVersion: r.ProfileVersion,
+		Answers: r.Answers, Result: r.Result, Overall: r.Overall, Band: r.Band,
+		BachelorMet: r.BachelorMet, TopStep: r.TopStep, CreatedAt: at,
+	}
+}
+
+// CreateAssessment stores a result for a user and updates their
+// learner_stats row in the same transaction. An unknown user is ErrNotFound.
+func (s *Store) CreateAssessment(ctx context.Context, userID int64, r NewResult) (Assessment, error) {
+	var a Assessment
+	err := s.write(ctx, func(tx *gorm.DB) error {
+		var err error
+		a, err = insertAssessment(tx, userID, r, s.clock())
+		if err != nil {
+			return err
+		}
+		return bumpLearnerStats(tx, a)
+	})
+	if err != nil {
+		return Assessment{}, wrap("create assessment", err)
+	}
+	return a, nil
+}
+
+func insertAssessment(tx *gorm.DB, userID int64, r NewResult, at time.Time) (Assessment, error) {
+	var id int64
+	args := append([]any{userID}, resultArgs(r, at)...)
+	err := tx.Raw("INSERT INTO assessments (user_id, "+resultColumns+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+		args...).Scan(&id).Error
+	if err != nil {
+		return Assessment{}, err
+	}
+	return fromNew(id, userID, r, at), nil
+}
+
+// bumpLearnerStats makes a, just inserted, the learner's latest result. SET
+// expressions see the old row, so previous_overall gets the old latest.
+func bumpLearnerStats(tx *gorm.DB, a Assessment) error {
+	return tx.Exec(`INSERT INTO learner_stats (user_id, attempts, latest_id, latest_overall, latest_band,
+    previous_overall, bachelor_met, last_activity_at)
+VALUES (?, 1, ?, ?, ?, NULL, ?, ?)
+ON CONFLICT (user_id) DO UPDATE SET
+    attempts = learner_stats.attempts + 1,
+    previous_overall = learner_stats.latest_overall,
+    latest_id = excluded.latest_id,
+    latest_overall = excluded.latest_overall,
+    latest_band = excluded.latest_band,
+    bachelor_met = excluded.bachelor_met,
+    last_activity_at = excluded.last_activity_at`,
+		a.UserID, a.ID, a.Overall, a.Band, a.BachelorMet, a.CreatedAt).Error
+}
+
+// refreshLearnerStats recomputes one learner's stats from their assessments;
+// used when rows arrive out of created_at order (claimed visitor results).
+func refreshLearnerStats(tx *gorm.DB, userID int64) error {
+	if err := tx.Exec("DELETE FROM learner_stats WHERE user_id = ?", userID).Error; err != nil {
+		return err
+	}
+	return tx.Exec(`INSERT INTO learner_stats (user_id, attempts, latest_id, latest_overall, latest_band,
+    previous_overall, bachelor_met, last_activity_at)
+SELECT a.user_id,
+       (SELECT COUNT(*) FROM assessments c WHERE c.user_id = a.user_id),
+       a.id, a.overall, a.band,
+       (SELECT p.overall FROM assessments p
+         WHERE p.user_id = a.user_id
+           AND (p.created_at < a.created_at OR (p.created_at = a.created_at AND p.id < a.id))
+         ORDER BY p.created_at DESC, p.id DESC
+         LIMIT 1),
+       a.bachelor_met, a.created_at
+  FROM assessments a
+ WHERE a.user_id = ?
+   AND NOT EXISTS (SELECT 1 FROM assessments b
+                    WHERE b.user_id = a.user_id
+                      AND (b.created_at > a.created_at OR (b.created_at = a.created_at AND b.id > a.id)))`,
+		userID).Error
+}
+
+// AssessmentsByUser returns a page of the user's assessments, newest first.
+// limit <= 0 means no limit.
+func (s *Store) AssessmentsByUser(ctx context.Context, userID int64, limit, offset int) ([]Assessment, error) {
+	return assessmentsByUser(s.r.WithContext(ctx), userID, limit, offset)
+}
+
+func assessmentsByUser(g *gorm.DB, userID int64, limit, offset int) ([]Assessment, error) {
+	q := "SELECT " + assessmentColumns + " FROM assessments WHERE user_id = ?" + newestFirst
+	args := []any{userID}
+	if limit > 0 {
+		q += " LIMIT ? OFFSET ?"
+		args = append(args, limit, max(offset, 0))
+	}
+	var rows []assessmentRow
+	if err := g.Raw(q, args...).Scan(&rows).Error; err != nil {
+		return nil, wrap("assessments by user", err)
+	}
+	out := make([]Assessment, len(rows))
+	for i, r := range rows {
+		out[i] = r.assessment()
+	}
+	return out, nil
+}
+
+// CountAssessments returns how many assessments the user has.
+func (s *Store) CountAssessments(ctx context.Context, userID int64) (int, error) {
+	var n int64
+	if err := s.r.WithContext(ctx).Raw("SELECT COUNT(*) FROM assessments WHERE user_id = ?", userID).Scan(&n).Error; err != nil {
+		return 0, wrap("count assessments", err)
+	}
+	return int(n), nil
+}
+
+// Assessment returns one of the user's assessments. Another user's id is
+// ErrNotFound, so callers cannot probe for other people's results.
+func (s *Store) Assessment(ctx context.Context, userID, id int64) (Assessment, error) {
+	var rows []assessmentRow
+	err := s.r.WithContext(ctx).Raw("SELECT "+assessmentColumns+" FROM assessments WHERE id = ? AND user_id = ?", id, userID).Scan(&rows).Error
+	if err != nil {
+		return Assessment{}, wrap("assessment", err)
+	}
+	if len(rows) == 0 {
+		return Assessment{}, fmt.Errorf("db: assessment: %w", ErrNotFound)
+	}
+	return rows[0].assessment(), nil
+}
+
+// AssessmentIDsByUser returns the ids of the user's assessments, newest first.
+func (s *Store) AssessmentIDsByUser(ctx context.Context, userID int64) ([]int64, error) {
+	ids := []int64{}
+	if err := s.r.WithContext(ctx).Raw("SELECT id FROM assessments WHERE user_id = ?"+newestFirst, userID).Scan(&ids).Error; err != nil {
+		return nil, wrap("assessment ids", err)
+	}
+	return ids, nil
+}
+
+// CreateVisitorResult stores a result for a visitor session. The returned
+// Assessment has UserID 0. An unknown session is ErrNotFound.
+func (s *Store) CreateVisitorResult(ctx context.Context, sessionID string, r NewResult) (Assessment, error) {
+	at := s.clock()
+	var id int64
+	args := append([]any{sessionID}, resultArgs(r, at)...)
+	err := s.w.WithContext(ctx).Raw("INSERT INTO visitor_results (session_id, "+resultColumns+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+		args...).Scan(&id).Error
+	if err != nil {
+		return Assessment{}, wrap("create visitor result", err)
+	}
+	return fromNew(id, 0, r, at), nil
+}
+
+// VisitorResult returns one result of the visitor session; another session's
+// id is ErrNotFound.
+func (s *Store) VisitorResult(ctx context.Context, sessionID string, id int64) (Assessment, error) {
+	var rows []assessmentRow
+	err := s.r.WithContext(ctx).Raw("SELECT id, 0 AS user_id, "+resultColumns+" FROM visitor_results WHERE id = ? AND session_id = ?", id, sessionID).Scan(&rows).Error
+	if err != nil {
+		return Assessment{}, wrap("visitor result", err)
+	}
+	if len(rows) == 0 {
+		return Assessment{}, fmt.Errorf("db: visitor result: %w", ErrNotFound)
+	}
+	return rows[0].assessment(), nil
+}
+
+// ClaimVisitorResults moves a visitor session's results into the user's
+// assessments, oldest first and keeping their original times, and returns
+// the new rows in that order. Copy, stats and delete are one transaction.
+func (s *Store) ClaimVisitorResults(ctx context.Context, sessionID string, userID int64) ([]Assessment, error) {
+	var out []Assessment
+	err := s.write(ctx, func(tx *gorm.DB) error {
+		var rows []assessmentRow
+		err := tx.Raw("SELECT id, 0 AS user_id, "+resultColumns+" FROM visitor_results WHERE session_id = ? ORDER BY created_at, id", sessionID).Scan(&rows).Error
+		if err != nil || len(rows) == 0 {
+			return err
+		}
+		for _, r := range rows {
+			nr := NewResult{
+				ProfileID: r.ProfileID, ProfileVersion: r.ProfileVersion, Answers: r.Answers, Result: r.Result,
+				Overall: r.Overall, Band: r.Band, BachelorMet: r.BachelorMet, TopStep: r.TopStep,
+			}
+			a, err := insertAssessment(tx, userID, nr, utc(r.CreatedAt))
+			if err != nil {
+				return err
+			}
+			out = append(out, a)
+		}
+		if err := refreshLearnerStats(tx, userID); err != nil {
+			return err
+		}
+		return tx.Exec("DELETE FROM visitor_results WHERE session_id = ?", sessionID).Error
+	})
+	if err != nil {
+		return nil, wrap("claim visitor results", err)
+	}
+	return out, nil
+}

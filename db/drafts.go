@@ -1,0 +1,119 @@
+package db
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// Draft is an assessment in progress. Answers is JSON.
+type Draft struct {
+	ProfileID string
+	Answers   []byte
+	Section   int
+	UpdatedAt time.Time
+}
+
+// DraftOwner names whose draft it is: exactly one of UserID or SessionID is set.
+type DraftOwner struct {
+	UserID    int64
+	SessionID string
+}
+
+var errBadOwner = errors.New("db: draft owner must have exactly one of UserID or SessionID")
+
+// where returns the column and value identifying the owner's draft.
+func (o DraftOwner) where() (string, any, error) {
+	switch {
+	case o.UserID != 0 && o.SessionID == "":
+		return "user_id", o.UserID, nil
+	case o.UserID == 0 && o.SessionID != "":
+		return "session_id", o.SessionID, nil
+	}
+	return "", nil, errBadOwner
+}
+
+type draftRow struct {
+	ProfileID string
+	Answers   []byte
+	Section   int
+	UpdatedAt time.Time
+}
+
+// SaveDraft creates or replaces the owner's draft. UpdatedAt is set from the
+// store's clock. An unknown user or session is ErrNotFound.
+func (s *Store) SaveDraft(ctx context.Context, owner DraftOwner, d Draft) error {
+	col, _, err := owner.where()
+	if err != nil {
+		return err
+	}
+	var userID *int64
+	var sessionID *string
+	if owner.UserID != 0 {
+		userID = &owner.UserID
+	} else {
+		sessionID = &owner.SessionID
+	}
+	// col comes from where(), never from the caller.
+	err = s.w.WithContext(ctx).Exec(`INSERT INTO drafts (user_id, session_id, profile_id, answers, section, updated_at)
+VALUES (?, ?, ?, ?, ?, ?)
+ON CONFLICT (`+col+`) DO UPDATE SET profile_id = excluded.profile_id, answers = excluded.answers,
+    section = excluded.section, updated_at = excluded.updated_at`,
+		userID, sessionID, d.ProfileID, string(d.Answers), d.Section, s.clock()).Error
+	return wrap("save draft", err)
+}
+
+// Draft returns the owner's draft.
+func (s *Store) Draft(ctx context.Context, owner DraftOwner) (Draft, error) {
+	return draft(s.r.WithContext(ctx), owner)
+}
+
+func draft(g *gorm.DB, owner DraftOwner) (Draft, error) {
+	col, val, err := owner.where()
+	if err != nil {
+		return Draft{}, err
+	}
+	var rows []draftRow
+	err = g.Raw("SELECT profile_id, answers, section, updated_at FROM drafts WHERE "+col+" = ?", val).Scan(&rows).Error
+	if err != nil {
+		return Draft{}, wrap("draft", err)
+	}
+	if len(rows) == 0 {
+		return Draft{}, fmt.Errorf("db: draft: %w", ErrNotFound)
+	}
+	r := rows[0]
+	return Draft{ProfileID: r.ProfileID, Answers: r.Answers, Section: r.Section, UpdatedAt: utc(r.UpdatedAt)}, nil
+}
+
+// DeleteDraft removes the owner's draft; having none is not an error.
+func (s *Store) DeleteDraft(ctx context.Context, owner DraftOwner) error {
+	col, val, err := owner.where()
+	if err != nil {
+		return err
+	}
+	return wrap("delete draft", s.w.WithContext(ctx).Exec("DELETE FROM drafts WHERE "+col+" = ?", val).Error)
+}
+
+// MoveSessionDraftToUser hands a visitor's draft to the account they just
+// signed in to or created. The visitor's draft wins over any draft the user
+// already had: it is the one they were working on a moment ago. With no
+// visitor draft the user's draft is left alone.
+func (s *Store) MoveSessionDraftToUser(ctx context.Context, sessionID string, userID int64) error {
+	err := s.write(ctx, func(tx *gorm.DB) error {
+		var n int64
+		if err := tx.Raw("SELECT COUNT(*) FROM drafts WHERE session_id = ?", sessionID).Scan(&n).Error; err != nil {
+			return err
+		}
+		if n == 0 {
+			return nil
+		}
+		if err := tx.Exec("DELETE FROM drafts WHERE user_id = ?", userID).Error; err != nil {
+			return err
+		}
+		return tx.Exec("UPDATE drafts SET user_id = ?, session_id = NULL WHERE session_id = ?", userID, sessionID).Error
+	})
+	return wrap("move draft", err)
+}

@@ -1,0 +1,119 @@
+package db
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// Export is everything a user may download about themselves. Counselor notes
+// are deliberately absent: they belong to the counselor.
+type Export struct {
+	User        ExportProfile      `json:"user"`
+	Assessments []ExportAssessment `json:"assessments"`
+	Draft       *ExportDraft       `json:"draft,omitempty"`
+	Counselors  []ExportCounselor  `json:"counselors"`
+}
+
+// ExportProfile is the user's own account data, without the password hash.
+type ExportProfile struct {
+	Email     string    `json:"email"`
+	Name      string    `json:"name"`
+	Role      string    `json:"role"`
+	ShareCode string    `json:"share_code,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// ExportAssessment is one stored result with its JSON embedded as-is.
+type ExportAssessment struct {
+	ID             int64           `json:"id"`
+	ProfileID      string          `json:"profile_id"`
+	ProfileVersion string          `json:"profile_version"`
+	Answers        json.RawMessage `json:"answers"`
+	Result         json.RawMessage `json:"result"`
+	Overall        float64         `json:"overall"`
+	Band           string          `json:"band"`
+	BachelorMet    bool            `json:"bachelor_met"`
+	TopStep        string          `json:"top_step"`
+	CreatedAt      time.Time       `json:"created_at"`
+}
+
+// ExportDraft is the user's assessment in progress.
+type ExportDraft struct {
+	ProfileID string          `json:"profile_id"`
+	Answers   json.RawMessage `json:"answers"`
+	Section   int             `json:"section"`
+	UpdatedAt time.Time       `json:"updated_at"`
+}
+
+// ExportCounselor is a counselor the user shares results with.
+type ExportCounselor struct {
+	Name  string    `json:"name"`
+	Email string    `json:"email"`
+	Since time.Time `json:"since"`
+}
+
+// ExportUser gathers the user's data for download, read in one transaction
+// so the parts agree with each other.
+func (s *Store) ExportUser(ctx context.Context, userID int64) (Export, error) {
+	var ex Export
+	err := s.r.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var err error
+		ex, err = exportUser(tx, userID)
+		return err
+	})
+	if err != nil {
+		return Export{}, wrap("export user", err)
+	}
+	return ex, nil
+}
+
+func exportUser(tx *gorm.DB, userID int64) (Export, error) {
+	u, err := userWhere(tx, "user by id", "id = ?", userID)
+	if err != nil {
+		return Export{}, err
+	}
+	ex := Export{
+		User:        ExportProfile{Email: u.Email, Name: u.Name, Role: u.Role, ShareCode: u.ShareCode, CreatedAt: u.CreatedAt},
+		Assessments: []ExportAssessment{},
+		Counselors:  []ExportCounselor{},
+	}
+	as, err := assessmentsByUser(tx, userID, 0, 0)
+	if err != nil {
+		return Export{}, err
+	}
+	for _, a := range as {
+		ex.Assessments = append(ex.Assessments, ExportAssessment{
+			ID: a.ID, ProfileID: a.ProfileID, ProfileVersion: a.ProfileVersion,
+			Answers: rawJSON(a.Answers), Result: rawJSON(a.Result), Overall: a.Overall, Band: a.Band,
+			BachelorMet: a.BachelorMet, TopStep: a.TopStep, CreatedAt: a.CreatedAt,
+		})
+	}
+	d, err := draft(tx, DraftOwner{UserID: userID})
+	switch {
+	case err == nil:
+		ex.Draft = &ExportDraft{ProfileID: d.ProfileID, Answers: rawJSON(d.Answers), Section: d.Section, UpdatedAt: d.UpdatedAt}
+	case !errors.Is(err, ErrNotFound):
+		return Export{}, err
+	}
+	cs, err := counselorsOf(tx, userID)
+	if err != nil {
+		return Export{}, err
+	}
+	for _, c := range cs {
+		ex.Counselors = append(ex.Counselors, ExportCounselor{Name: c.Name, Email: c.Email, Since: c.Since})
+	}
+	return ex, nil
+}
+
+// rawJSON keeps stored JSON as-is, using null for empty or invalid text so
+// that marshalling the export cannot fail.
+func rawJSON(b []byte) json.RawMessage {
+	if len(b) == 0 || !json.Valid(b) {
+		return json.RawMessage("null")
+	}
+	return json.RawMessage(b)
+}

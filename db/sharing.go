@@ -1,0 +1,111 @@
+package db
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// Counselor is someone a learner shares results with. Since is when the link
+// was made.
+type Counselor struct {
+	ID    int64
+	Name  string
+	Email string
+	Since time.Time
+}
+
+// ShareWith links the learner to the active counselor whose share code this
+// is (case and surrounding space ignored). An unknown code, a disabled or
+// non-counselor owner, or the learner's own code is ErrInvalidShareCode.
+// Sharing again with the same counselor returns them without error.
+func (s *Store) ShareWith(ctx context.Context, learnerID int64, shareCode string) (Counselor, error) {
+	code := strings.ToUpper(strings.TrimSpace(shareCode))
+	var c Counselor
+	err := s.write(ctx, func(tx *gorm.DB) error {
+		var found []struct {
+			ID    int64
+			Name  string
+			Email string
+		}
+		err := tx.Raw("SELECT id, name, email FROM users WHERE share_code = ? AND role = ? AND disabled = ?",
+			code, RoleCounselor, false).Scan(&found).Error
+		if err != nil {
+			return err
+		}
+		if code == "" || len(found) == 0 || found[0].ID == learnerID {
+			return ErrInvalidShareCode
+		}
+		c = Counselor{ID: found[0].ID, Name: found[0].Name, Email: found[0].Email}
+		err = tx.Exec(`INSERT INTO counselor_links (counselor_id, learner_id, flagged, created_at) VALUES (?, ?, ?, ?)
+ON CONFLICT (counselor_id, learner_id) DO NOTHING`, c.ID, learnerID, false, s.clock()).Error
+		if err != nil {
+			return err
+		}
+		var since []time.Time
+		if err := tx.Raw("SELECT created_at FROM counselor_links WHERE counselor_id = ? AND learner_id = ?", c.ID, learnerID).Scan(&since).Error; err != nil {
+			return err
+		}
+		if len(since) == 1 {
+			c.Since = utc(since[0])
+		}
+		return nil
+	})
+	if err != nil {
+		return Counselor{}, wrap("share", err)
+	}
+	return c, nil
+}
+
+// Unshare removes the link; a link that does not exist is ErrNotFound.
+func (s *Store) Unshare(ctx context.Context, learnerID, counselorID int64) error {
+	res := s.w.WithContext(ctx).Exec("DELETE FROM counselor_links WHERE counselor_id = ? AND learner_id = ?", counselorID, learnerID)
+	return affectedOne("unshare", res)
+}
+
+// CounselorsOf lists the counselors the learner shares with, oldest link first.
+func (s *Store) CounselorsOf(ctx context.Context, learnerID int64) ([]Counselor, error) {
+	return counselorsOf(s.r.WithContext(ctx), learnerID)
+}
+
+func counselorsOf(g *gorm.DB, learnerID int64) ([]Counselor, error) {
+	var rows []struct {
+		ID    int64
+		Name  string
+		Email string
+		Since time.Time
+	}
+	err := g.Raw(`SELECT u.id, u.name, u.email, l.created_at AS since
+  FROM counselor_links l JOIN users u ON u.id = l.counselor_id
+ WHERE l.learner_id = ?
+ ORDER BY l.created_at, u.id`, learnerID).Scan(&rows).Error
+	if err != nil {
+		return nil, wrap("counselors of", err)
+	}
+	out := make([]Counselor, len(rows))
+	for i, r := range rows {
+		out[i] = Counselor{ID: r.ID, Name: r.Name, Email: r.Email, Since: utc(r.Since)}
+	}
+	return out, nil
+}
+
+// IsLinked reports whether the learner shares with the counselor.
+func (s *Store) IsLinked(ctx context.Context, counselorID, learnerID int64) (bool, error) {
+	var n int64
+	err := s.r.WithContext(ctx).Raw("SELECT COUNT(*) FROM counselor_links WHERE counselor_id = ? AND learner_id = ?",
+		counselorID, learnerID).Scan(&n).Error
+	if err != nil {
+		return false, wrap("is linked", err)
+	}
+	return n > 0, nil
+}
+
+// SetFlagged marks or unmarks a learner on the counselor's caseload; not
+// linked is ErrNotFound.
+func (s *Store) SetFlagged(ctx context.Context, counselorID, learnerID int64, flagged bool) error {
+	res := s.w.WithContext(ctx).Exec("UPDATE counselor_links SET flagged = ? WHERE counselor_id = ? AND learner_id = ?",
+		flagged, counselorID, learnerID)
+	return affectedOne("set flagged", res)
+}

@@ -1,0 +1,221 @@
+package db
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"math/big"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// User is a stored account row. It is not an API response: it carries the
+// password hash.
+type User struct {
+	ID           int64
+	Email        string
+	Name         string
+	PasswordHash string
+	Role         string
+	ShareCode    string // "" unless the user is or was a counselor
+	Disabled     bool
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+// NewUser is what CreateUser needs.
+type NewUser struct {
+	Email        string
+	Name         string
+	PasswordHash string
+	Role         string
+}
+
+// shareCodeAlphabet leaves out 0/O, 1/I/L so codes survive being read aloud.
+const (
+	shareCodeAlphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+	shareCodeLen      = 8
+)
+
+type userRow struct {
+	ID           int64
+	Email        string
+	Name         string
+	PasswordHash string
+	Role         string
+	ShareCode    *string
+	Disabled     bool
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+func (r userRow) user() User {
+	u := User{
+		ID: r.ID, Email: r.Email, Name: r.Name, PasswordHash: r.PasswordHash,
+		Role: r.Role, Disabled: r.Disabled,
+		CreatedAt: utc(r.CreatedAt), UpdatedAt: utc(r.UpdatedAt),
+	}
+	if r.ShareCode != nil {
+		u.ShareCode = *r.ShareCode
+	}
+	return u
+}
+
+const userColumns = "id, email, name, password_hash, role, share_code, disabled, created_at, updated_at"
+
+// NormalizeEmail is how emails are stored and looked up: trimmed and lowercased.
+func NormalizeEmail(email string) string {
+	return strings.ToLower(strings.TrimSpace(email))
+}
+
+func validRole(role string) bool {
+	return role == RoleLearner || role == RoleCounselor || role == RoleAdmin
+}
+
+// CreateUser inserts a user. A taken email (in any case) is ErrConflict;
+// a counselor gets a share code.
+func (s *Store) CreateUser(ctx context.Context, nu NewUser) (User, error) {
+	if !validRole(nu.Role) {
+		return User{}, fmt.Errorf("db: create user: unknown role %q", nu.Role)
+	}
+	now := s.clock()
+	row := userRow{
+		Email: NormalizeEmail(nu.Email), Name: nu.Name, PasswordHash: nu.PasswordHash,
+		Role: nu.Role, CreatedAt: now, UpdatedAt: now,
+	}
+	err := s.write(ctx, func(tx *gorm.DB) error {
+		if nu.Role == RoleCounselor {
+			code, err := newShareCode(tx)
+			if err != nil {
+				return err
+			}
+			row.ShareCode = &code
+		}
+		return tx.Raw(`INSERT INTO users (email, name, password_hash, role, share_code, disabled, created_at, updated_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			row.Email, row.Name, row.PasswordHash, row.Role, row.ShareCode, false, now, now).Scan(&row.ID).Error
+	})
+	if err != nil {
+		return User{}, wrap("create user", err)
+	}
+	return row.user(), nil
+}
+
+// newShareCode returns a random code not yet used by any user. It must run
+// inside a write transaction so the check and the insert cannot race.
+func newShareCode(tx *gorm.DB) (string, error) {
+	max := big.NewInt(int64(len(shareCodeAlphabet)))
+	for range 10 {
+		var b strings.Builder
+		for range shareCodeLen {
+			n, err := rand.Int(rand.Reader, max)
+			if err != nil {
+				return "", err
+			}
+			b.WriteByte(shareCodeAlphabet[n.Int64()])
+		}
+		code := b.String()
+		var taken int64
+		if err := tx.Raw("SELECT COUNT(*) FROM users WHERE share_code = ?", code).Scan(&taken).Error; err != nil {
+			return "", err
+		}
+		if taken == 0 {
+			return code, nil
+		}
+	}
+	return "", fmt.Errorf("db: could not find a free share code")
+}
+
+func userWhere(g *gorm.DB, op, where string, arg any) (User, error) {
+	var rows []userRow
+	err := g.Raw("SELECT "+userColumns+" FROM users WHERE "+where, arg).Scan(&rows).Error
+	if err != nil {
+		return User{}, wrap(op, err)
+	}
+	if len(rows) == 0 {
+		return User{}, fmt.Errorf("db: %s: %w", op, ErrNotFound)
+	}
+	return rows[0].user(), nil
+}
+
+// UserByID returns the user with the given id.
+func (s *Store) UserByID(ctx context.Context, id int64) (User, error) {
+	return userWhere(s.r.WithContext(ctx), "user by id", "id = ?", id)
+}
+
+// UserByEmail looks a user up by email, ignoring case and surrounding space.
+func (s *Store) UserByEmail(ctx context.Context, email string) (User, error) {
+	return userWhere(s.r.WithContext(ctx), "user by email", "email = ?", NormalizeEmail(email))
+}
+
+// DeleteUser removes the user and, through ON DELETE CASCADE, every row of
+// theirs: sessions (and their drafts and visitor results), draft,
+// assessments, stats, counselor links both ways and notes by or about them.
+func (s *Store) DeleteUser(ctx context.Context, id int64) error {
+	res := s.w.WithContext(ctx).Exec("DELETE FROM users WHERE id = ?", id)
+	return affectedOne("delete user", res)
+}
+
+// SetRole changes a user's role. Becoming a counselor assigns a share code if
+// the user has none; leaving the role keeps the code (so it comes back on
+// re-promotion) but ShareWith only accepts codes of active counselors.
+func (s *Store) SetRole(ctx context.Context, id int64, role string) error {
+	if !validRole(role) {
+		return fmt.Errorf("db: set role: unknown role %q", role)
+	}
+	err := s.write(ctx, func(tx *gorm.DB) error {
+		var rows []userRow
+		if err := tx.Raw("SELECT "+userColumns+" FROM users WHERE id = ?", id).Scan(&rows).Error; err != nil {
+			return err
+		}
+		if len(rows) == 0 {
+			return ErrNotFound
+		}
+		code := rows[0].ShareCode
+		if role == RoleCounselor && code == nil {
+			c, err := newShareCode(tx)
+			if err != nil {
+				return err
+			}
+			code = &c
+		}
+		return tx.Exec("UPDATE users SET role = ?, share_code = ?, updated_at = ? WHERE id = ?",
+			role, code, s.clock(), id).Error
+	})
+	return wrap("set role", err)
+}
+
+// SetDisabled enables or disables a user. Disabling also ends their sessions,
+// so it takes effect on the next request.
+func (s *Store) SetDisabled(ctx context.Context, id int64, disabled bool) error {
+	err := s.write(ctx, func(tx *gorm.DB) error {
+		res := tx.Exec("UPDATE users SET disabled = ?, updated_at = ? WHERE id = ?", disabled, s.clock(), id)
+		if err := affectedOne("set disabled", res); err != nil {
+			return err
+		}
+		if disabled {
+			return tx.Exec("DELETE FROM sessions WHERE user_id = ?", id).Error
+		}
+		return nil
+	})
+	return wrap("set disabled", err)
+}
+
+// SetPassword replaces a user's password hash.
+func (s *Store) SetPassword(ctx context.Context, id int64, hash string) error {
+	res := s.w.WithContext(ctx).Exec("UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?", hash, s.clock(), id)
+	return affectedOne("set password", res)
+}
+
+// affectedOne maps "no row changed" to ErrNotFound.
+func affectedOne(op string, res *gorm.DB) error {
+	if res.Error != nil {
+		return wrap(op, res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return fmt.Errorf("db: %s: %w", op, ErrNotFound)
+	}
+	return nil
+}
