@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"os"
 )
 
 const usage = `usage: readiness [COMMAND] [FLAGS]
@@ -13,6 +14,10 @@ commands:
   user create  create an account: --email E --role learner|counselor|admin (password on stdin)
   score FILE   score an answers JSON file and print the result (--json for JSON)
   backup       --to FILE: write a consistent copy of the database while it runs
+
+Every command that opens the database takes --db PATH (env READINESS_DB,
+default readiness.db). serve takes --addr (env READINESS_ADDR, default
+127.0.0.1:8080).
 `
 
 // run is the whole command line: it returns the process exit status.
@@ -21,7 +26,20 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) > 0 && (args[0] == "" || args[0][0] != '-') {
 		cmd, args = args[0], args[1:]
 	}
+	cfg := defaultConfig()
+	if err := cfg.fromEnv(os.Getenv); err != nil {
+		fmt.Fprintf(stderr, "readiness: %v\n", err)
+		return 2
+	}
 	switch cmd {
+	case "serve":
+		return runServe(args, cfg, stdout, stderr)
+	case "migrate":
+		return runMigrate(args, cfg, stdout, stderr)
+	case "backup":
+		return runBackup(args, cfg, stdout, stderr)
+	case "user":
+		return runUser(args, cfg, stdin, stdout, stderr)
 	case "score":
 		return runScore(args, stdout, stderr)
 	case "help", "-h", "--help":

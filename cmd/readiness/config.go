@@ -1,0 +1,87 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"strconv"
+	"strings"
+)
+
+// Config is everything the command line decides. Defaults come first, then
+// READINESS_* environment variables, then flags.
+type Config struct {
+	Addr           string
+	DB             string
+	SecureCookies  bool
+	TrustedProxies []string
+	LogFormat      string // text or json
+	LogLevel       slog.Level
+}
+
+func defaultConfig() Config {
+	return Config{Addr: "127.0.0.1:8080", DB: "readiness.db", LogFormat: "text", LogLevel: slog.LevelInfo}
+}
+
+// fromEnv applies READINESS_* variables; an unusable value is an error that
+// names the variable.
+func (c *Config) fromEnv(getenv func(string) string) error {
+	if v := getenv("READINESS_ADDR"); v != "" {
+		c.Addr = v
+	}
+	if v := getenv("READINESS_DB"); v != "" {
+		c.DB = v
+	}
+	if v := getenv("READINESS_SECURE_COOKIES"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return fmt.Errorf("READINESS_SECURE_COOKIES: %q is not true or false", v)
+		}
+		c.SecureCookies = b
+	}
+	if v := getenv("READINESS_TRUSTED_PROXIES"); v != "" {
+		c.TrustedProxies = splitList(v)
+	}
+	if v := getenv("READINESS_LOG_FORMAT"); v != "" {
+		if v != "text" && v != "json" {
+			return fmt.Errorf("READINESS_LOG_FORMAT: %q is not text or json", v)
+		}
+		c.LogFormat = v
+	}
+	if v := getenv("READINESS_LOG_LEVEL"); v != "" {
+		if err := c.LogLevel.UnmarshalText([]byte(v)); err != nil {
+			return fmt.Errorf("READINESS_LOG_LEVEL: %q is not debug, info, warn or error", v)
+		}
+	}
+	return nil
+}
+
+func splitList(v string) []string {
+	var out []string
+	for _, p := range strings.Split(v, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// dbFlag adds --db to a subcommand's flags.
+func dbFlag(fs *flag.FlagSet, c *Config) {
+	fs.StringVar(&c.DB, "db", c.DB, "SQLite database file (env READINESS_DB)")
+}
+
+func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	return fs
+}
+
+func (c Config) logger(w io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: c.LogLevel}
+	if c.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}

@@ -1,0 +1,211 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/readiness/readiness/assessment"
+	"github.com/readiness/readiness/db"
+	"github.com/readiness/readiness/web"
+)
+
+// shutdownGrace is how long in-flight requests get after SIGINT or SIGTERM.
+const shutdownGrace = 20 * time.Second
+
+func runServe(args []string, cfg Config, stdout, stderr io.Writer) int {
+	fs := newFlagSet("serve", stderr)
+	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "address to listen on (env READINESS_ADDR)")
+	dbFlag(fs, &cfg)
+	fs.BoolVar(&cfg.SecureCookies, "secure-cookies", cfg.SecureCookies, "mark cookies Secure; set when served over HTTPS (env READINESS_SECURE_COOKIES)")
+	proxies := fs.String("trusted-proxies", strings.Join(cfg.TrustedProxies, ","), "comma-separated proxy addresses trusted for X-Forwarded-For (env READINESS_TRUSTED_PROXIES)")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	cfg.TrustedProxies = splitList(*proxies)
+	log := cfg.logger(stderr)
+
+	start := time.Now()
+	profiles, err := assessment.Builtin()
+	if err != nil {
+		log.Error("profiles", "err", err)
+		return 1
+	}
+	store, err := db.Open(cfg.DB, time.Now)
+	if err != nil {
+		log.Error("open database", "path", cfg.DB, "err", err)
+		return 1
+	}
+	defer store.Close()
+
+	wcfg := web.DefaultConfig()
+	wcfg.SecureCookies = cfg.SecureCookies
+	wcfg.TrustedProxies = cfg.TrustedProxies
+	router, err := web.NewRouter(web.Deps{Store: store, Profiles: profiles, Logger: log, Now: time.Now, Config: wcfg})
+	if err != nil {
+		log.Error("router", "err", err)
+		return 1
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		log.Error("listen", "addr", cfg.Addr, "err", err)
+		return 1
+	}
+	srv := &http.Server{
+		Handler:           router,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	log.Info("ready", "url", "http://"+ln.Addr().String(), "db", cfg.DB, "startup_ms", time.Since(start).Milliseconds())
+	fmt.Fprintf(stdout, "Readiness is running at http://%s (Ctrl+C to stop)\n", ln.Addr())
+
+	select {
+	case err := <-errc:
+		log.Error("serve", "err", err)
+		return 1
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: finishing in-flight requests")
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		log.Error("shutdown", "err", err)
+		return 1
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		log.Error("serve", "err", err)
+		return 1
+	}
+	log.Info("stopped")
+	return 0
+}
+
+func runMigrate(args []string, cfg Config, stdout, stderr io.Writer) int {
+	fs := newFlagSet("migrate", stderr)
+	dbFlag(fs, &cfg)
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	store, err := db.Open(cfg.DB, time.Now) // Open applies pending migrations
+	if err != nil {
+		fmt.Fprintf(stderr, "readiness migrate: %v\n", err)
+		return 1
+	}
+	defer store.Close()
+	v, err := store.SchemaVersion(context.Background())
+	if err != nil {
+		fmt.Fprintf(stderr, "readiness migrate: %v\n", err)
+		return 1
+	}
+	fmt.Fprintf(stdout, "%s is at schema version %d\n", cfg.DB, v)
+	return 0
+}
+
+func runBackup(args []string, cfg Config, stdout, stderr io.Writer) int {
+	fs := newFlagSet("backup", stderr)
+	dbFlag(fs, &cfg)
+	to := fs.String("to", "", "file to write the copy to (must not exist)")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if *to == "" {
+		fmt.Fprintln(stderr, "readiness backup: --to FILE is required")
+		return 2
+	}
+	store, err := db.Open(cfg.DB, time.Now)
+	if err != nil {
+		fmt.Fprintf(stderr, "readiness backup: %v\n", err)
+		return 1
+	}
+	defer store.Close()
+	start := time.Now()
+	if err := store.Backup(context.Background(), *to); err != nil {
+		fmt.Fprintf(stderr, "readiness backup: %v\n", err)
+		return 1
+	}
+	fmt.Fprintf(stdout, "backed up %s to %s in %s\n", cfg.DB, *to, time.Since(start).Round(time.Millisecond))
+	return 0
+}
+
+func runUser(args []string, cfg Config, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] != "create" {
+		fmt.Fprintln(stderr, "usage: readiness user create --email E --role learner|counselor|admin [--name N] [--db PATH] < password")
+		return 2
+	}
+	fs := newFlagSet("user create", stderr)
+	dbFlag(fs, &cfg)
+	email := fs.String("email", "", "email address (required)")
+	role := fs.String("role", "learner", "learner, counselor or admin")
+	name := fs.String("name", "", "display name (defaults to the part of the email before @)")
+	if err := fs.Parse(args[1:]); err != nil {
+		return 2
+	}
+	e := strings.ToLower(strings.TrimSpace(*email))
+	if e == "" || !strings.Contains(e, "@") {
+		fmt.Fprintln(stderr, "readiness user create: --email: an email address is required")
+		return 2
+	}
+	switch *role {
+	case "learner", "counselor", "admin":
+	default:
+		fmt.Fprintf(stderr, "readiness user create: --role: %q is not learner, counselor or admin\n", *role)
+		return 2
+	}
+	line, err := bufio.NewReader(stdin).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		fmt.Fprintf(stderr, "readiness user create: reading the password: %v\n", err)
+		return 1
+	}
+	pw := strings.TrimRight(line, "\r\n")
+	if msg := web.CheckPassword(pw); msg != "" {
+		fmt.Fprintf(stderr, "readiness user create: password (first line of standard input) %s\n", msg)
+		return 2
+	}
+	n := strings.TrimSpace(*name)
+	if n == "" {
+		n = e[:strings.Index(e, "@")]
+	}
+	hash, err := bcrypt.GenerateFromPassword([]byte(pw), bcrypt.DefaultCost)
+	if err != nil {
+		fmt.Fprintf(stderr, "readiness user create: %v\n", err)
+		return 1
+	}
+	store, err := db.Open(cfg.DB, time.Now)
+	if err != nil {
+		fmt.Fprintf(stderr, "readiness user create: %v\n", err)
+		return 1
+	}
+	defer store.Close()
+	u, err := store.CreateUser(context.Background(), db.NewUser{Email: e, Name: n, PasswordHash: string(hash), Role: *role})
+	if errors.Is(err, db.ErrConflict) {
+		fmt.Fprintf(stderr, "readiness user create: --email: %s is already registered\n", e)
+		return 1
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "readiness user create: %v\n", err)
+		return 1
+	}
+	fmt.Fprintf(stdout, "created %s %s (id %d)", u.Role, u.Email, u.ID)
+	if u.ShareCode != "" {
+		fmt.Fprintf(stdout, ", share code %s", u.ShareCode)
+	}
+	fmt.Fprintln(stdout)
+	return 0
+}

@@ -1,0 +1,349 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/readiness/readiness/assessment"
+	"github.com/readiness/readiness/db"
+	"github.com/readiness/readiness/scoring"
+)
+
+// bindJSON decodes a JSON request body into v, answering 415 for another
+// content type, 413 for a body over the limit and 400 for malformed JSON.
+func (s *server) bindJSON(c *gin.Context, v any) bool {
+	if ct := c.GetHeader("Content-Type"); ct != "" {
+		mt, _, err := mime.ParseMediaType(ct)
+		if err != nil || mt != "application/json" {
+			abortJSON(c, http.StatusUnsupportedMediaType, "Content-Type must be application/json")
+			return false
+		}
+	}
+	body, err := io.ReadAll(c.Request.Body)
+	if err != nil {
+		if isTooLarge(err) {
+			abortJSON(c, http.StatusRequestEntityTooLarge, "request body too large")
+		} else {
+			abortJSON(c, http.StatusBadRequest, "could not read the request body")
+		}
+		return false
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if err := dec.Decode(v); err != nil {
+		abortJSON(c, http.StatusBadRequest, "malformed JSON: "+jsonErrorText(err))
+		return false
+	}
+	if dec.More() {
+		abortJSON(c, http.StatusBadRequest, "malformed JSON: unexpected data after the object")
+		return false
+	}
+	return true
+}
+
+func jsonErrorText(err error) string {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) && te.Field != "" {
+		return "field " + te.Field + " has the wrong type"
+	}
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		return "syntax error at byte " + strconv.FormatInt(se.Offset, 10)
+	}
+	if errors.Is(err, io.EOF) {
+		return "empty body"
+	}
+	return "the body is not the expected JSON object"
+}
+
+// scored is a validated, scored submission ready to show or store.
+type scored struct {
+	profile *assessment.Profile
+	answers assessment.Answers
+	result  scoring.Result
+}
+
+// scoreSubmission validates and scores a submission, returning every problem.
+func (s *server) scoreSubmission(sub assessment.Submission) (scored, []assessment.Problem) {
+	if sub.Profile == "" {
+		sub.Profile = s.profile.ID
+	}
+	p, ok := s.profiles.Lookup(sub.Profile)
+	if !ok {
+		return scored{}, []assessment.Problem{{Question: "profile", Problem: "is not a known profile"}}
+	}
+	answers, problems := p.Parse(sub.Answers)
+	if len(problems) > 0 {
+		return scored{}, problems
+	}
+	return scored{profile: p, answers: answers, result: scoring.Score(p, answers)}, nil
+}
+
+// newResult is the row stored for a scored submission.
+func (sc scored) newResult() (db.NewResult, error) {
+	answers, err := json.Marshal(sc.answers)
+	if err != nil {
+		return db.NewResult{}, err
+	}
+	result, err := json.Marshal(sc.result)
+	if err != nil {
+		return db.NewResult{}, err
+	}
+	met := true
+	for _, r := range sc.result.Requirements {
+		met = met && r.Met
+	}
+	top := ""
+	if len(sc.result.Steps) > 0 && !sc.result.Steps[0].AlsoConsider() {
+		top = sc.result.Steps[0].ID
+	}
+	return db.NewResult{
+		ProfileID: sc.profile.ID, ProfileVersion: sc.profile.Version,
+		Answers: answers, Result: result,
+		Overall: sc.result.Overall, Band: sc.result.Band, BachelorMet: met, TopStep: top,
+	}, nil
+}
+
+// assessmentJSON is a stored result as the API shows it: the result object
+// with its id, time and answers added. The stored JSON is spliced in as it
+// was scored, so it reads the same after the profile changes.
+func assessmentJSON(a db.Assessment) json.RawMessage {
+	var buf bytes.Buffer
+	buf.Grow(len(a.Result) + len(a.Answers) + 64)
+	buf.WriteString(`{"id":`)
+	buf.WriteString(strconv.FormatInt(a.ID, 10))
+	buf.WriteString(`,"created_at":"`)
+	buf.WriteString(a.CreatedAt.UTC().Format(time.RFC3339))
+	buf.WriteString(`","answers":`)
+	if len(a.Answers) == 0 {
+		buf.WriteString("{}")
+	} else {
+		buf.Write(a.Answers)
+	}
+	if r := bytes.TrimSpace(a.Result); len(r) > 2 {
+		buf.WriteByte(',')
+		buf.Write(r[1:])
+	} else {
+		buf.WriteByte('}')
+	}
+	return buf.Bytes()
+}
+
+func (s *server) apiProfile(c *gin.Context) {
+	p, ok := s.profiles.Lookup(c.Param("id"))
+	if !ok {
+		abortJSON(c, http.StatusNotFound, "no such profile")
+		return
+	}
+	c.JSON(http.StatusOK, profileResponse(p))
+}
+
+// profileResponse is the profile with each rating and years question's
+// scale written out as its options, so a client needs nothing else.
+func profileResponse(p *assessment.Profile) gin.H {
+	qs := make([]assessment.Question, len(p.Questions))
+	for i := range p.Questions {
+		qs[i] = p.Questions[i]
+		qs[i].Options = p.OptionsOf(&p.Questions[i])
+	}
+	return gin.H{
+		"id": p.ID, "version": p.Version, "title": p.Title, "summary": p.Summary,
+		"dimensions": p.Dimensions, "scales": p.Scales, "questions": qs,
+		"requirements": p.Requirements, "bands": p.Bands, "steps": p.Steps, "context": p.Context,
+	}
+}
+
+func (s *server) apiScore(c *gin.Context) {
+	var sub assessment.Submission
+	if !s.bindJSON(c, &sub) {
+		return
+	}
+	sc, problems := s.scoreSubmission(sub)
+	if len(problems) > 0 {
+		c.AbortWithStatusJSON(http.StatusUnprocessableEntity, apiError{Error: "invalid answers", Problems: problems})
+		return
+	}
+	c.JSON(http.StatusOK, sc.result)
+}
+
+func (s *server) apiCreateAssessment(c *gin.Context) {
+	var sub assessment.Submission
+	if !s.bindJSON(c, &sub) {
+		return
+	}
+	sc, problems := s.scoreSubmission(sub)
+	if len(problems) > 0 {
+		c.AbortWithStatusJSON(http.StatusUnprocessableEntity, apiError{Error: "invalid answers", Problems: problems})
+		return
+	}
+	row, err := sc.newResult()
+	if err != nil {
+		s.abortStoreError(c, err)
+		return
+	}
+	a, err := s.store.CreateAssessment(c.Request.Context(), currentUser(c).ID, row)
+	if err != nil {
+		s.abortStoreError(c, err)
+		return
+	}
+	c.Data(http.StatusCreated, "application/json; charset=utf-8", assessmentJSON(a))
+}
+
+// pageParams reads ?page= (from 1) and ?limit= (1–100, default def).
+func pageParams(c *gin.Context, def int) (limit, offset int, ok bool) {
+	page, limit := 1, def
+	if v := c.Query("page"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 1_000_000 {
+			return 0, 0, false
+		}
+		page = n
+	}
+	if v := c.Query("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 100 {
+			return 0, 0, false
+		}
+		limit = n
+	}
+	return limit, (page - 1) * limit, true
+}
+
+func (s *server) apiListAssessments(c *gin.Context) {
+	limit, offset, ok := pageParams(c, 50)
+	if !ok {
+		abortFields(c, http.StatusUnprocessableEntity, "invalid paging", fieldProblem{"page", "page must be a whole number from 1; limit from 1 to 100"})
+		return
+	}
+	list, err := s.store.AssessmentsByUser(c.Request.Context(), currentUser(c).ID, limit, offset)
+	if err != nil {
+		s.abortStoreError(c, err)
+		return
+	}
+	writeAssessmentList(c, list)
+}
+
+// writeAssessmentList answers {"assessments":[…]} newest first.
+func writeAssessmentList(c *gin.Context, list []db.Assessment) {
+	var buf bytes.Buffer
+	buf.WriteString(`{"assessments":[`)
+	for i, a := range list {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		buf.Write(assessmentJSON(a))
+	}
+	buf.WriteString("]}")
+	c.Data(http.StatusOK, "application/json; charset=utf-8", buf.Bytes())
+}
+
+func parseID(s string) (int64, bool) {
+	id, err := strconv.ParseInt(s, 10, 64)
+	return id, err == nil && id > 0
+}
+
+func (s *server) apiGetAssessment(c *gin.Context) {
+	id, ok := parseID(c.Param("id"))
+	if !ok {
+		abortJSON(c, http.StatusNotFound, "not found")
+		return
+	}
+	a, err := s.store.Assessment(c.Request.Context(), currentUser(c).ID, id)
+	if err != nil {
+		s.abortStoreError(c, err)
+		return
+	}
+	c.Data(http.StatusOK, "application/json; charset=utf-8", assessmentJSON(a))
+}
+
+// meResponse is the user as the API shows them: no hash, and a share code
+// only for a counselor.
+type meResponse struct {
+	ID        int64  `json:"id"`
+	Email     string `json:"email"`
+	Name      string `json:"name"`
+	Role      string `json:"role"`
+	ShareCode string `json:"share_code,omitempty"`
+}
+
+func (s *server) meResponse(u *db.User) meResponse {
+	m := meResponse{ID: u.ID, Email: u.Email, Name: u.Name, Role: u.Role}
+	if u.Role == "counselor" {
+		m.ShareCode = u.ShareCode
+	}
+	return m
+}
+
+func (s *server) apiMe(c *gin.Context) { c.JSON(http.StatusOK, s.meResponse(currentUser(c))) }
+
+func (s *server) apiExport(c *gin.Context) {
+	exp, err := s.store.ExportUser(c.Request.Context(), currentUser(c).ID)
+	if err != nil {
+		s.abortStoreError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, exp)
+}
+
+func (s *server) apiDeleteMe(c *gin.Context) {
+	var body struct {
+		Password string `json:"password"`
+	}
+	if !s.bindJSON(c, &body) {
+		return
+	}
+	u := currentUser(c)
+	if !passwordMatches(u, body.Password) {
+		abortFields(c, http.StatusUnprocessableEntity, "password does not match", fieldProblem{"password", "is not your current password"})
+		return
+	}
+	if err := s.store.DeleteUser(c.Request.Context(), u.ID); err != nil {
+		s.abortStoreError(c, err)
+		return
+	}
+	s.setSessionCookie(c, "", -1)
+	c.Status(http.StatusNoContent)
+}
+
+func (s *server) apiShare(c *gin.Context) {
+	var body struct {
+		ShareCode string `json:"share_code"`
+	}
+	if !s.bindJSON(c, &body) {
+		return
+	}
+	co, err := s.store.ShareWith(c.Request.Context(), currentUser(c).ID, body.ShareCode)
+	if errors.Is(err, db.ErrInvalidShareCode) {
+		abortFields(c, http.StatusUnprocessableEntity, "invalid share code", fieldProblem{"share_code", "does not match any counselor; check it with your counselor"})
+		return
+	}
+	if err != nil {
+		s.abortStoreError(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, counselorJSON(co))
+}
+
+func counselorJSON(co db.Counselor) gin.H {
+	return gin.H{"id": co.ID, "name": co.Name, "email": co.Email, "since": co.Since.UTC().Format(time.RFC3339)}
+}
+
+func (s *server) apiUnshare(c *gin.Context) {
+	id, ok := parseID(c.Param("id"))
+	if !ok {
+		abortJSON(c, http.StatusNotFound, "not found")
+		return
+	}
+	if err := s.store.Unshare(c.Request.Context(), currentUser(c).ID, id); err != nil {
+		s.abortStoreError(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}

@@ -1,0 +1,313 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/readiness/readiness/assessment"
+	"github.com/readiness/readiness/db"
+)
+
+// The assessment pages take one dimension per section. Answers are kept as a
+// draft after every section, so a learner can leave and resume, and a
+// visitor's draft lives with their browser session.
+
+type sectionView struct {
+	Number, Count int
+	Dimension     assessment.Dimension
+	Sections      []assessment.Dimension
+	Questions     []questionView
+	Problems      []problemView
+	Answered      int
+	Total         int
+	Resumed       bool
+}
+
+type problemView struct {
+	Question, Prompt, Problem string
+}
+
+type questionView struct {
+	Q        *assessment.Question
+	Options  []optionView
+	Error    string
+	ShowIf   string // the question this one depends on, for the page's script
+	ShowIfIn string // space-separated option keys that show it
+	Hint     string // when it applies, for people without script
+	IsMulti  bool
+	IsRating bool
+}
+
+type optionView struct {
+	Key, Label, Description string
+	Checked                 bool
+}
+
+// owner is where the request's draft lives: the learner, or the browser
+// session of anyone else.
+func (s *server) draftOwner(c *gin.Context) (db.DraftOwner, bool) {
+	if u := currentUser(c); u != nil && u.Role == "learner" {
+		return db.DraftOwner{UserID: u.ID}, true
+	}
+	if sess := currentSession(c); sess != nil {
+		return db.DraftOwner{SessionID: sess.ID}, true
+	}
+	return db.DraftOwner{}, false
+}
+
+// loadDraft returns the raw answers and section of the request's draft.
+func (s *server) loadDraft(c *gin.Context) (map[string]json.RawMessage, int, error) {
+	owner, ok := s.draftOwner(c)
+	if !ok {
+		return map[string]json.RawMessage{}, 0, nil
+	}
+	d, err := s.store.Draft(c.Request.Context(), owner)
+	if errors.Is(err, db.ErrNotFound) || (err == nil && d.ProfileID != s.profile.ID) {
+		return map[string]json.RawMessage{}, 0, nil
+	}
+	if err != nil {
+		return nil, 0, err
+	}
+	raw := map[string]json.RawMessage{}
+	if len(d.Answers) > 0 {
+		if err := json.Unmarshal(d.Answers, &raw); err != nil {
+			s.log.Warn("draft unreadable; starting afresh", "err", err)
+			return map[string]json.RawMessage{}, 0, nil
+		}
+	}
+	return raw, d.Section, nil
+}
+
+func (s *server) sectionNumber(v string, def int) int {
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > len(s.profile.Dimensions) {
+		return def
+	}
+	return n
+}
+
+func (s *server) assessmentPage(c *gin.Context) {
+	raw, saved, err := s.loadDraft(c)
+	if err != nil {
+		s.log.Error("draft", "err", err)
+		s.renderError(c, http.StatusInternalServerError, "We could not load your answers. Please try again.")
+		return
+	}
+	start := max(saved, 1)
+	n := s.sectionNumber(c.Query("section"), start)
+	v := s.sectionView(n, raw, nil)
+	v.Resumed = c.Query("section") == "" && saved > 1
+	s.render(c, http.StatusOK, "assessment", v.Dimension.Name+" — assessment", v)
+}
+
+// sectionView builds section n with the answers so far and any problems.
+func (s *server) sectionView(n int, raw map[string]json.RawMessage, problems []assessment.Problem) sectionView {
+	p := s.profile
+	d := p.Dimensions[n-1]
+	answers, _ := p.Parse(raw)
+	errs := map[string]string{}
+	for _, pr := range problems {
+		errs[pr.Question] = pr.Problem
+	}
+	v := sectionView{Number: n, Count: len(p.Dimensions), Dimension: d, Sections: p.Dimensions, Total: len(p.Questions)}
+	for _, pr := range problems {
+		prompt := pr.Question
+		if q, ok := p.Question(pr.Question); ok {
+			prompt = q.Prompt
+		}
+		v.Problems = append(v.Problems, problemView{pr.Question, prompt, pr.Problem})
+	}
+	for i := range p.Questions {
+		if _, ok := raw[p.Questions[i].ID]; ok {
+			v.Answered++
+		}
+	}
+	for _, q := range p.QuestionsIn(d.ID) {
+		selected := map[string]bool{}
+		if a, ok := answers[q.ID]; ok {
+			for _, k := range a.Keys() {
+				selected[k] = true
+			}
+		} else if data, ok := raw[q.ID]; ok {
+			// Kept as given, so a value that failed validation still shows.
+			var keys []string
+			var key string
+			if json.Unmarshal(data, &keys) == nil {
+				for _, k := range keys {
+					selected[k] = true
+				}
+			} else if json.Unmarshal(data, &key) == nil {
+				selected[key] = true
+			} else {
+				selected[string(data)] = true
+			}
+		}
+		qv := questionView{Q: q, Error: errs[q.ID], IsMulti: q.Type == assessment.TypeMulti, IsRating: q.Type == assessment.TypeRating}
+		for _, o := range p.OptionsOf(q) {
+			qv.Options = append(qv.Options, optionView{Key: o.Key, Label: o.Label, Description: o.Description, Checked: selected[o.Key]})
+		}
+		if q.ShowIf != nil {
+			qv.ShowIf = q.ShowIf.Question
+			for i, k := range q.ShowIf.In {
+				if i > 0 {
+					qv.ShowIfIn += " "
+				}
+				qv.ShowIfIn += k
+			}
+			if dep, ok := p.Question(q.ShowIf.Question); ok && dep.ID == "edu.degree" {
+				qv.Hint = "Answer this only if you hold an associate degree or higher; otherwise it is skipped."
+			} else {
+				qv.Hint = "Answered only when it applies to your earlier answers."
+			}
+		}
+		v.Questions = append(v.Questions, qv)
+	}
+	return v
+}
+
+// sectionProblems keeps the problems that belong to section n's questions.
+func (s *server) sectionProblems(n int, problems []assessment.Problem) []assessment.Problem {
+	d := s.profile.Dimensions[n-1]
+	var out []assessment.Problem
+	for _, pr := range problems {
+		if q, ok := s.profile.Question(pr.Question); ok && q.Dimension == d.ID {
+			out = append(out, pr)
+		}
+	}
+	return out
+}
+
+func (s *server) assessmentSubmit(c *gin.Context) {
+	p := s.profile
+	n := s.sectionNumber(c.PostForm("section"), 0)
+	if n == 0 {
+		s.renderError(c, http.StatusBadRequest, "That form was not a section of the assessment. Please start again from the assessment page.")
+		return
+	}
+	if err := c.Request.ParseForm(); err != nil {
+		if isTooLarge(err) {
+			s.renderError(c, http.StatusRequestEntityTooLarge, "That form was too large.")
+			return
+		}
+		s.renderError(c, http.StatusBadRequest, "That form could not be read.")
+		return
+	}
+	raw, _, err := s.loadDraft(c)
+	if err != nil {
+		s.log.Error("draft", "err", err)
+		s.renderError(c, http.StatusInternalServerError, "We could not load your answers. Please try again.")
+		return
+	}
+	questions := p.QuestionsIn(p.Dimensions[n-1].ID)
+	for _, q := range questions {
+		delete(raw, q.ID)
+	}
+	for id, v := range assessment.RawFromForm(c.Request.PostForm, questions) {
+		raw[id] = v
+	}
+
+	action := c.PostForm("action")
+	next := n
+	switch action {
+	case "back":
+		next = max(n-1, 1)
+	case "next", "finish":
+		_, problems := p.Parse(raw)
+		if sp := s.sectionProblems(n, problems); len(sp) > 0 {
+			_ = s.saveDraft(c, raw, n)
+			v := s.sectionView(n, raw, sp)
+			s.render(c, http.StatusUnprocessableEntity, "assessment", "Check your answers — "+v.Dimension.Name, v)
+			return
+		}
+		if action == "next" && n < len(p.Dimensions) {
+			next = n + 1
+			break
+		}
+		// Finishing: every section must be complete.
+		for i := 1; i <= len(p.Dimensions); i++ {
+			if sp := s.sectionProblems(i, problems); len(sp) > 0 {
+				_ = s.saveDraft(c, raw, i)
+				v := s.sectionView(i, raw, sp)
+				s.render(c, http.StatusUnprocessableEntity, "assessment", "Check your answers — "+v.Dimension.Name, v)
+				return
+			}
+		}
+		s.finishAssessment(c, raw)
+		return
+	default: // "save" or a section link: keep the answers, go where asked
+		next = s.sectionNumber(c.PostForm("goto"), n)
+	}
+	if err := s.saveDraft(c, raw, next); err != nil {
+		s.log.Error("save draft", "err", err)
+		s.renderError(c, http.StatusInternalServerError, "We could not save your answers. Please try again.")
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/assessment?section="+strconv.Itoa(next))
+}
+
+func (s *server) saveDraft(c *gin.Context, raw map[string]json.RawMessage, section int) error {
+	owner, ok := s.draftOwner(c)
+	if !ok {
+		sess, err := s.visitorSession(c)
+		if err != nil {
+			return err
+		}
+		owner = db.DraftOwner{SessionID: sess.ID}
+	}
+	data, err := json.Marshal(raw)
+	if err != nil {
+		return err
+	}
+	return s.store.SaveDraft(c.Request.Context(), owner, db.Draft{ProfileID: s.profile.ID, Answers: data, Section: section, UpdatedAt: s.now()})
+}
+
+// finishAssessment scores complete answers, stores the result for a learner
+// (or with the browser session for anyone else) and shows it.
+func (s *server) finishAssessment(c *gin.Context, raw map[string]json.RawMessage) {
+	sc, problems := s.scoreSubmission(assessment.Submission{Profile: s.profile.ID, Answers: raw})
+	if len(problems) > 0 { // cannot happen after the section checks; be safe
+		v := s.sectionView(1, raw, s.sectionProblems(1, problems))
+		s.render(c, http.StatusUnprocessableEntity, "assessment", "Check your answers", v)
+		return
+	}
+	row, err := sc.newResult()
+	if err == nil {
+		var to string
+		if u := currentUser(c); u != nil && u.Role == "learner" {
+			var a db.Assessment
+			if a, err = s.store.CreateAssessment(c.Request.Context(), u.ID, row); err == nil {
+				to = "/results/" + strconv.FormatInt(a.ID, 10)
+			}
+		} else {
+			var sess *db.Session
+			if sess, err = s.visitorSession(c); err == nil {
+				var a db.Assessment
+				if a, err = s.store.CreateVisitorResult(c.Request.Context(), sess.ID, row); err == nil {
+					to = "/results/v" + strconv.FormatInt(a.ID, 10)
+				}
+			}
+		}
+		if err == nil {
+			if owner, ok := s.draftOwner(c); ok {
+				_ = s.store.DeleteDraft(c.Request.Context(), owner)
+			}
+			c.Redirect(http.StatusSeeOther, to)
+			return
+		}
+	}
+	s.log.Error("finish assessment", "err", err)
+	s.renderError(c, http.StatusInternalServerError, "We could not save your result. Your answers are kept; please try again.")
+}
+
+func (s *server) assessmentRestart(c *gin.Context) {
+	if owner, ok := s.draftOwner(c); ok {
+		if err := s.store.DeleteDraft(c.Request.Context(), owner); err != nil && !errors.Is(err, db.ErrNotFound) {
+			s.log.Error("delete draft", "err", err)
+		}
+	}
+	s.redirect(c, "/assessment?section=1", "draft-reset")
+}

@@ -1,0 +1,11 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+)
+
+func (s *server) landingPage(c *gin.Context) {
+	s.render(c, http.StatusOK, "landing", "E-commerce manager readiness", s.profile)
+}

@@ -1,0 +1,163 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"math"
+	"net/http"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/readiness/readiness/db"
+)
+
+//go:embed templates static
+var assets embed.FS
+
+// view is what every page template receives.
+type view struct {
+	Title string
+	User  *db.User
+	Flash string
+	Path  string
+	Data  any
+}
+
+// formField is one labelled input of a form, with its error beside it.
+type formField struct {
+	Name, Label, Type, Autocomplete, Value, Error, Hint string
+}
+
+// templates holds one parsed template set per page, each the layout plus the
+// page; all are parsed at start-up so a broken template fails the start.
+type templates map[string]*template.Template
+
+func parseTemplates() (templates, error) {
+	funcs := template.FuncMap{
+		"fmt1":    func(x float64) string { return fmt.Sprintf("%.1f", x) },
+		"fmt2":    func(x float64) string { return fmt.Sprintf("%.2f", x) },
+		"signed1": signed1,
+		"pct":     func(x float64) string { return fmt.Sprintf("%.1f%%", math.Max(0, math.Min(100, x))) },
+		"date":    func(t time.Time) string { return t.UTC().Format("2 Jan 2006") },
+		"datetime": func(t time.Time) string {
+			return t.UTC().Format("2 Jan 2006, 15:04 UTC")
+		},
+		"isodate": func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"add":     func(a, b int) int { return a + b },
+		"sub":     func(a, b int) int { return a - b },
+		"title":   func(s string) string { return strings.ToUpper(s[:1]) + s[1:] },
+		"fieldOf": func(name, label, typ, autocomplete, value, err, hint string) formField {
+			return formField{name, label, typ, autocomplete, value, err, hint}
+		},
+		"percentOf": func(n, total int) string {
+			if total == 0 {
+				return "0"
+			}
+			return fmt.Sprintf("%.1f", 100*float64(n)/float64(total))
+		},
+	}
+	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(assets, "templates/layout.html", "templates/partials/*.html")
+	if err != nil {
+		return nil, err
+	}
+	pages, err := fs.Glob(assets, "templates/pages/*.html")
+	if err != nil {
+		return nil, err
+	}
+	t := templates{}
+	for _, p := range pages {
+		set, err := template.Must(layout.Clone()).ParseFS(assets, p)
+		if err != nil {
+			return nil, fmt.Errorf("template %s: %w", p, err)
+		}
+		t[strings.TrimSuffix(path.Base(p), ".html")] = set
+	}
+	return t, nil
+}
+
+func signed1(x float64) string {
+	r := math.Round(x*10) / 10
+	switch {
+	case r > 0:
+		return fmt.Sprintf("+%.1f", r)
+	case r < 0:
+		return fmt.Sprintf("−%.1f", -r)
+	}
+	return "±0.0"
+}
+
+// render writes a page, rendered fully into a buffer first so a template
+// error becomes a clean 500 rather than half a page.
+func (s *server) render(c *gin.Context, status int, name, title string, data any) {
+	t, ok := s.tmpl[name]
+	if !ok {
+		s.log.Error("render: no such template", "name", name)
+		c.String(http.StatusInternalServerError, "internal error")
+		return
+	}
+	v := view{Title: title, User: currentUser(c), Flash: s.takeFlash(c), Path: c.Request.URL.Path, Data: data}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout.html", v); err != nil {
+		s.log.Error("render", "name", name, "err", err)
+		c.String(http.StatusInternalServerError, "internal error")
+		return
+	}
+	c.Header("Cache-Control", "no-store")
+	c.Data(status, "text/html; charset=utf-8", buf.Bytes())
+}
+
+func (s *server) renderError(c *gin.Context, status int, msg string) {
+	s.render(c, status, "error", http.StatusText(status), struct {
+		Status  int
+		Message string
+	}{status, msg})
+}
+
+// Flash messages travel in a short-lived cookie as a code, never as text.
+const flashCookie = "readiness_flash"
+
+var flashMessages = map[string]string{
+	"registered":   "Your account is ready.",
+	"saved":        "Your result is saved to your account.",
+	"logged-in":    "Welcome back.",
+	"logged-out":   "You are logged out.",
+	"shared":       "Your results are now shared with that counselor.",
+	"unshared":     "That counselor can no longer see your results.",
+	"deleted":      "Your account and all its data are deleted.",
+	"draft-reset":  "Your unfinished answers were cleared.",
+	"note-added":   "Note saved.",
+	"flag-changed": "Follow-up flag updated.",
+	"role-changed": "Role changed.",
+	"user-updated": "Account updated.",
+	"linked":       "Learner linked to counselor.",
+	"unlinked":     "Learner unlinked from counselor.",
+}
+
+func (s *server) setFlash(c *gin.Context, code string) {
+	http.SetCookie(c.Writer, &http.Cookie{Name: flashCookie, Value: code, Path: "/", MaxAge: 60,
+		HttpOnly: true, Secure: s.cfg.SecureCookies, SameSite: http.SameSiteLaxMode})
+}
+
+func (s *server) takeFlash(c *gin.Context) string {
+	code, err := c.Cookie(flashCookie)
+	if err != nil || code == "" {
+		return ""
+	}
+	http.SetCookie(c.Writer, &http.Cookie{Name: flashCookie, Value: "", Path: "/", MaxAge: -1,
+		HttpOnly: true, Secure: s.cfg.SecureCookies, SameSite: http.SameSiteLaxMode})
+	return flashMessages[code]
+}
+
+// redirect answers a form post with 303 See Other, optionally with a flash.
+func (s *server) redirect(c *gin.Context, to, flash string) {
+	if flash != "" {
+		s.setFlash(c, flash)
+	}
+	c.Redirect(http.StatusSeeOther, to)
+}

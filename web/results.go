@@ -1,0 +1,190 @@
+package web
+
+import (
+	"encoding/json"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/readiness/readiness/assessment"
+	"github.com/readiness/readiness/db"
+	"github.com/readiness/readiness/scoring"
+)
+
+// resultView is one stored result, ready for the result page. It is built
+// from the result as it was scored; the current profile only supplies wording,
+// and anything it no longer has falls back to the stored ids.
+type resultView struct {
+	ID          string
+	CreatedAt   time.Time
+	Result      scoring.Result
+	Band        assessment.Band
+	Visitor     bool
+	Reqs        []requirementView
+	Costliest   []itemView
+	Dimensions  []dimensionView
+	Steps       []scoring.StepResult
+	Also        []scoring.StepResult
+	Uniform     bool
+	Context     []assessment.Fact
+	ProfileName string
+}
+
+type requirementView struct {
+	Title, Text string
+	Met         bool
+}
+
+type dimensionView struct {
+	scoring.DimensionResult
+	Items []itemView
+}
+
+type itemView struct {
+	scoring.Item
+	Prompt    string
+	Answer    string
+	Dimension string
+}
+
+// decodeResult reads a stored result.
+func decodeResult(a db.Assessment) (scoring.Result, error) {
+	var r scoring.Result
+	err := json.Unmarshal(a.Result, &r)
+	return r, err
+}
+
+// answerText is an answer in words, using the profile's option labels.
+func answerText(p *assessment.Profile, questionID string, v assessment.Value) string {
+	if v.Type == "" {
+		return "Not asked"
+	}
+	q, ok := p.Question(questionID)
+	var parts []string
+	for _, k := range v.Keys() {
+		label := k
+		if ok {
+			if o, found := p.Option(q, k); found {
+				label = o.Label
+				if q.Type == assessment.TypeRating {
+					label = k + " · " + o.Label
+				}
+			}
+		}
+		parts = append(parts, label)
+	}
+	return strings.Join(parts, ", ")
+}
+
+func (s *server) profileFor(id string) *assessment.Profile {
+	if p, ok := s.profiles.Lookup(id); ok {
+		return p
+	}
+	return s.profile
+}
+
+func (s *server) buildResultView(a db.Assessment, visitor bool) (resultView, error) {
+	r, err := decodeResult(a)
+	if err != nil {
+		return resultView{}, err
+	}
+	p := s.profileFor(r.Profile.ID)
+	v := resultView{CreatedAt: a.CreatedAt, Result: r, Visitor: visitor, Context: p.Context, ProfileName: p.Title}
+	v.ID = strconv.FormatInt(a.ID, 10)
+	if visitor {
+		v.ID = "v" + v.ID
+	}
+	if b, ok := p.Band(r.Band); ok {
+		v.Band = *b
+	} else {
+		v.Band = assessment.Band{ID: r.Band, Name: r.Band}
+	}
+	for _, rr := range r.Requirements {
+		rv := requirementView{Title: rr.ID, Met: rr.Met}
+		for _, req := range p.Requirements {
+			if req.ID == rr.ID {
+				rv.Title, rv.Text = req.Title, req.Text
+			}
+		}
+		v.Reqs = append(v.Reqs, rv)
+	}
+	var all []itemView
+	for _, d := range r.Dimensions {
+		dv := dimensionView{DimensionResult: d}
+		for _, it := range d.Items {
+			iv := itemView{Item: it, Prompt: it.Question, Answer: answerText(p, it.Question, it.Answer), Dimension: d.Name}
+			if q, ok := p.Question(it.Question); ok {
+				iv.Prompt = q.Prompt
+			}
+			dv.Items = append(dv.Items, iv)
+			if it.Lost >= 0.005 {
+				all = append(all, iv)
+			}
+		}
+		v.Dimensions = append(v.Dimensions, dv)
+	}
+	sort.SliceStable(all, func(i, j int) bool { return all[i].Lost > all[j].Lost })
+	v.Costliest = all[:min(5, len(all))]
+	for _, st := range r.Steps {
+		if st.AlsoConsider() {
+			v.Also = append(v.Also, st)
+		} else {
+			v.Steps = append(v.Steps, st)
+		}
+	}
+	for _, w := range r.Warnings {
+		if w == scoring.WarningUniformRatings {
+			v.Uniform = true
+		}
+	}
+	return v, nil
+}
+
+func (s *server) resultPage(c *gin.Context) {
+	raw := c.Param("id")
+	ctx := c.Request.Context()
+	var (
+		a       db.Assessment
+		err     error
+		visitor = strings.HasPrefix(raw, "v")
+	)
+	id, ok := parseID(strings.TrimPrefix(raw, "v"))
+	switch {
+	case !ok:
+		err = db.ErrNotFound
+	case visitor:
+		sess := currentSession(c)
+		if sess == nil {
+			err = db.ErrNotFound
+		} else {
+			a, err = s.store.VisitorResult(ctx, sess.ID, id)
+		}
+	default:
+		u := currentUser(c)
+		if u == nil {
+			s.requireUser(c)
+			return
+		}
+		a, err = s.store.Assessment(ctx, u.ID, id)
+	}
+	if err != nil {
+		if isNotFound(err) {
+			s.renderError(c, http.StatusNotFound, "There is no result here, or it is not yours. Results you took without an account stay with the browser they were taken in until you create an account.")
+			return
+		}
+		s.log.Error("result", "err", err)
+		s.renderError(c, http.StatusInternalServerError, "We could not load this result. Please try again.")
+		return
+	}
+	v, err := s.buildResultView(a, visitor)
+	if err != nil {
+		s.log.Error("result decode", "err", err)
+		s.renderError(c, http.StatusInternalServerError, "We could not read this result.")
+		return
+	}
+	s.render(c, http.StatusOK, "result", "Your result: "+v.Band.Name, v)
+}

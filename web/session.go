@@ -1,0 +1,148 @@
+package web
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/readiness/readiness/db"
+)
+
+const (
+	sessionCookie = "readiness_session"
+	// touchEvery limits how often a session's last-seen time is written.
+	touchEvery = time.Minute
+)
+
+const (
+	ctxSession = "readiness.session"
+	ctxUser    = "readiness.user"
+)
+
+func urlQueryEscape(s string) string { return url.QueryEscape(s) }
+
+// newToken returns a random cookie token and the hash the database keeps, so
+// a copy of the database does not hold usable session ids.
+func newToken() (token, id string) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		panic(err) // crypto/rand does not fail on supported platforms
+	}
+	token = base64.RawURLEncoding.EncodeToString(b)
+	return token, hashToken(token)
+}
+
+func hashToken(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+func currentUser(c *gin.Context) *db.User {
+	v, _ := c.Get(ctxUser)
+	u, _ := v.(*db.User)
+	return u
+}
+
+func currentSession(c *gin.Context) *db.Session {
+	v, _ := c.Get(ctxSession)
+	s, _ := v.(*db.Session)
+	return s
+}
+
+// loadSession finds the request's server-side session and its user. An
+// expired, unknown or disabled one is treated as no session.
+func (s *server) loadSession(c *gin.Context) {
+	token, err := c.Cookie(sessionCookie)
+	if err != nil || token == "" || len(token) > 100 {
+		c.Next()
+		return
+	}
+	ctx := c.Request.Context()
+	id := hashToken(token)
+	sess, err := s.store.SessionByID(ctx, id)
+	if err != nil {
+		if !errors.Is(err, db.ErrNotFound) {
+			s.log.Error("session lookup", "err", err)
+		}
+		c.Next()
+		return
+	}
+	now := s.now()
+	if now.Sub(sess.LastSeenAt) > s.cfg.SessionIdle || !now.Before(sess.ExpiresAt) {
+		_ = s.store.DeleteSession(ctx, id)
+		c.Next()
+		return
+	}
+	if sess.UserID != 0 {
+		u, err := s.store.UserByID(ctx, sess.UserID)
+		if err != nil || u.Disabled {
+			c.Next()
+			return
+		}
+		c.Set(ctxUser, &u)
+	}
+	if now.Sub(sess.LastSeenAt) > touchEvery {
+		sess.LastSeenAt = now
+		if err := s.store.TouchSession(ctx, id, now, sess.ExpiresAt); err != nil {
+			s.log.Error("session touch", "err", err)
+		}
+	}
+	c.Set(ctxSession, &sess)
+	c.Next()
+}
+
+// startSession creates a new server-side session (for userID, or a visitor
+// when 0), replaces any session the request had, and sets the cookie. A fresh
+// id at every login prevents session fixation.
+func (s *server) startSession(c *gin.Context, userID int64) (*db.Session, error) {
+	now := s.now()
+	token, id := newToken()
+	sess := db.Session{ID: id, UserID: userID, CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(s.cfg.SessionMax)}
+	if err := s.store.CreateSession(c.Request.Context(), sess); err != nil {
+		return nil, err
+	}
+	s.setSessionCookie(c, token, int(s.cfg.SessionMax.Seconds()))
+	c.Set(ctxSession, &sess)
+	return &sess, nil
+}
+
+// visitorSession returns the request's session, creating a visitor one if
+// there is none, so an anonymous assessment can keep its draft and result.
+func (s *server) visitorSession(c *gin.Context) (*db.Session, error) {
+	if sess := currentSession(c); sess != nil {
+		return sess, nil
+	}
+	return s.startSession(c, 0)
+}
+
+// endSession deletes the server-side session and clears the cookie.
+func (s *server) endSession(c *gin.Context) error {
+	if sess := currentSession(c); sess != nil {
+		if err := s.store.DeleteSession(c.Request.Context(), sess.ID); err != nil {
+			return err
+		}
+	}
+	s.setSessionCookie(c, "", -1)
+	c.Set(ctxSession, (*db.Session)(nil))
+	c.Set(ctxUser, (*db.User)(nil))
+	return nil
+}
+
+func (s *server) setSessionCookie(c *gin.Context, token string, maxAge int) {
+	http.SetCookie(c.Writer, &http.Cookie{
+		Name:     sessionCookie,
+		Value:    token,
+		Path:     "/",
+		MaxAge:   maxAge,
+		HttpOnly: true,
+		Secure:   s.cfg.SecureCookies,
+		SameSite: http.SameSiteLaxMode,
+	})
+}

@@ -1,0 +1,37 @@
+// Readiness enhancements. Every page works without this script.
+(function () {
+  "use strict";
+  // Show a question only while the answer it depends on allows it.
+  function applyShowIf() {
+    document.querySelectorAll("fieldset[data-show-if]").forEach(function (fs) {
+      var dep = fs.getAttribute("data-show-if");
+      var allowed = (fs.getAttribute("data-show-in") || "").split(" ");
+      var chosen = document.querySelector('input[name="' + dep + '"]:checked');
+      if (!document.querySelector('input[name="' + dep + '"]')) return; // not on this page
+      var show = chosen && allowed.indexOf(chosen.value) >= 0;
+      fs.hidden = !show;
+      var hint = fs.querySelector('[id^="hint-"]');
+      if (hint) hint.hidden = true; // the script handles it live
+    });
+  }
+  // "None of these" clears the other boxes, and the others clear it.
+  function exclusiveBoxes(ev) {
+    var box = ev.target;
+    if (!box || box.type !== "checkbox") return;
+    var group = document.querySelectorAll('input[type="checkbox"][name="' + box.name + '"]');
+    if (box.value === "none" && box.checked) {
+      group.forEach(function (b) { if (b !== box) b.checked = false; });
+    } else if (box.checked) {
+      group.forEach(function (b) { if (b.value === "none") b.checked = false; });
+    }
+  }
+  document.addEventListener("change", function (ev) {
+    exclusiveBoxes(ev);
+    applyShowIf();
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    applyShowIf();
+    var summary = document.getElementById("error-summary");
+    if (summary) summary.focus();
+  });
+})();
