@@ -48,6 +48,21 @@ func (v Value) Keys() []string {
 	return []string{v.Option}
 }
 
+// Selects reports whether the answer chooses the option key; a rating
+// selects its level's key.
+func (v Value) Selects(key string) bool {
+	switch v.Type {
+	case TypeRating:
+		n, err := strconv.Atoi(key)
+		return err == nil && n == v.Rating
+	case TypeMulti:
+		return slices.Contains(v.Options, key)
+	case "":
+		return false
+	}
+	return v.Option == key
+}
+
 // Answers are a complete or partial set of validated answers by question id.
 type Answers map[string]Value
 
@@ -72,7 +87,12 @@ func (p *Profile) Visible(q *Question, a Answers) bool {
 	if !ok {
 		return false
 	}
-	return slices.Contains(q.ShowIf.In, v.Option)
+	for _, key := range q.ShowIf.In {
+		if v.Selects(key) {
+			return true
+		}
+	}
+	return false
 }
 
 // Points is what an answer to q is worth, 0–4.
@@ -146,6 +166,11 @@ func isNull(data json.RawMessage) bool {
 func (p *Profile) missingMessage(q *Question) string {
 	switch q.Type {
 	case TypeMulti:
+		for _, o := range q.Options {
+			if o.Exclusive {
+				return fmt.Sprintf("is required: choose at least one option, or %q", o.Key)
+			}
+		}
 		return "is required: choose at least one option"
 	case TypeRating:
 		return "is required: choose a level from 0 to 4"
@@ -168,7 +193,7 @@ func (p *Profile) parseValue(q *Question, data json.RawMessage) (Value, string) 
 			return Value{}, "must be a list of option keys: " + p.keyList(q)
 		}
 		if len(keys) == 0 {
-			return Value{}, "is required: choose at least one option, or \"none\""
+			return Value{}, p.missingMessage(q)
 		}
 		seen := make(map[string]bool, len(keys))
 		exclusive := ""

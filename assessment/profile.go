@@ -4,10 +4,12 @@
 package assessment
 
 import (
+	"bytes"
 	"embed"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"path"
 	"sort"
@@ -268,11 +270,14 @@ func (e *LoadError) Error() string {
 
 // Parse decodes and validates one profile file; name is used in errors.
 func Parse(name string, data []byte) (*Profile, error) {
-	dec := json.NewDecoder(strings.NewReader(string(data)))
+	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	var p Profile
 	if err := dec.Decode(&p); err != nil {
 		return nil, &LoadError{File: name, Problems: []string{"not a valid profile: " + err.Error()}}
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, &LoadError{File: name, Problems: []string{"not a valid profile: data after the profile object"}}
 	}
 	if problems := p.validate(); len(problems) > 0 {
 		return nil, &LoadError{File: name, Problems: problems}

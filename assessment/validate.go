@@ -65,6 +65,10 @@ func (p *Profile) validate() []string {
 			add("scales.rating.options[%d] (%s): a rating level's key must be its points", i, o.Key)
 		}
 	}
+	// Answers are validated as integers 0–4, so the scale must offer each level.
+	if n := len(p.Scales.Rating); n > 0 && n != MaxPoints+1 {
+		add("scales.rating: has %d levels, needs the %d levels 0–%d", n, MaxPoints+1, MaxPoints)
+	}
 
 	p.questionIndex = make(map[string]int, len(p.Questions))
 	perDimension := map[string]int{}
@@ -118,6 +122,9 @@ func (p *Profile) validate() []string {
 			}
 		default:
 			add("%s: unknown type %q", place, q.Type)
+		}
+		if top, ok := p.maxPoints(q); ok && q.Target > top && q.Target <= MaxPoints {
+			add("%s: target %d is above the most an answer scores (%d)", place, q.Target, top)
 		}
 		if q.ShowIf != nil {
 			j, ok := p.questionIndex[q.ShowIf.Question]
@@ -226,4 +233,19 @@ func perDimensionType(p *Profile, typ string) bool {
 		}
 	}
 	return false
+}
+
+// maxPoints is the most any answer to q can score; ok is false when q has no
+// options to score by.
+func (p *Profile) maxPoints(q *Question) (top int, ok bool) {
+	if q.Type == TypeMulti {
+		for _, pts := range q.CountPoints {
+			top, ok = max(top, pts), true
+		}
+		return top, ok
+	}
+	for _, o := range p.OptionsOf(q) {
+		top, ok = max(top, o.Points), true
+	}
+	return top, ok
 }

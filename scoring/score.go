@@ -75,8 +75,10 @@ type StepResult struct {
 // requirement: it is shown apart, under "also consider".
 func (s StepResult) AlsoConsider() bool { return !s.Required && Round2(s.Gain) == 0 }
 
-// Round2 rounds to two decimals, the precision gains are compared at.
-func Round2(x float64) float64 { return math.Round(x*100) / 100 }
+// Round2 rounds to two decimals, the precision gains are compared at. It
+// first snaps x to 1e-8 so that sums equal in exact arithmetic but apart by
+// floating-point error (0.625 against 0.6249999999999999) round alike.
+func Round2(x float64) float64 { return math.Round(math.Round(x*1e8)/1e6) / 100 }
 
 // Score scores answers that p.Parse accepted without problems.
 func Score(p *assessment.Profile, a assessment.Answers) Result {
@@ -254,7 +256,7 @@ func applies(p *assessment.Profile, s *assessment.Step, a assessment.Answers, po
 			}
 			found := false
 			for _, key := range c.In {
-				if key == v.Option {
+				if v.Selects(key) {
 					found = true
 				}
 			}

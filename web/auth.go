@@ -236,9 +236,9 @@ func (s *server) apiLogout(c *gin.Context) {
 
 type authForm struct {
 	Email, Name, Next string
-	Errors           map[string]string
-	Error            string
-	Save             bool // the visitor came to keep a result
+	Errors            map[string]string
+	Error             string
+	Save              bool // the visitor came to keep a result
 }
 
 func safeNext(next string) string {
