@@ -332,3 +332,32 @@ func TestAPI_ScoreAndProfile(t *testing.T) {
 		t.Fatalf("score stored something: %d rows, %v", n, err)
 	}
 }
+
+func TestAPI_SessionExpiresWhenIdleAndAtAbsoluteLimit(t *testing.T) {
+	app := newTestApp(t)
+	idle, hard := DefaultConfig().SessionIdle, DefaultConfig().SessionMax
+
+	c := app.client()
+	app.register(c, "idle@example.org")
+	app.clock.Advance(idle - time.Hour)
+	resp, body := app.do(c, "GET", "/api/v1/me", nil)
+	expect(t, resp, body, http.StatusOK) // used in time: the idle limit slides
+	app.clock.Advance(idle - time.Hour)
+	resp, body = app.do(c, "GET", "/api/v1/me", nil)
+	expect(t, resp, body, http.StatusOK)
+	app.clock.Advance(idle + time.Minute)
+	resp, body = app.do(c, "GET", "/api/v1/me", nil)
+	expect(t, resp, body, http.StatusUnauthorized) // unused for longer than the idle limit
+
+	c = app.client()
+	app.login(c, "idle@example.org")
+	used := time.Duration(0)
+	for ; used < hard-idle; used += idle / 2 {
+		app.clock.Advance(idle / 2)
+		resp, body = app.do(c, "GET", "/api/v1/me", nil)
+		expect(t, resp, body, http.StatusOK)
+	}
+	app.clock.Advance(hard - used + time.Hour) // within the idle limit, past the absolute one
+	resp, body = app.do(c, "GET", "/api/v1/me", nil)
+	expect(t, resp, body, http.StatusUnauthorized) // past the absolute limit however active
+}

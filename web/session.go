@@ -75,7 +75,7 @@ func (s *server) loadSession(c *gin.Context) {
 		return
 	}
 	now := s.now()
-	if now.Sub(sess.LastSeenAt) > s.cfg.SessionIdle || !now.Before(sess.ExpiresAt) {
+	if !now.Before(sess.ExpiresAt) || now.Sub(sess.CreatedAt) >= s.cfg.SessionMax {
 		_ = s.store.DeleteSession(ctx, id)
 		c.Next()
 		return
@@ -89,7 +89,7 @@ func (s *server) loadSession(c *gin.Context) {
 		c.Set(ctxUser, &u)
 	}
 	if now.Sub(sess.LastSeenAt) > touchEvery {
-		sess.LastSeenAt = now
+		sess.LastSeenAt, sess.ExpiresAt = now, s.expiry(sess.CreatedAt, now)
 		if err := s.store.TouchSession(ctx, id, now, sess.ExpiresAt); err != nil {
 			s.log.Error("session touch", "err", err)
 		}
@@ -104,13 +104,24 @@ func (s *server) loadSession(c *gin.Context) {
 func (s *server) startSession(c *gin.Context, userID int64) (*db.Session, error) {
 	now := s.now()
 	token, id := newToken()
-	sess := db.Session{ID: id, UserID: userID, CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(s.cfg.SessionMax)}
+	sess := db.Session{ID: id, UserID: userID, CreatedAt: now, LastSeenAt: now, ExpiresAt: s.expiry(now, now)}
 	if err := s.store.CreateSession(c.Request.Context(), sess); err != nil {
 		return nil, err
 	}
 	s.setSessionCookie(c, token, int(s.cfg.SessionMax.Seconds()))
 	c.Set(ctxSession, &sess)
 	return &sess, nil
+}
+
+// expiry is when a session created at created and last used at lastSeen
+// ends: after SessionIdle unused, and never later than SessionMax after login.
+// Keeping it in expires_at lets the database sweep ended sessions by one index.
+func (s *server) expiry(created, lastSeen time.Time) time.Time {
+	idle, hard := lastSeen.Add(s.cfg.SessionIdle), created.Add(s.cfg.SessionMax)
+	if idle.Before(hard) {
+		return idle
+	}
+	return hard
 }
 
 // visitorSession returns the request's session, creating a visitor one if

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"os/signal"
@@ -73,6 +74,7 @@ func runServe(args []string, cfg Config, stdout, stderr io.Writer) int {
 	defer stop()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	go sweep(ctx, store, log)
 	log.Info("ready", "url", "http://"+ln.Addr().String(), "db", cfg.DB, "startup_ms", time.Since(start).Milliseconds())
 	fmt.Fprintf(stdout, "Readiness is running at http://%s (Ctrl+C to stop)\n", ln.Addr())
 
@@ -95,6 +97,31 @@ func runServe(args []string, cfg Config, stdout, stderr io.Writer) int {
 	}
 	log.Info("stopped")
 	return 0
+}
+
+// sweep deletes ended sessions (with any visitor results and drafts tied to
+// them) and old login failures, every few minutes until ctx ends.
+func sweep(ctx context.Context, store *db.Store, log *slog.Logger) {
+	t := time.NewTicker(10 * time.Minute)
+	defer t.Stop()
+	for {
+		n, err := store.DeleteExpiredSessions(ctx)
+		if err != nil && ctx.Err() == nil {
+			log.Error("sweep sessions", "err", err)
+		}
+		m, err := store.DeleteLoginFailuresBefore(ctx, time.Now().Add(-24*time.Hour))
+		if err != nil && ctx.Err() == nil {
+			log.Error("sweep login failures", "err", err)
+		}
+		if n+m > 0 {
+			log.Info("swept", "sessions", n, "login_failures", m)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
 
 func runMigrate(args []string, cfg Config, stdout, stderr io.Writer) int {
