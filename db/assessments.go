@@ -101,6 +101,9 @@ func insertAssessment(tx *gorm.DB, userID int64, r NewResult, at time.Time) (Ass
 	if err != nil {
 		return Assessment{}, err
 	}
+	if err := insertDimensionScores(tx, id, r.Result); err != nil {
+		return Assessment{}, err
+	}
 	return fromNew(id, userID, r, at), nil
 }
 

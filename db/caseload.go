@@ -3,13 +3,15 @@ package db
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
 )
 
 // CaseloadEntry is one learner on a counselor's caseload with their summary
-// stats. Pointer fields are nil for a learner with no assessments yet.
+// stats. Pointer fields are nil for a learner with no assessments yet;
+// Delta is nil too before a second attempt.
 type CaseloadEntry struct {
 	LearnerID       int64
 	Name            string
@@ -21,96 +23,208 @@ type CaseloadEntry struct {
 	LatestOverall   *float64
 	LatestBand      *string
 	PreviousOverall *float64
+	Delta           *float64 // latest minus previous overall
 	BachelorMet     *bool
 	LastActivityAt  *time.Time
+	NeedsAttention  []string // Attention* reasons, in that order; empty when none
 }
 
-// Caseload sort orders.
+// Reasons a learner needs attention, as the API names them.
 const (
-	SortByName     = "name"
-	SortByOverall  = "overall"  // highest latest score first
-	SortByActivity = "activity" // most recent assessment first
-	SortByLinked   = "linked"   // newest link first
+	AttentionScoreDropped  = "score-dropped"  // latest overall below the previous one
+	AttentionInactive      = "inactive"       // no attempt in InactiveAfter (counted from the link for someone with none)
+	AttentionBachelorUnmet = "bachelor-unmet" // latest result fails the bachelor's requirement
 )
 
-// CaseloadQuery filters and pages a caseload. Zero values mean no filter,
-// sort by name, no limit.
+// InactiveAfter is how long without an attempt makes a learner inactive.
+const InactiveAfter = 90 * 24 * time.Hour
+
+// changeEpsilon is the least change in overall that counts as up or down:
+// scores show to one decimal, so a smaller change would read as "±0.0".
+const changeEpsilon = 0.05
+
+// BandNone is the band filter (and cohort key) for learners with no attempt yet.
+const BandNone = "none"
+
+// Caseload sort columns. Every column sorts either way (CaseloadQuery.Desc);
+// learners with no value (no attempt yet) come last in both directions.
+const (
+	SortByName     = "name"
+	SortByEmail    = "email"
+	SortByAttempts = "attempts"
+	SortByOverall  = "overall"
+	SortByDelta    = "delta"
+	SortByActivity = "activity"
+	SortByFlagged  = "flagged"
+	SortByLinked   = "linked"
+)
+
+// caseloadOrder is each sort column's expression; nullable ones get NULLS LAST.
+var caseloadOrder = map[string]struct {
+	expr     string
+	nullable bool
+}{
+	"":             {"LOWER(u.name)", false},
+	SortByName:     {"LOWER(u.name)", false},
+	SortByEmail:    {"u.email", false},
+	SortByAttempts: {"COALESCE(st.attempts, 0)", false},
+	SortByOverall:  {"st.latest_overall", true},
+	SortByDelta:    {"st.latest_overall - st.previous_overall", true},
+	SortByActivity: {"st.last_activity_at", true},
+	SortByFlagged:  {"l.flagged", false},
+	SortByLinked:   {"l.created_at", false},
+}
+
+// ValidCaseloadSort reports whether Caseload accepts the sort column.
+func ValidCaseloadSort(col string) bool {
+	_, ok := caseloadOrder[col]
+	return ok
+}
+
+// CaseloadQuery filters, sorts and pages a caseload. Zero values mean no
+// filter, sort by name A–Z, no limit.
 type CaseloadQuery struct {
-	Band        string
-	FlaggedOnly bool
-	Sort        string
-	Limit       int
-	Offset      int
+	Q              string // part of the name or email, any case
+	Band           string // latest band id, or BandNone
+	FlaggedOnly    bool
+	NeedsAttention bool
+	Sort           string
+	Desc           bool
+	Now            time.Time // the clock "inactive" counts back from; zero means the store's clock
+	Limit          int
+	Offset         int
 }
 
-var caseloadOrder = map[string]string{
-	"":             "u.name, u.id",
-	SortByName:     "u.name, u.id",
-	SortByOverall:  "st.latest_overall DESC NULLS LAST, u.name, u.id",
-	SortByActivity: "st.last_activity_at DESC NULLS LAST, u.name, u.id",
-	SortByLinked:   "l.created_at DESC, u.id",
+// The attention tests, shared by the select list and the filter. The
+// cut-off time is their one parameter.
+const (
+	attentionDropped  = "st.latest_overall - st.previous_overall < -0.05"
+	attentionInactive = "COALESCE(st.last_activity_at, l.created_at) < ?"
+	attentionBachelor = "NOT st.bachelor_met"
+)
+
+const caseloadSelect = `SELECT u.id AS learner_id, u.name, u.email, l.flagged, l.created_at AS linked_at,
+       st.attempts, st.latest_id, st.latest_overall, st.latest_band, st.previous_overall,
+       st.latest_overall - st.previous_overall AS delta,
+       st.bachelor_met, st.last_activity_at,
+       CASE WHEN ` + attentionDropped + ` THEN 1 ELSE 0 END AS dropped,
+       CASE WHEN ` + attentionInactive + ` THEN 1 ELSE 0 END AS inactive,
+       CASE WHEN ` + attentionBachelor + ` THEN 1 ELSE 0 END AS bachelor_unmet
+  FROM counselor_links l
+  JOIN users u ON u.id = l.learner_id
+  LEFT JOIN learner_stats st ON st.user_id = l.learner_id
+ WHERE `
+
+type caseloadRow struct {
+	LearnerID       int64
+	Name            string
+	Email           string
+	Flagged         bool
+	LinkedAt        time.Time
+	Attempts        *int
+	LatestID        *int64
+	LatestOverall   *float64
+	LatestBand      *string
+	PreviousOverall *float64
+	Delta           *float64
+	BachelorMet     *bool
+	LastActivityAt  *time.Time
+	Dropped         bool
+	Inactive        bool
+	BachelorUnmet   bool
 }
 
-// Caseload lists the learners who share with the counselor: one indexed join
-// over counselor_links, users and learner_stats, whatever the caseload size.
+func (r caseloadRow) entry() CaseloadEntry {
+	e := CaseloadEntry{
+		LearnerID: r.LearnerID, Name: r.Name, Email: r.Email, Flagged: r.Flagged, LinkedAt: utc(r.LinkedAt),
+		LatestID: r.LatestID, LatestOverall: r.LatestOverall, LatestBand: r.LatestBand,
+		PreviousOverall: r.PreviousOverall, Delta: r.Delta, BachelorMet: r.BachelorMet,
+		NeedsAttention: []string{},
+	}
+	if r.Attempts != nil {
+		e.Attempts = *r.Attempts
+	}
+	if r.LastActivityAt != nil {
+		t := utc(*r.LastActivityAt)
+		e.LastActivityAt = &t
+	}
+	if r.Dropped {
+		e.NeedsAttention = append(e.NeedsAttention, AttentionScoreDropped)
+	}
+	if r.Inactive {
+		e.NeedsAttention = append(e.NeedsAttention, AttentionInactive)
+	}
+	if r.BachelorUnmet {
+		e.NeedsAttention = append(e.NeedsAttention, AttentionBachelorUnmet)
+	}
+	return e
+}
+
+// inactiveCutoff is the time before which a last attempt counts as inactive.
+func (s *Store) inactiveCutoff(now time.Time) time.Time {
+	if now.IsZero() {
+		now = s.clock()
+	}
+	return now.UTC().Add(-InactiveAfter)
+}
+
+// Caseload lists the learners who share with the counselor: one query over
+// counselor_links (by its primary key), users and learner_stats (by theirs),
+// with needs-attention and the change since the previous attempt computed in
+// SQL, so there is no query per learner whatever the caseload size.
 func (s *Store) Caseload(ctx context.Context, counselorID int64, q CaseloadQuery) ([]CaseloadEntry, error) {
 	order, ok := caseloadOrder[q.Sort]
 	if !ok {
 		return nil, fmt.Errorf("db: caseload: unknown sort %q", q.Sort)
 	}
-	where, args := caseloadWhere(counselorID, q)
-	sql := `SELECT u.id AS learner_id, u.name, u.email, l.flagged, l.created_at AS linked_at,
-       st.attempts, st.latest_id, st.latest_overall, st.latest_band, st.previous_overall,
-       st.bachelor_met, st.last_activity_at
-  FROM counselor_links l
-  JOIN users u ON u.id = l.learner_id
-  LEFT JOIN learner_stats st ON st.user_id = l.learner_id
- WHERE ` + where + " ORDER BY " + order
+	dir := " ASC"
+	if q.Desc {
+		dir = " DESC"
+	}
+	by := order.expr + dir
+	if order.nullable {
+		by += " NULLS LAST"
+	}
+	cutoff := s.inactiveCutoff(q.Now)
+	where, args := caseloadWhere(counselorID, q, cutoff)
+	sql := caseloadSelect + where + " ORDER BY " + by + ", LOWER(u.name), u.id"
+	args = append([]any{cutoff}, args...)
 	if q.Limit > 0 {
 		sql += " LIMIT ? OFFSET ?"
 		args = append(args, q.Limit, max(q.Offset, 0))
 	}
-	var rows []struct {
-		LearnerID       int64
-		Name            string
-		Email           string
-		Flagged         bool
-		LinkedAt        time.Time
-		Attempts        *int
-		LatestID        *int64
-		LatestOverall   *float64
-		LatestBand      *string
-		PreviousOverall *float64
-		BachelorMet     *bool
-		LastActivityAt  *time.Time
-	}
+	var rows []caseloadRow
 	if err := s.r.WithContext(ctx).Raw(sql, args...).Scan(&rows).Error; err != nil {
 		return nil, wrap("caseload", err)
 	}
 	out := make([]CaseloadEntry, len(rows))
 	for i, r := range rows {
-		e := CaseloadEntry{
-			LearnerID: r.LearnerID, Name: r.Name, Email: r.Email, Flagged: r.Flagged, LinkedAt: utc(r.LinkedAt),
-			LatestID: r.LatestID, LatestOverall: r.LatestOverall, LatestBand: r.LatestBand,
-			PreviousOverall: r.PreviousOverall, BachelorMet: r.BachelorMet,
-		}
-		if r.Attempts != nil {
-			e.Attempts = *r.Attempts
-		}
-		if r.LastActivityAt != nil {
-			t := utc(*r.LastActivityAt)
-			e.LastActivityAt = &t
-		}
-		out[i] = e
+		out[i] = r.entry()
 	}
 	return out, nil
 }
 
+// CaseloadLearner is one learner's caseload entry; a learner who does not
+// share with the counselor is ErrNotFound. now is as in CaseloadQuery.
+func (s *Store) CaseloadLearner(ctx context.Context, counselorID, learnerID int64, now time.Time) (CaseloadEntry, error) {
+	cutoff := s.inactiveCutoff(now)
+	var rows []caseloadRow
+	err := s.r.WithContext(ctx).Raw(caseloadSelect+"l.counselor_id = ? AND l.learner_id = ?", cutoff, counselorID, learnerID).Scan(&rows).Error
+	if err != nil {
+		return CaseloadEntry{}, wrap("caseload learner", err)
+	}
+	if len(rows) == 0 {
+		return CaseloadEntry{}, fmt.Errorf("db: caseload learner: %w", ErrNotFound)
+	}
+	return rows[0].entry(), nil
+}
+
 // CountCaseload counts the learners Caseload would return without paging.
 func (s *Store) CountCaseload(ctx context.Context, counselorID int64, q CaseloadQuery) (int, error) {
-	where, args := caseloadWhere(counselorID, q)
+	where, args := caseloadWhere(counselorID, q, s.inactiveCutoff(q.Now))
 	var n int64
 	err := s.r.WithContext(ctx).Raw(`SELECT COUNT(*) FROM counselor_links l
+  JOIN users u ON u.id = l.learner_id
   LEFT JOIN learner_stats st ON st.user_id = l.learner_id WHERE `+where, args...).Scan(&n).Error
 	if err != nil {
 		return 0, wrap("count caseload", err)
@@ -118,10 +232,19 @@ func (s *Store) CountCaseload(ctx context.Context, counselorID int64, q Caseload
 	return int(n), nil
 }
 
-func caseloadWhere(counselorID int64, q CaseloadQuery) (string, []any) {
+func caseloadWhere(counselorID int64, q CaseloadQuery, cutoff time.Time) (string, []any) {
 	where := "l.counselor_id = ?"
 	args := []any{counselorID}
-	if q.Band != "" {
+	if q.Q != "" {
+		where += ` AND (LOWER(u.name) LIKE ? ESCAPE '\' OR LOWER(u.email) LIKE ? ESCAPE '\')`
+		p := "%" + escapeLike(strings.ToLower(q.Q)) + "%"
+		args = append(args, p, p)
+	}
+	switch q.Band {
+	case "":
+	case BandNone:
+		where += " AND st.user_id IS NULL"
+	default:
 		where += " AND st.latest_band = ?"
 		args = append(args, q.Band)
 	}
@@ -129,13 +252,23 @@ func caseloadWhere(counselorID int64, q CaseloadQuery) (string, []any) {
 		where += " AND l.flagged = ?"
 		args = append(args, true)
 	}
+	if q.NeedsAttention {
+		where += " AND (" + attentionDropped + " OR " + attentionInactive + " OR " + attentionBachelor + ")"
+		args = append(args, cutoff)
+	}
 	return where, args
+}
+
+// escapeLike makes LIKE's wildcards and the escape character literal.
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(s)
 }
 
 // Note is a counselor's private note about a learner.
 type Note struct {
 	ID          int64
 	CounselorID int64
+	AuthorName  string
 	LearnerID   int64
 	Text        string
 	CreatedAt   time.Time
@@ -153,6 +286,9 @@ func (s *Store) AddNote(ctx context.Context, counselorID, learnerID int64, text 
 		if linked == 0 {
 			return ErrNotFound
 		}
+		if err := tx.Raw("SELECT name FROM users WHERE id = ?", counselorID).Scan(&n.AuthorName).Error; err != nil {
+			return err
+		}
 		return tx.Raw("INSERT INTO notes (counselor_id, learner_id, text, created_at) VALUES (?, ?, ?, ?) RETURNING id",
 			counselorID, learnerID, text, n.CreatedAt).Scan(&n.ID).Error
 	})
@@ -163,10 +299,13 @@ func (s *Store) AddNote(ctx context.Context, counselorID, learnerID int64, text 
 }
 
 // Notes returns the counselor's own notes about a learner, newest first.
+// Notes are private to their author: colleagues who advise the same learner
+// do not see each other's notes, and the learner never sees any.
 func (s *Store) Notes(ctx context.Context, counselorID, learnerID int64) ([]Note, error) {
-	var rows []Note
-	err := s.r.WithContext(ctx).Raw(`SELECT id, counselor_id, learner_id, text, created_at FROM notes
- WHERE learner_id = ? AND counselor_id = ? ORDER BY created_at DESC, id DESC`, learnerID, counselorID).Scan(&rows).Error
+	rows := []Note{}
+	err := s.r.WithContext(ctx).Raw(`SELECT n.id, n.counselor_id, u.name AS author_name, n.learner_id, n.text, n.created_at
+  FROM notes n JOIN users u ON u.id = n.counselor_id
+ WHERE n.counselor_id = ? AND n.learner_id = ? ORDER BY n.created_at DESC, n.id DESC`, counselorID, learnerID).Scan(&rows).Error
 	if err != nil {
 		return nil, wrap("notes", err)
 	}

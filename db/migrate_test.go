@@ -39,8 +39,8 @@ VALUES (?, ?, 'p', '1', '{}', '{}', ?, ?, ?, '', ?)`, id, user, overall, band, b
 	s, err := Open(path, clock.Now)
 	must(t, err)
 	defer s.Close()
-	if v, err := s.SchemaVersion(ctx); err != nil || v != 2 {
-		t.Fatalf("SchemaVersion = %d, %v; want 2", v, err)
+	if v, err := s.SchemaVersion(ctx); err != nil || v < 2 {
+		t.Fatalf("SchemaVersion = %d, %v; want at least 2", v, err)
 	}
 	u, err := s.UserByEmail(ctx, "ana@example.org")
 	if err != nil || u.Name != "Ana" {
@@ -95,11 +95,11 @@ func TestMigrate_IsIdempotent(t *testing.T) {
 	ctx := context.Background()
 	must(t, s.Migrate())
 	must(t, s.Migrate())
-	if n := countRows(t, s, "schema_migrations", ""); n != 2 {
-		t.Errorf("%d schema_migrations rows, want 2", n)
-	}
 	ms, err := loadMigrations()
 	must(t, err)
+	if n := countRows(t, s, "schema_migrations", ""); n != int64(len(ms)) {
+		t.Errorf("%d schema_migrations rows, want %d", n, len(ms))
+	}
 	if v, _ := s.SchemaVersion(ctx); v != len(ms) {
 		t.Errorf("SchemaVersion = %d, want %d", v, len(ms))
 	}

@@ -120,8 +120,8 @@ func TestCaseload_JoinsStatsFiltersAndSorts(t *testing.T) {
 		want []int64
 	}{
 		{"all by name", CaseloadQuery{}, []int64{ann.ID, bob.ID, cat.ID}},
-		{"by overall, none last", CaseloadQuery{Sort: SortByOverall}, []int64{bob.ID, ann.ID, cat.ID}},
-		{"by activity", CaseloadQuery{Sort: SortByActivity}, []int64{ann.ID, bob.ID, cat.ID}},
+		{"by overall, none last", CaseloadQuery{Sort: SortByOverall, Desc: true}, []int64{bob.ID, ann.ID, cat.ID}},
+		{"by activity", CaseloadQuery{Sort: SortByActivity, Desc: true}, []int64{ann.ID, bob.ID, cat.ID}},
 		{"band filter", CaseloadQuery{Band: "ready", Sort: SortByName}, []int64{ann.ID, bob.ID}},
 		{"flagged only", CaseloadQuery{FlaggedOnly: true}, []int64{bob.ID}},
 		{"paged", CaseloadQuery{Limit: 1, Offset: 1}, []int64{bob.ID}},

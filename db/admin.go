@@ -1,0 +1,217 @@
+package db
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// Errors of the admin operations.
+var (
+	// ErrLastAdmin refuses a change that would leave no enabled admin.
+	ErrLastAdmin = errors.New("db: that would leave no enabled admin account")
+	// ErrNotLearner and ErrNotCounselor refuse a link whose sides have the
+	// wrong role (or, for the counselor, a disabled account).
+	ErrNotLearner   = errors.New("db: the account is not a learner")
+	ErrNotCounselor = errors.New("db: the account is not an enabled counselor")
+)
+
+// UserQuery filters and pages the users list. Zero values mean everyone,
+// no limit.
+type UserQuery struct {
+	Q      string // part of the name or email, any case
+	Role   string
+	Limit  int
+	Offset int
+}
+
+// summaryColumns leaves out the password hash: the list never needs it.
+const summaryColumns = "id, email, name, '' AS password_hash, role, share_code, disabled, created_at, updated_at"
+
+func userQueryWhere(q UserQuery) (string, []any) {
+	where := "1 = 1"
+	var args []any
+	if q.Q != "" {
+		where += ` AND (LOWER(name) LIKE ? ESCAPE '\' OR LOWER(email) LIKE ? ESCAPE '\')`
+		p := "%" + escapeLike(strings.ToLower(q.Q)) + "%"
+		args = append(args, p, p)
+	}
+	if q.Role != "" {
+		where += " AND role = ?"
+		args = append(args, q.Role)
+	}
+	return where, args
+}
+
+// Users lists accounts by email, without their password hashes.
+func (s *Store) Users(ctx context.Context, q UserQuery) ([]User, error) {
+	where, args := userQueryWhere(q)
+	sql := "SELECT " + summaryColumns + " FROM users WHERE " + where + " ORDER BY email"
+	if q.Limit > 0 {
+		sql += " LIMIT ? OFFSET ?"
+		args = append(args, q.Limit, max(q.Offset, 0))
+	}
+	var rows []userRow
+	if err := s.r.WithContext(ctx).Raw(sql, args...).Scan(&rows).Error; err != nil {
+		return nil, wrap("users", err)
+	}
+	out := make([]User, len(rows))
+	for i, r := range rows {
+		out[i] = r.user()
+	}
+	return out, nil
+}
+
+// CountUsers counts the accounts Users would return without paging.
+func (s *Store) CountUsers(ctx context.Context, q UserQuery) (int, error) {
+	where, args := userQueryWhere(q)
+	var n int64
+	if err := s.r.WithContext(ctx).Raw("SELECT COUNT(*) FROM users WHERE "+where, args...).Scan(&n).Error; err != nil {
+		return 0, wrap("count users", err)
+	}
+	return int(n), nil
+}
+
+// Link is one learner sharing with one counselor.
+type Link struct {
+	LearnerID      int64
+	LearnerEmail   string
+	CounselorID    int64
+	CounselorEmail string
+	CounselorName  string
+	Since          time.Time
+}
+
+// LinksOf lists every link either side of which is one of the users, in one
+// query, oldest first.
+func (s *Store) LinksOf(ctx context.Context, userIDs []int64) ([]Link, error) {
+	out := []Link{}
+	if len(userIDs) == 0 {
+		return out, nil
+	}
+	var rows []Link
+	err := s.r.WithContext(ctx).Raw(`SELECT l.learner_id, lu.email AS learner_email, l.counselor_id,
+       cu.email AS counselor_email, cu.name AS counselor_name, l.created_at AS since
+  FROM counselor_links l
+  JOIN users lu ON lu.id = l.learner_id
+  JOIN users cu ON cu.id = l.counselor_id
+ WHERE l.learner_id IN ? OR l.counselor_id IN ?
+ ORDER BY l.created_at, l.learner_id, l.counselor_id`, userIDs, userIDs).Scan(&rows).Error
+	if err != nil {
+		return nil, wrap("links of", err)
+	}
+	for _, r := range rows {
+		r.Since = utc(r.Since)
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// Link makes the learner share with the counselor, as an admin does it. The
+// learner must be a learner and the counselor an enabled counselor; linking
+// twice is not an error. An unknown id is ErrNotFound.
+func (s *Store) Link(ctx context.Context, learnerID, counselorID int64) error {
+	err := s.write(ctx, func(tx *gorm.DB) error {
+		learner, err := userWhere(tx, "user by id", "id = ?", learnerID)
+		if err != nil {
+			return err
+		}
+		counselor, err := userWhere(tx, "user by id", "id = ?", counselorID)
+		if err != nil {
+			return err
+		}
+		if learner.Role != RoleLearner {
+			return ErrNotLearner
+		}
+		if counselor.Role != RoleCounselor || counselor.Disabled {
+			return ErrNotCounselor
+		}
+		return tx.Exec(`INSERT INTO counselor_links (counselor_id, learner_id, flagged, created_at) VALUES (?, ?, ?, ?)
+ON CONFLICT (counselor_id, learner_id) DO NOTHING`, counselorID, learnerID, false, s.clock()).Error
+	})
+	return wrapAdmin("link", err)
+}
+
+// UpdateRole is SetRole for the admin pages: it refuses, with ErrLastAdmin,
+// to demote the last enabled admin.
+func (s *Store) UpdateRole(ctx context.Context, id int64, role string) error {
+	if !validRole(role) {
+		return fmt.Errorf("db: update role: unknown role %q", role)
+	}
+	err := s.write(ctx, func(tx *gorm.DB) error {
+		var rows []userRow
+		if err := tx.Raw("SELECT "+userColumns+" FROM users WHERE id = ?", id).Scan(&rows).Error; err != nil {
+			return err
+		}
+		if len(rows) == 0 {
+			return ErrNotFound
+		}
+		u := rows[0]
+		if u.Role == RoleAdmin && role != RoleAdmin && !u.Disabled {
+			if err := requireAnotherAdmin(tx, id); err != nil {
+				return err
+			}
+		}
+		code := u.ShareCode
+		if role == RoleCounselor && code == nil {
+			c, err := newShareCode(tx)
+			if err != nil {
+				return err
+			}
+			code = &c
+		}
+		return tx.Exec("UPDATE users SET role = ?, share_code = ?, updated_at = ? WHERE id = ?",
+			role, code, s.clock(), id).Error
+	})
+	return wrapAdmin("update role", err)
+}
+
+// UpdateDisabled is SetDisabled for the admin pages: it refuses, with
+// ErrLastAdmin, to disable the last enabled admin. Disabling ends the
+// user's sessions in the same transaction.
+func (s *Store) UpdateDisabled(ctx context.Context, id int64, disabled bool) error {
+	err := s.write(ctx, func(tx *gorm.DB) error {
+		u, err := userWhere(tx, "user by id", "id = ?", id)
+		if err != nil {
+			return err
+		}
+		if disabled && u.Role == RoleAdmin && !u.Disabled {
+			if err := requireAnotherAdmin(tx, id); err != nil {
+				return err
+			}
+		}
+		if err := tx.Exec("UPDATE users SET disabled = ?, updated_at = ? WHERE id = ?", disabled, s.clock(), id).Error; err != nil {
+			return err
+		}
+		if disabled {
+			return tx.Exec("DELETE FROM sessions WHERE user_id = ?", id).Error
+		}
+		return nil
+	})
+	return wrapAdmin("update disabled", err)
+}
+
+// requireAnotherAdmin fails with ErrLastAdmin unless an enabled admin other
+// than id exists. It runs inside the write transaction, so two admins
+// demoting each other at once cannot both succeed.
+func requireAnotherAdmin(tx *gorm.DB, id int64) error {
+	var n int64
+	if err := tx.Raw("SELECT COUNT(*) FROM users WHERE role = ? AND disabled = ? AND id <> ?", RoleAdmin, false, id).Scan(&n).Error; err != nil {
+		return err
+	}
+	if n == 0 {
+		return ErrLastAdmin
+	}
+	return nil
+}
+
+func wrapAdmin(op string, err error) error {
+	if errors.Is(err, ErrLastAdmin) || errors.Is(err, ErrNotLearner) || errors.Is(err, ErrNotCounselor) {
+		return fmt.Errorf("db: %s: %w", op, err)
+	}
+	return wrap(op, err)
+}

@@ -1,0 +1,147 @@
+package db
+
+import (
+	"context"
+	"encoding/json"
+	"sort"
+	"strings"
+
+	"gorm.io/gorm"
+)
+
+// insertDimensionScores copies the dimension scores out of a result's JSON
+// into assessment_dimension_scores, so the cohort summary can average them
+// in SQL. A result without dimensions (or not JSON) simply adds no rows.
+func insertDimensionScores(tx *gorm.DB, assessmentID int64, result []byte) error {
+	var r struct {
+		Dimensions []struct {
+			ID    string   `json:"id"`
+			Score *float64 `json:"score"`
+		} `json:"dimensions"`
+	}
+	if json.Unmarshal(result, &r) != nil || len(r.Dimensions) == 0 {
+		return nil
+	}
+	var (
+		values []string
+		args   []any
+		seen   = map[string]bool{}
+	)
+	for _, d := range r.Dimensions {
+		if d.ID == "" || d.Score == nil || seen[d.ID] {
+			continue
+		}
+		seen[d.ID] = true
+		values = append(values, "(?, ?, ?)")
+		args = append(args, assessmentID, d.ID, *d.Score)
+	}
+	if len(values) == 0 {
+		return nil
+	}
+	return tx.Exec("INSERT INTO assessment_dimension_scores (assessment_id, dimension_id, score) VALUES "+
+		strings.Join(values, ", "), args...).Error
+}
+
+// Cohort summarises a counselor's caseload from each learner's latest result.
+type Cohort struct {
+	Learners int            // everyone on the caseload
+	Bands    map[string]int // latest band → learners; BandNone for no attempt yet
+	// Change since the previous attempt, for learners with at least one.
+	Improved, Declined, Same, FirstAttempt int
+	Dimensions                             []DimensionMean // by dimension id
+	TopSteps                               []StepCount     // most often ranked first, most first
+}
+
+// DimensionMean is the mean latest score of one dimension over Learners.
+type DimensionMean struct {
+	ID       string
+	Mean     float64
+	Learners int
+}
+
+// StepCount is how many learners' latest result ranks the step first.
+type StepCount struct {
+	StepID   string
+	Learners int
+}
+
+// CohortTopSteps caps Cohort.TopSteps.
+const CohortTopSteps = 5
+
+// Cohort computes the summary in three aggregate queries in one read
+// transaction, whatever the caseload size.
+func (s *Store) Cohort(ctx context.Context, counselorID int64) (Cohort, error) {
+	c := Cohort{Bands: map[string]int{}}
+	err := s.r.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var bands []struct {
+			Band                                   string
+			Learners                               int
+			Improved, Declined, Same, FirstAttempt int
+		}
+		err := tx.Raw(`SELECT COALESCE(st.latest_band, '') AS band, COUNT(*) AS learners,
+       SUM(CASE WHEN st.latest_overall - st.previous_overall > ? THEN 1 ELSE 0 END) AS improved,
+       SUM(CASE WHEN st.latest_overall - st.previous_overall < ? THEN 1 ELSE 0 END) AS declined,
+       SUM(CASE WHEN ABS(st.latest_overall - st.previous_overall) <= ? THEN 1 ELSE 0 END) AS same,
+       SUM(CASE WHEN st.user_id IS NOT NULL AND st.previous_overall IS NULL THEN 1 ELSE 0 END) AS first_attempt
+  FROM counselor_links l
+  LEFT JOIN learner_stats st ON st.user_id = l.learner_id
+ WHERE l.counselor_id = ?
+ GROUP BY COALESCE(st.latest_band, '')`, changeEpsilon, -changeEpsilon, changeEpsilon, counselorID).Scan(&bands).Error
+		if err != nil {
+			return err
+		}
+		for _, b := range bands {
+			key := b.Band
+			if key == "" {
+				key = BandNone
+			}
+			c.Bands[key] += b.Learners
+			c.Learners += b.Learners
+			c.Improved += b.Improved
+			c.Declined += b.Declined
+			c.Same += b.Same
+			c.FirstAttempt += b.FirstAttempt
+		}
+		var dims []struct {
+			ID       string
+			Mean     float64
+			Learners int
+		}
+		err = tx.Raw(`SELECT d.dimension_id AS id, AVG(d.score) AS mean, COUNT(*) AS learners
+  FROM counselor_links l
+  JOIN learner_stats st ON st.user_id = l.learner_id
+  JOIN assessment_dimension_scores d ON d.assessment_id = st.latest_id
+ WHERE l.counselor_id = ?
+ GROUP BY d.dimension_id`, counselorID).Scan(&dims).Error
+		if err != nil {
+			return err
+		}
+		for _, d := range dims {
+			c.Dimensions = append(c.Dimensions, DimensionMean(d))
+		}
+		sort.Slice(c.Dimensions, func(i, j int) bool { return c.Dimensions[i].ID < c.Dimensions[j].ID })
+		var steps []struct {
+			StepID   string
+			Learners int
+		}
+		err = tx.Raw(`SELECT a.top_step AS step_id, COUNT(*) AS learners
+  FROM counselor_links l
+  JOIN learner_stats st ON st.user_id = l.learner_id
+  JOIN assessments a ON a.id = st.latest_id
+ WHERE l.counselor_id = ? AND a.top_step <> ''
+ GROUP BY a.top_step
+ ORDER BY COUNT(*) DESC, a.top_step
+ LIMIT ?`, counselorID, CohortTopSteps).Scan(&steps).Error
+		if err != nil {
+			return err
+		}
+		for _, st := range steps {
+			c.TopSteps = append(c.TopSteps, StepCount(st))
+		}
+		return nil
+	})
+	if err != nil {
+		return Cohort{}, wrap("cohort", err)
+	}
+	return c, nil
+}

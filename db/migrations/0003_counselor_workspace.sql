@@ -1,0 +1,30 @@
+-- Counselor workspace: per-dimension scores for the cohort summary, and
+-- indexes for the caseload, notes and cohort queries.
+
+-- One row per dimension of every assessment, written in the same transaction
+-- as the assessment, so the cohort's mean per dimension is one indexed
+-- aggregate over the learners' latest results instead of decoding each
+-- result's JSON.
+CREATE TABLE assessment_dimension_scores (
+    assessment_id INTEGER NOT NULL REFERENCES assessments (id) ON DELETE CASCADE,
+    dimension_id  TEXT NOT NULL,
+    score         REAL NOT NULL,
+    PRIMARY KEY (assessment_id, dimension_id)
+);
+
+-- Backfill from the stored result JSON (SQLite's JSON1 functions; a
+-- PostgreSQL port backfills with jsonb_array_elements instead).
+INSERT INTO assessment_dimension_scores (assessment_id, dimension_id, score)
+SELECT a.id, json_extract(d.value, '$.id'), json_extract(d.value, '$.score')
+  FROM assessments a,
+       json_each(CASE WHEN json_valid(a.result) THEN a.result ELSE '{}' END, '$.dimensions') d
+ WHERE json_extract(d.value, '$.id') IS NOT NULL
+   AND json_extract(d.value, '$.score') IS NOT NULL;
+
+-- The cohort reads the top step of each learner's latest result. A covering
+-- index answers that without reading the row, whose result JSON spills onto
+-- overflow pages that sit before top_step.
+CREATE INDEX assessments_id_top_step ON assessments (id, top_step);
+
+-- A counselor's notes about one learner, newest first.
+CREATE INDEX notes_counselor_learner_created ON notes (counselor_id, learner_id, created_at);
