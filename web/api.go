@@ -331,6 +331,19 @@ func (s *server) apiShare(c *gin.Context) {
 	c.JSON(http.StatusCreated, counselorJSON(co))
 }
 
+func (s *server) apiCounselors(c *gin.Context) {
+	cs, err := s.store.CounselorsOf(c.Request.Context(), currentUser(c).ID)
+	if err != nil {
+		s.abortStoreError(c, err)
+		return
+	}
+	out := make([]gin.H, 0, len(cs))
+	for _, co := range cs {
+		out = append(out, counselorJSON(co))
+	}
+	c.JSON(http.StatusOK, gin.H{"counselors": out})
+}
+
 func counselorJSON(co db.Counselor) gin.H {
 	return gin.H{"id": co.ID, "name": co.Name, "email": co.Email, "since": co.Since.UTC().Format(time.RFC3339)}
 }

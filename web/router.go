@@ -113,6 +113,7 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 	apiLearner.POST("/assessments", s.apiCreateAssessment)
 	apiLearner.GET("/assessments", s.apiListAssessments)
 	apiLearner.GET("/assessments/:id", s.apiGetAssessment)
+	apiLearner.GET("/me/counselors", s.apiCounselors)
 	apiLearner.POST("/me/counselors", s.apiShare)
 	apiLearner.DELETE("/me/counselors/:id", s.apiUnshare)
 
