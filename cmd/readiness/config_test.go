@@ -1,0 +1,85 @@
+package main
+
+import (
+	"log/slog"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func TestConfig_FromEnv(t *testing.T) {
+	cases := []struct {
+		name    string
+		env     map[string]string
+		want    func(*Config)
+		wantErr string
+	}{
+		{name: "defaults", env: nil, want: func(*Config) {}},
+		{name: "every variable", env: map[string]string{
+			"READINESS_ADDR": "0.0.0.0:9000", "READINESS_DB": "/var/lib/r.db", "READINESS_SECURE_COOKIES": "true",
+			"READINESS_TRUSTED_PROXIES": "10.0.0.1, 10.0.0.0/8", "READINESS_LOG_FORMAT": "json", "READINESS_LOG_LEVEL": "debug",
+		}, want: func(c *Config) {
+			c.Addr, c.DB, c.SecureCookies = "0.0.0.0:9000", "/var/lib/r.db", true
+			c.TrustedProxies = []string{"10.0.0.1", "10.0.0.0/8"}
+			c.LogFormat, c.LogLevel = "json", slog.LevelDebug
+		}},
+		{name: "bad bool names the variable", env: map[string]string{"READINESS_SECURE_COOKIES": "yes please"}, wantErr: "READINESS_SECURE_COOKIES"},
+		{name: "bad log format", env: map[string]string{"READINESS_LOG_FORMAT": "xml"}, wantErr: "READINESS_LOG_FORMAT"},
+		{name: "bad log level", env: map[string]string{"READINESS_LOG_LEVEL": "loud"}, wantErr: "READINESS_LOG_LEVEL"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got := defaultConfig()
+			err := got.fromEnv(func(k string) string { return tc.env[k] })
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("error %v, want one naming %s", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := defaultConfig()
+			tc.want(&want)
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("got %+v, want %+v", got, want)
+			}
+		})
+	}
+}
+
+func TestRun_UserCreateMigrateBackup(t *testing.T) {
+	dir := t.TempDir()
+	dbPath := dir + "/r.db"
+	var out, errb strings.Builder
+	if code := run([]string{"user", "create", "--db", dbPath, "--email", "Boss@Example.org", "--role", "admin"}, strings.NewReader("a long admin password\n"), &out, &errb); code != 0 {
+		t.Fatalf("user create: exit %d: %s", code, errb.String())
+	}
+	if !strings.Contains(out.String(), "created admin boss@example.org") {
+		t.Fatalf("user create said %q", out.String())
+	}
+	cases := []struct {
+		args  []string
+		stdin string
+		code  int
+		say   string
+	}{
+		{[]string{"user", "create", "--db", dbPath, "--email", "boss@example.org", "--role", "admin"}, "another long password\n", 1, "already registered"},
+		{[]string{"user", "create", "--db", dbPath, "--email", "c@example.org", "--role", "wizard"}, "another long password\n", 2, "--role"},
+		{[]string{"user", "create", "--db", dbPath, "--email", "c@example.org", "--role", "counselor"}, "short\n", 2, "at least 10 characters"},
+		{[]string{"user", "create", "--db", dbPath, "--role", "counselor"}, "another long password\n", 2, "--email"},
+		{[]string{"user", "create", "--db", dbPath, "--email", "c@example.org", "--role", "counselor"}, "another long password\n", 0, "share code"},
+		{[]string{"migrate", "--db", dbPath}, "", 0, "schema version"},
+		{[]string{"backup", "--db", dbPath}, "", 2, "--to"},
+		{[]string{"backup", "--db", dbPath, "--to", dir + "/copy.db"}, "", 0, "backed up"},
+		{[]string{"backup", "--db", dbPath, "--to", dir + "/copy.db"}, "", 1, "exists"},
+	}
+	for _, tc := range cases {
+		var out, errb strings.Builder
+		code := run(tc.args, strings.NewReader(tc.stdin), &out, &errb)
+		if code != tc.code || !strings.Contains(out.String()+errb.String(), tc.say) {
+			t.Errorf("%v: exit %d (want %d), output %q %q, want it to say %q", tc.args, code, tc.code, out.String(), errb.String(), tc.say)
+		}
+	}
+}
