@@ -173,9 +173,26 @@ func (s *Store) inactiveCutoff(now time.Time) time.Time {
 // with needs-attention and the change since the previous attempt computed in
 // SQL, so there is no query per learner whatever the caseload size.
 func (s *Store) Caseload(ctx context.Context, counselorID int64, q CaseloadQuery) ([]CaseloadEntry, error) {
+	sql, args, err := s.caseloadSQL(counselorID, q)
+	if err != nil {
+		return nil, err
+	}
+	var rows []caseloadRow
+	if err := s.r.WithContext(ctx).Raw(sql, args...).Scan(&rows).Error; err != nil {
+		return nil, wrap("caseload", err)
+	}
+	out := make([]CaseloadEntry, len(rows))
+	for i, r := range rows {
+		out[i] = r.entry()
+	}
+	return out, nil
+}
+
+// caseloadSQL builds Caseload's one query (tests EXPLAIN it).
+func (s *Store) caseloadSQL(counselorID int64, q CaseloadQuery) (string, []any, error) {
 	order, ok := caseloadOrder[q.Sort]
 	if !ok {
-		return nil, fmt.Errorf("db: caseload: unknown sort %q", q.Sort)
+		return "", nil, fmt.Errorf("db: caseload: unknown sort %q", q.Sort)
 	}
 	dir := " ASC"
 	if q.Desc {
@@ -193,15 +210,7 @@ func (s *Store) Caseload(ctx context.Context, counselorID int64, q CaseloadQuery
 		sql += " LIMIT ? OFFSET ?"
 		args = append(args, q.Limit, max(q.Offset, 0))
 	}
-	var rows []caseloadRow
-	if err := s.r.WithContext(ctx).Raw(sql, args...).Scan(&rows).Error; err != nil {
-		return nil, wrap("caseload", err)
-	}
-	out := make([]CaseloadEntry, len(rows))
-	for i, r := range rows {
-		out[i] = r.entry()
-	}
-	return out, nil
+	return sql, args, nil
 }
 
 // CaseloadLearner is one learner's caseload entry; a learner who does not
