@@ -361,3 +361,13 @@ func TestAPI_SessionExpiresWhenIdleAndAtAbsoluteLimit(t *testing.T) {
 	resp, body = app.do(c, "GET", "/api/v1/me", nil)
 	expect(t, resp, body, http.StatusUnauthorized) // past the absolute limit however active
 }
+
+func TestGzip_PagesAndStaticButNotAPI(t *testing.T) {
+	app := newTestApp(t)
+	for path, want := range map[string]string{"/": "gzip", "/static/app.css": "gzip", "/api/v1/profiles/ecommerce-manager": ""} {
+		resp, _ := app.do(app.client(), "GET", path, nil, "Accept-Encoding", "gzip")
+		if got := resp.Header.Get("Content-Encoding"); got != want {
+			t.Errorf("%s: Content-Encoding %q, want %q", path, got, want)
+		}
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gin-contrib/gzip"
 	"github.com/gin-gonic/gin"
 
 	"github.com/readiness/readiness/assessment"
@@ -67,7 +68,10 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 	if err := r.SetTrustedProxies(d.Config.TrustedProxies); err != nil {
 		return nil, fmt.Errorf("web: trusted proxies: %w", err)
 	}
-	r.Use(s.logRequests, s.recover, s.securityHeaders, s.limitBody, s.crossOrigin, s.loadSession)
+	// Pages and static files are gzipped; the API is not, where the CPU is
+	// better spent on requests than on compressing small JSON bodies.
+	zip := gzip.Gzip(gzip.DefaultCompression, gzip.WithExcludedPaths([]string{"/api/", "/healthz"}))
+	r.Use(s.logRequests, s.recover, s.securityHeaders, zip, s.limitBody, s.crossOrigin, s.loadSession)
 	r.NoRoute(func(c *gin.Context) { s.fail(c, http.StatusNotFound, "page not found") })
 	r.NoMethod(func(c *gin.Context) { s.fail(c, http.StatusMethodNotAllowed, "method not allowed") })
 
