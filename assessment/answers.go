@@ -188,25 +188,28 @@ func (p *Profile) parseValue(q *Question, data json.RawMessage) (Value, string) 
 		}
 		return Value{Type: TypeRating, Rating: n}, ""
 	case TypeMulti:
-		var keys []string
-		if err := json.Unmarshal(data, &keys); err != nil {
-			return Value{}, "must be a list of option keys: " + p.keyList(q)
+		keys, ok := p.plainKeys(q, data)
+		if !ok {
+			if err := json.Unmarshal(data, &keys); err != nil {
+				return Value{}, "must be a list of option keys: " + p.keyList(q)
+			}
 		}
 		if len(keys) == 0 {
 			return Value{}, p.missingMessage(q)
 		}
-		seen := make(map[string]bool, len(keys))
+		opts := p.OptionsOf(q)
+		seen := make([]bool, len(opts))
 		exclusive := ""
 		for _, key := range keys {
-			o, ok := p.Option(q, key)
-			if !ok {
+			j := optionIndex(opts, key)
+			if j < 0 {
 				return Value{}, fmt.Sprintf("%q is not an option; choose from: %s", key, p.keyList(q))
 			}
-			if seen[key] {
+			if seen[j] {
 				return Value{}, fmt.Sprintf("%q is chosen more than once", key)
 			}
-			seen[key] = true
-			if o.Exclusive {
+			seen[j] = true
+			if opts[j].Exclusive {
 				exclusive = key
 			}
 		}
@@ -215,14 +218,103 @@ func (p *Profile) parseValue(q *Question, data json.RawMessage) (Value, string) 
 		}
 		return Value{Type: TypeMulti, Options: keys}, ""
 	}
-	var key string
-	if err := json.Unmarshal(data, &key); err != nil {
+	// The usual answer is a plain key, matched without decoding; the option's
+	// own key string is kept, so a valid answer allocates nothing.
+	if o, ok := matchPlainKey(p.OptionsOf(q), data); ok {
+		return Value{Type: q.Type, Option: o.Key}, ""
+	}
+	key, ok := decodeString(data)
+	if !ok {
 		return Value{}, "must be one option key: " + p.keyList(q)
 	}
 	if _, ok := p.Option(q, key); !ok {
 		return Value{}, fmt.Sprintf("%q is not an option; choose from: %s", key, p.keyList(q))
 	}
 	return Value{Type: q.Type, Option: key}, ""
+}
+
+func decodeString(data []byte) (string, bool) {
+	var s string
+	err := json.Unmarshal(data, &s)
+	return s, err == nil
+}
+
+func optionIndex(opts []Option, key string) int {
+	for i := range opts {
+		if opts[i].Key == key {
+			return i
+		}
+	}
+	return -1
+}
+
+// matchPlainKey finds the option whose key is the JSON string data, when
+// data is a quoted key without escapes.
+func matchPlainKey(opts []Option, data []byte) (*Option, bool) {
+	if len(data) < 2 || data[0] != '"' || data[len(data)-1] != '"' {
+		return nil, false
+	}
+	key := data[1 : len(data)-1]
+	if !plainASCII(key) {
+		return nil, false
+	}
+	for i := range opts {
+		if opts[i].Key == string(key) {
+			return &opts[i], true
+		}
+	}
+	return nil, false
+}
+
+// plainKeys reads a JSON list of plain option keys of q, such as
+// ["b2c", "b2b"], using the options' own key strings. It reports false for
+// anything else (escapes, unknown keys, other types), which the caller
+// decodes the slow way for its exact problem.
+func (p *Profile) plainKeys(q *Question, data []byte) ([]string, bool) {
+	if len(data) < 2 || data[0] != '[' || data[len(data)-1] != ']' {
+		return nil, false
+	}
+	opts := p.OptionsOf(q)
+	n := 0
+	for _, c := range data {
+		if c == ',' {
+			n++
+		}
+	}
+	keys := make([]string, 0, n+1)
+	i := skipSpace(data, 1)
+	for data[i] != ']' {
+		if data[i] != '"' {
+			return nil, false
+		}
+		end := i + 1
+		for end < len(data) && data[end] != '"' && data[end] != '\\' {
+			end++
+		}
+		if end >= len(data) || data[end] != '"' {
+			return nil, false
+		}
+		o, ok := matchPlainKey(opts, data[i:end+1])
+		if !ok {
+			return nil, false
+		}
+		keys = append(keys, o.Key)
+		i = skipSpace(data, end+1)
+		switch data[i] {
+		case ',':
+			i = skipSpace(data, i+1)
+			if data[i] == ']' {
+				return nil, false // trailing comma: not JSON
+			}
+		case ']':
+		default:
+			return nil, false
+		}
+	}
+	if i != len(data)-1 {
+		return nil, false
+	}
+	return keys, true
 }
 
 func (p *Profile) keyList(q *Question) string {

@@ -6,8 +6,9 @@
 package scoring
 
 import (
+	"cmp"
 	"math"
-	"sort"
+	"slices"
 
 	"github.com/readiness/readiness/assessment"
 )
@@ -88,19 +89,16 @@ func Score(p *assessment.Profile, a assessment.Answers) Result {
 		Warnings:     []string{},
 		Dimensions:   make([]DimensionResult, len(p.Dimensions)),
 	}
-	// points[i] is the points of p.Questions[i]; a hidden question scores 0.
-	points := make([]int, len(p.Questions))
-	lost := make([]float64, len(p.Questions))
-	items := make([]Item, len(p.Questions))
-	shown := make([]bool, len(p.Questions))
+	// qs[i] is what Score works out about p.Questions[i], looked up once.
+	qs := make([]question, len(p.Questions))
 	for i := range p.Questions {
 		q := &p.Questions[i]
 		if v, ok := a[q.ID]; ok && p.Visible(q, a) {
-			points[i] = p.Points(q, v)
-			shown[i] = true
+			qs[i] = question{answer: v, shown: true, points: p.Points(q, v)}
 		}
 	}
 
+	items := make([]Item, len(p.Questions))
 	next := 0
 	for di := range p.Dimensions {
 		d := &p.Dimensions[di]
@@ -109,7 +107,7 @@ func Score(p *assessment.Profile, a assessment.Answers) Result {
 		for i := range p.Questions {
 			if q := &p.Questions[i]; q.Dimension == d.ID {
 				sumW += q.Weight
-				sumCredit += float64(q.Weight) * credit(points[i], q.Target)
+				sumCredit += float64(q.Weight) * credit(qs[i].points, q.Target)
 			}
 		}
 		for i := range p.Questions {
@@ -117,12 +115,8 @@ func Score(p *assessment.Profile, a assessment.Answers) Result {
 			if q.Dimension != d.ID {
 				continue
 			}
-			lost[i] = float64(d.Weight) * float64(q.Weight) / float64(sumW) * (1 - credit(points[i], q.Target))
-			item := Item{Question: q.ID, Points: points[i], Target: q.Target, Lost: lost[i]}
-			if shown[i] {
-				item.Answer = a[q.ID]
-			}
-			items[next] = item
+			qs[i].lost = float64(d.Weight) * float64(q.Weight) / float64(sumW) * (1 - credit(qs[i].points, q.Target))
+			items[next] = Item{Question: q.ID, Answer: qs[i].answer, Points: qs[i].points, Target: q.Target, Lost: qs[i].lost}
 			next++
 		}
 		score := 100 * sumCredit / float64(sumW)
@@ -133,18 +127,27 @@ func Score(p *assessment.Profile, a assessment.Answers) Result {
 	r.Band = bandFor(p, r.Overall)
 	for _, req := range p.Requirements {
 		qi, _ := p.QuestionIndex(req.Question)
-		met := points[qi] >= req.MinPoints
+		met := qs[qi].points >= req.MinPoints
 		r.Requirements = append(r.Requirements, RequirementResult{ID: req.ID, Met: met})
 		if !met && req.CapsBand != "" && bandRank(p, r.Band) < bandRank(p, req.CapsBand) {
 			r.Band = req.CapsBand
 		}
 	}
 
-	if uniformRatings(p, a) {
+	if uniformRatings(p, qs) {
 		r.Warnings = append(r.Warnings, WarningUniformRatings)
 	}
-	r.Steps = rankSteps(p, a, points, lost, r.Requirements)
+	r.Steps = rankSteps(p, qs, r.Requirements)
 	return r
+}
+
+// question is one question's answer as scored: the answer if it is shown,
+// its points (0 when hidden or unanswered) and the overall points it costs.
+type question struct {
+	answer assessment.Value
+	shown  bool
+	points int
+	lost   float64
 }
 
 func credit(points, target int) float64 {
@@ -173,27 +176,25 @@ func bandRank(p *assessment.Profile, id string) int {
 	return len(p.Bands)
 }
 
-func uniformRatings(p *assessment.Profile, a assessment.Answers) bool {
+func uniformRatings(p *assessment.Profile, qs []question) bool {
 	n, first := 0, -1
 	for i := range p.Questions {
-		q := &p.Questions[i]
-		if q.Type != assessment.TypeRating {
+		if p.Questions[i].Type != assessment.TypeRating {
 			continue
 		}
-		v, ok := a[q.ID]
-		if !ok || !p.Visible(q, a) {
+		if !qs[i].shown {
 			return false
 		}
-		if n > 0 && v.Rating != first {
+		if n > 0 && qs[i].answer.Rating != first {
 			return false
 		}
-		first = v.Rating
+		first = qs[i].answer.Rating
 		n++
 	}
 	return n > 1
 }
 
-func rankSteps(p *assessment.Profile, a assessment.Answers, points []int, lost []float64, reqs []RequirementResult) []StepResult {
+func rankSteps(p *assessment.Profile, qs []question, reqs []RequirementResult) []StepResult {
 	unmet := func(id string) bool {
 		for _, r := range reqs {
 			if r.ID == id {
@@ -205,13 +206,13 @@ func rankSteps(p *assessment.Profile, a assessment.Answers, points []int, lost [
 	steps := make([]StepResult, 0, len(p.Steps))
 	for si := range p.Steps {
 		s := &p.Steps[si]
-		if !applies(p, s, a, points) {
+		if !applies(p, s, qs) {
 			continue
 		}
 		gain := 0.0
 		for _, id := range s.Addresses {
 			qi, _ := p.QuestionIndex(id)
-			gain += lost[qi]
+			gain += qs[qi].lost
 		}
 		steps = append(steps, StepResult{
 			ID: s.ID, Kind: s.Kind, Title: s.Title, Text: s.Text,
@@ -219,20 +220,25 @@ func rankSteps(p *assessment.Profile, a assessment.Answers, points []int, lost [
 			Required: s.Fixes != "" && unmet(s.Fixes),
 		})
 	}
-	sort.SliceStable(steps, func(i, j int) bool {
-		if steps[i].Required != steps[j].Required {
-			return steps[i].Required
+	// Required first, then by gain at two decimals; a stable sort keeps ties
+	// in catalog order.
+	slices.SortStableFunc(steps, func(x, y StepResult) int {
+		if x.Required != y.Required {
+			if x.Required {
+				return -1
+			}
+			return 1
 		}
-		return Round2(steps[i].Gain) > Round2(steps[j].Gain)
+		return cmp.Compare(Round2(y.Gain), Round2(x.Gain))
 	})
 	return steps
 }
 
-func applies(p *assessment.Profile, s *assessment.Step, a assessment.Answers, points []int) bool {
+func applies(p *assessment.Profile, s *assessment.Step, qs []question) bool {
 	if len(s.Applies) == 0 {
 		for _, id := range s.Addresses {
 			qi, _ := p.QuestionIndex(id)
-			if points[qi] < p.Questions[qi].Target {
+			if qs[qi].points < p.Questions[qi].Target {
 				return true
 			}
 		}
@@ -241,7 +247,7 @@ func applies(p *assessment.Profile, s *assessment.Step, a assessment.Answers, po
 	for _, c := range s.Applies {
 		qi, _ := p.QuestionIndex(c.Question)
 		q := &p.Questions[qi]
-		pts := points[qi]
+		pts := qs[qi].points
 		switch {
 		case c.PointsBelow != nil && pts >= *c.PointsBelow:
 			return false
@@ -250,13 +256,12 @@ func applies(p *assessment.Profile, s *assessment.Step, a assessment.Answers, po
 		case c.BelowTarget && pts >= q.Target:
 			return false
 		case len(c.In) > 0:
-			v, ok := a[q.ID]
-			if !ok || !p.Visible(q, a) {
+			if !qs[qi].shown {
 				return false
 			}
 			found := false
 			for _, key := range c.In {
-				if v.Selects(key) {
+				if qs[qi].answer.Selects(key) {
 					found = true
 				}
 			}

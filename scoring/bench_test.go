@@ -1,0 +1,41 @@
+package scoring_test
+
+import (
+	"encoding/json"
+	"os"
+	"testing"
+
+	"github.com/readiness/readiness/assessment"
+	"github.com/readiness/readiness/scoring"
+)
+
+func BenchmarkScore(b *testing.B) {
+	p := builtin(b)
+	a := sampleAnswers(b, p)
+	b.ReportAllocs()
+	for b.Loop() {
+		scoring.Score(p, a)
+	}
+}
+
+// BenchmarkDecodeValidateScore is the work of one POST /api/v1/score: the
+// body decoded, the answers validated, the result scored.
+func BenchmarkDecodeValidateScore(b *testing.B) {
+	p := builtin(b)
+	body, err := os.ReadFile("../testdata/answers.json")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		var sub assessment.Submission
+		if err := json.Unmarshal(body, &sub); err != nil {
+			b.Fatal(err)
+		}
+		a, problems := p.Parse(sub.Answers)
+		if len(problems) != 0 {
+			b.Fatal(problems)
+		}
+		scoring.Score(p, a)
+	}
+}
