@@ -111,8 +111,8 @@ func insertAssessment(tx *gorm.DB, userID int64, r NewResult, at time.Time) (Ass
 // expressions see the old row, so previous_overall gets the old latest.
 func bumpLearnerStats(tx *gorm.DB, a Assessment) error {
 	return tx.Exec(`INSERT INTO learner_stats (user_id, attempts, latest_id, latest_overall, latest_band,
-    previous_overall, bachelor_met, last_activity_at)
-VALUES (?, 1, ?, ?, ?, NULL, ?, ?)
+    previous_overall, bachelor_met, last_activity_at, latest_top_step)
+VALUES (?, 1, ?, ?, ?, NULL, ?, ?, ?)
 ON CONFLICT (user_id) DO UPDATE SET
     attempts = learner_stats.attempts + 1,
     previous_overall = learner_stats.latest_overall,
@@ -120,8 +120,9 @@ ON CONFLICT (user_id) DO UPDATE SET
     latest_overall = excluded.latest_overall,
     latest_band = excluded.latest_band,
     bachelor_met = excluded.bachelor_met,
-    last_activity_at = excluded.last_activity_at`,
-		a.UserID, a.ID, a.Overall, a.Band, a.BachelorMet, a.CreatedAt).Error
+    last_activity_at = excluded.last_activity_at,
+    latest_top_step = excluded.latest_top_step`,
+		a.UserID, a.ID, a.Overall, a.Band, a.BachelorMet, a.CreatedAt, a.TopStep).Error
 }
 
 // refreshLearnerStats recomputes one learner's stats from their assessments;
@@ -131,7 +132,7 @@ func refreshLearnerStats(tx *gorm.DB, userID int64) error {
 		return err
 	}
 	return tx.Exec(`INSERT INTO learner_stats (user_id, attempts, latest_id, latest_overall, latest_band,
-    previous_overall, bachelor_met, last_activity_at)
+    previous_overall, bachelor_met, last_activity_at, latest_top_step)
 SELECT a.user_id,
        (SELECT COUNT(*) FROM assessments c WHERE c.user_id = a.user_id),
        a.id, a.overall, a.band,
@@ -140,7 +141,7 @@ SELECT a.user_id,
            AND (p.created_at < a.created_at OR (p.created_at = a.created_at AND p.id < a.id))
          ORDER BY p.created_at DESC, p.id DESC
          LIMIT 1),
-       a.bachelor_met, a.created_at
+       a.bachelor_met, a.created_at, a.top_step
   FROM assessments a
  WHERE a.user_id = ?
    AND NOT EXISTS (SELECT 1 FROM assessments b

@@ -188,6 +188,34 @@ func (s *Store) Caseload(ctx context.Context, counselorID int64, q CaseloadQuery
 	return out, nil
 }
 
+// EachCaseload calls fn with every learner Caseload would return for q,
+// ignoring its paging: one query whose rows are read as fn consumes them, so
+// an export of any size needs neither a page of memory per learner nor the
+// re-sorting that paging by offset would repeat. fn's error stops it.
+func (s *Store) EachCaseload(ctx context.Context, counselorID int64, q CaseloadQuery, fn func(CaseloadEntry) error) error {
+	q.Limit, q.Offset = 0, 0
+	sql, args, err := s.caseloadSQL(counselorID, q)
+	if err != nil {
+		return err
+	}
+	g := s.r.WithContext(ctx)
+	rows, err := g.Raw(sql, args...).Rows()
+	if err != nil {
+		return wrap("caseload export", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var r caseloadRow
+		if err := g.ScanRows(rows, &r); err != nil {
+			return wrap("caseload export", err)
+		}
+		if err := fn(r.entry()); err != nil {
+			return err
+		}
+	}
+	return wrap("caseload export", rows.Err())
+}
+
 // caseloadSQL builds Caseload's one query (tests EXPLAIN it).
 func (s *Store) caseloadSQL(counselorID int64, q CaseloadQuery) (string, []any, error) {
 	order, ok := caseloadOrder[q.Sort]

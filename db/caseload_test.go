@@ -160,6 +160,14 @@ func TestCaseload_FiltersSearchAndSortEveryColumn(t *testing.T) {
 			}
 		})
 	}
+	var streamed []int64
+	must(t, f.s.EachCaseload(ctx, f.c.ID, CaseloadQuery{NeedsAttention: true, Limit: 1}, func(e CaseloadEntry) error {
+		streamed = append(streamed, e.LearnerID)
+		return nil
+	}))
+	if !slices.Equal(streamed, []int64{b, d}) {
+		t.Errorf("EachCaseload = %v, want every match regardless of Limit", streamed)
+	}
 	other := mustUser(t, f.s, "c2@example.org", RoleCounselor)
 	if got, _ := f.s.Caseload(ctx, other.ID, CaseloadQuery{}); len(got) != 0 {
 		t.Errorf("another counselor sees %v", ids(got))
@@ -192,8 +200,8 @@ func TestCaseload_QueryPlansUseIndexes(t *testing.T) {
 	queries["cohort steps"] = struct {
 		sql  string
 		args []any
-	}{`SELECT a.top_step, COUNT(*) FROM counselor_links l JOIN learner_stats st ON st.user_id = l.learner_id
-  JOIN assessments a ON a.id = st.latest_id WHERE l.counselor_id = ? AND a.top_step <> '' GROUP BY a.top_step`, []any{f.c.ID}}
+	}{`SELECT st.latest_top_step, COUNT(*) FROM counselor_links l JOIN learner_stats st ON st.user_id = l.learner_id
+  WHERE l.counselor_id = ? AND st.latest_top_step <> '' GROUP BY st.latest_top_step`, []any{f.c.ID}}
 	queries["cohort dimensions"] = struct {
 		sql  string
 		args []any

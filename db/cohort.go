@@ -124,13 +124,12 @@ func (s *Store) Cohort(ctx context.Context, counselorID int64) (Cohort, error) {
 			StepID   string
 			Learners int
 		}
-		err = tx.Raw(`SELECT a.top_step AS step_id, COUNT(*) AS learners
+		err = tx.Raw(`SELECT st.latest_top_step AS step_id, COUNT(*) AS learners
   FROM counselor_links l
   JOIN learner_stats st ON st.user_id = l.learner_id
-  JOIN assessments a ON a.id = st.latest_id
- WHERE l.counselor_id = ? AND a.top_step <> ''
- GROUP BY a.top_step
- ORDER BY COUNT(*) DESC, a.top_step
+ WHERE l.counselor_id = ? AND st.latest_top_step <> ''
+ GROUP BY st.latest_top_step
+ ORDER BY COUNT(*) DESC, st.latest_top_step
  LIMIT ?`, counselorID, CohortTopSteps).Scan(&steps).Error
 		if err != nil {
 			return err

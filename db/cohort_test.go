@@ -108,8 +108,10 @@ VALUES (1, 'a@example.org', 'A', 'h', 'learner', FALSE, ?, ?)`, clock.Now(), clo
 		`not json`,
 	} {
 		must(t, old.w.Exec(`INSERT INTO assessments (id, user_id, profile_id, profile_version, answers, result, overall, band, bachelor_met, top_step, created_at)
-VALUES (?, 1, 'p', '1', '{}', ?, 1, 'b', TRUE, '', ?)`, i+1, res, clock.Now()).Error)
+VALUES (?, 1, 'p', '1', '{}', ?, 1, 'b', TRUE, 'step-a', ?)`, i+1, res, clock.Now()).Error)
 	}
+	must(t, old.w.Exec(`INSERT INTO learner_stats (user_id, attempts, latest_id, latest_overall, latest_band, previous_overall, bachelor_met, last_activity_at)
+VALUES (1, 3, 1, 1, 'b', NULL, TRUE, ?)`, clock.Now()).Error)
 	must(t, old.Close())
 
 	s, err := Open(path, clock.Now)
@@ -123,5 +125,10 @@ VALUES (?, 1, 'p', '1', '{}', ?, 1, 'b', TRUE, '', ?)`, i+1, res, clock.Now()).E
 	must(t, s.r.Raw("SELECT assessment_id, dimension_id, score FROM assessment_dimension_scores ORDER BY assessment_id, dimension_id").Scan(&rows).Error)
 	if fmt.Sprint(rows) != "[{1 education 75.5} {1 web 10}]" {
 		t.Errorf("backfilled %v", rows)
+	}
+	var top string
+	must(t, s.r.Raw("SELECT latest_top_step FROM learner_stats WHERE user_id = 1").Scan(&top).Error)
+	if top != "step-a" {
+		t.Errorf("latest_top_step backfilled as %q", top)
 	}
 }

@@ -14,6 +14,9 @@ commands:
   user create  create an account: --email E --role learner|counselor|admin (password on stdin)
   score FILE   score an answers JSON file and print the result (--json for JSON)
   backup       --to FILE: write a consistent copy of the database while it runs
+  seed-demo    --learners N --assessments-per M [--counselor-email E]: fill the
+               database with a demo counselor and learners (password on stdin,
+               or one is generated and printed)
 
 Every command that opens the database takes --db PATH (env READINESS_DB,
 default readiness.db). serve takes --addr (env READINESS_ADDR, default
@@ -42,6 +45,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return runUser(args, cfg, stdin, stdout, stderr)
 	case "score":
 		return runScore(args, stdout, stderr)
+	case "seed-demo":
+		return runSeed(args, cfg, stdin, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

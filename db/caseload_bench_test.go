@@ -1,0 +1,261 @@
+package db
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/readiness/readiness/assessment"
+	"github.com/readiness/readiness/scoring"
+)
+
+// The caseload benchmarks run against one counselor with 10,000 learners and
+// 100,000 scored assessments. Building that takes a couple of minutes, so
+// the file is cached in the temp dir, keyed by schema version and size;
+// benchmarks only run under -bench, so plain go test never builds it.
+const (
+	benchLearners   = 10_000
+	benchPerLearner = 10
+)
+
+// benchNow is the fixed clock of the benchmark database.
+var benchNow = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+
+var (
+	benchOnce      sync.Once
+	benchPath      string
+	benchCounselor int64
+	benchErr       error
+)
+
+func benchStore(b *testing.B) (*Store, int64) {
+	b.Helper()
+	benchOnce.Do(func() {
+		ms, err := loadMigrations()
+		if err != nil {
+			benchErr = err
+			return
+		}
+		// Keyed by the schema (version and a hash of the migrations), so a
+		// schema change rebuilds it.
+		h := sha256.New()
+		for _, m := range ms {
+			h.Write([]byte(m.sql))
+		}
+		benchPath = filepath.Join(os.TempDir(), fmt.Sprintf("readiness-bench-v%d-%x-%dx%d.db", len(ms), h.Sum(nil)[:4], benchLearners, benchPerLearner))
+		if _, err := os.Stat(benchPath); err != nil {
+			benchErr = buildBenchDB(benchPath)
+		}
+		if benchErr == nil {
+			s, err := Open(benchPath, func() time.Time { return benchNow })
+			if err != nil {
+				benchErr = err
+				return
+			}
+			defer s.Close()
+			u, err := s.UserByEmail(context.Background(), "bench-counselor@example.org")
+			benchCounselor, benchErr = u.ID, err
+		}
+	})
+	if benchErr != nil {
+		b.Fatalf("bench database: %v", benchErr)
+	}
+	s, err := Open(benchPath, func() time.Time { return benchNow })
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { s.Close() })
+	return s, benchCounselor
+}
+
+// buildBenchDB writes the database to a temporary name and renames it, so an
+// interrupted build is never mistaken for a finished one.
+func buildBenchDB(path string) error {
+	start := time.Now()
+	tmp := path + ".building"
+	for _, suffix := range []string{"", "-wal", "-shm"} {
+		os.Remove(tmp + suffix)
+	}
+	s, err := Open(tmp, func() time.Time { return benchNow })
+	if err != nil {
+		return err
+	}
+	ctx := context.Background()
+	c, err := s.CreateUser(ctx, NewUser{Email: "bench-counselor@example.org", Name: "Bench Counselor", PasswordHash: "x", Role: RoleCounselor})
+	if err != nil {
+		return err
+	}
+	reg, err := assessment.Builtin()
+	if err != nil {
+		return err
+	}
+	p, _ := reg.Lookup("ecommerce-manager")
+	rng := rand.New(rand.NewPCG(1, 2))
+	const batch = 1000
+	for from := 0; from < benchLearners; from += batch {
+		ls := make([]SeedLearner, batch)
+		for i := range ls {
+			n := from + i
+			ls[i] = SeedLearner{Email: fmt.Sprintf("learner%05d@example.org", n), Name: fmt.Sprintf("Learner %05d", n),
+				PasswordHash: "x", CreatedAt: benchNow.AddDate(-1, 0, 0)}
+		}
+		ids, err := s.ImportLearners(ctx, c.ID, ls)
+		if err != nil {
+			return err
+		}
+		var rows []SeedAssessment
+		for _, id := range ids {
+			skill, trend := 0.2+0.6*rng.Float64(), rng.NormFloat64()*0.05+0.02
+			at := benchNow.AddDate(-1, 0, 0)
+			for k := range benchPerLearner {
+				at = at.Add(time.Duration(rng.IntN(40*24)) * time.Hour)
+				r, err := benchResult(p, rng, math.Max(0, math.Min(1, skill+trend*float64(k))))
+				if err != nil {
+					return err
+				}
+				rows = append(rows, SeedAssessment{UserID: id, Result: r, CreatedAt: at})
+			}
+			if rng.IntN(25) == 0 {
+				if err := s.SetFlagged(ctx, c.ID, id, true); err != nil {
+					return err
+				}
+			}
+		}
+		if err := s.ImportAssessments(ctx, rows); err != nil {
+			return err
+		}
+	}
+	if err := s.Close(); err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "built %s in %s\n", path, time.Since(start).Round(time.Second))
+	return os.Rename(tmp, path)
+}
+
+// benchResult scores random answers around a skill level (a simpler cousin
+// of the seed-demo command's generator, which lives in package main).
+func benchResult(p *assessment.Profile, rng *rand.Rand, skill float64) (NewResult, error) {
+	level := func() int { return int(math.Max(0, math.Min(4, math.Round(4*skill+rng.NormFloat64())))) }
+	raw := map[string]json.RawMessage{}
+	for i := range p.Questions {
+		q := &p.Questions[i]
+		opts := p.OptionsOf(q)
+		switch q.Type {
+		case assessment.TypeRating:
+			raw[q.ID] = json.RawMessage(strconv.Itoa(level()))
+		case assessment.TypeMulti:
+			keys := []string{}
+			for _, o := range opts {
+				if !o.Exclusive && len(keys) < level()/2 {
+					keys = append(keys, o.Key)
+				}
+			}
+			if len(keys) == 0 {
+				for _, o := range opts {
+					if o.Exclusive {
+						keys = append(keys, o.Key)
+					}
+				}
+			}
+			raw[q.ID], _ = json.Marshal(keys)
+		default:
+			lv, best := level(), opts[0]
+			for _, o := range opts {
+				if abs(o.Points-lv) < abs(best.Points-lv) {
+					best = o
+				}
+			}
+			raw[q.ID], _ = json.Marshal(best.Key)
+		}
+	}
+	answers, problems := p.Parse(raw)
+	if len(problems) > 0 {
+		return NewResult{}, fmt.Errorf("bench answers: %v", problems)
+	}
+	r := scoring.Score(p, answers)
+	aj, _ := json.Marshal(answers)
+	rj, _ := json.Marshal(r)
+	met, top := true, ""
+	for _, req := range r.Requirements {
+		met = met && req.Met
+	}
+	if len(r.Steps) > 0 && !r.Steps[0].AlsoConsider() {
+		top = r.Steps[0].ID
+	}
+	return NewResult{ProfileID: p.ID, ProfileVersion: p.Version, Answers: aj, Result: rj,
+		Overall: r.Overall, Band: r.Band, BachelorMet: met, TopStep: top}, nil
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// benchPage is one caseload page the way the web handler loads it: the rows
+// and the total, two queries.
+func benchPage(b *testing.B, q CaseloadQuery) {
+	s, c := benchStore(b)
+	ctx := context.Background()
+	q.Limit, q.Now = 50, benchNow
+	b.ResetTimer()
+	for b.Loop() {
+		rows, err := s.Caseload(ctx, c, q)
+		if err != nil {
+			b.Fatal(err)
+		}
+		n, err := s.CountCaseload(ctx, c, q)
+		if err != nil || n == 0 || len(rows) == 0 {
+			b.Fatalf("%d rows of %d: %v", len(rows), n, err)
+		}
+	}
+}
+
+func BenchmarkCaseload_FirstPage(b *testing.B) { benchPage(b, CaseloadQuery{}) }
+
+func BenchmarkCaseload_FilteredPage(b *testing.B) {
+	benchPage(b, CaseloadQuery{Band: "developing", NeedsAttention: true, Q: "learner0", Sort: SortByOverall, Desc: true})
+}
+
+func BenchmarkCaseload_SortedByDelta(b *testing.B) {
+	benchPage(b, CaseloadQuery{Sort: SortByDelta, Desc: true, Offset: 100})
+}
+
+// BenchmarkCaseload_FullExport reads every row, as the CSV export does.
+func BenchmarkCaseload_FullExport(b *testing.B) {
+	s, c := benchStore(b)
+	ctx := context.Background()
+	b.ResetTimer()
+	for b.Loop() {
+		total := 0
+		err := s.EachCaseload(ctx, c, CaseloadQuery{Now: benchNow}, func(CaseloadEntry) error {
+			total++
+			return nil
+		})
+		if err != nil || total != benchLearners {
+			b.Fatalf("exported %d rows: %v", total, err)
+		}
+	}
+}
+
+func BenchmarkCohort(b *testing.B) {
+	s, c := benchStore(b)
+	ctx := context.Background()
+	b.ResetTimer()
+	for b.Loop() {
+		co, err := s.Cohort(ctx, c)
+		if err != nil || co.Learners != benchLearners {
+			b.Fatalf("cohort %d learners: %v", co.Learners, err)
+		}
+	}
+}
