@@ -90,7 +90,13 @@ func Score(p *assessment.Profile, a assessment.Answers) Result {
 		Dimensions:   make([]DimensionResult, len(p.Dimensions)),
 	}
 	// qs[i] is what Score works out about p.Questions[i], looked up once.
-	qs := make([]question, len(p.Questions))
+	var buf [64]question // on the stack for any profile of a usual size
+	var qs []question
+	if len(p.Questions) <= len(buf) {
+		qs = buf[:len(p.Questions)]
+	} else {
+		qs = make([]question, len(p.Questions))
+	}
 	for i := range p.Questions {
 		q := &p.Questions[i]
 		if v, ok := a[q.ID]; ok && p.Visible(q, a) {
@@ -203,7 +209,15 @@ func rankSteps(p *assessment.Profile, qs []question, reqs []RequirementResult) [
 		}
 		return false
 	}
-	steps := make([]StepResult, 0, len(p.Steps))
+	// Rank small pointer-free entries, then build the results in order.
+	type ranked struct {
+		step     int
+		gain     float64
+		rounded  float64
+		required bool
+	}
+	var buf [32]ranked
+	order := buf[:0]
 	for si := range p.Steps {
 		s := &p.Steps[si]
 		if !applies(p, s, qs) {
@@ -214,23 +228,24 @@ func rankSteps(p *assessment.Profile, qs []question, reqs []RequirementResult) [
 			qi, _ := p.QuestionIndex(id)
 			gain += qs[qi].lost
 		}
-		steps = append(steps, StepResult{
-			ID: s.ID, Kind: s.Kind, Title: s.Title, Text: s.Text,
-			Gain:     gain,
-			Required: s.Fixes != "" && unmet(s.Fixes),
-		})
+		order = append(order, ranked{step: si, gain: gain, rounded: Round2(gain), required: s.Fixes != "" && unmet(s.Fixes)})
 	}
 	// Required first, then by gain at two decimals; a stable sort keeps ties
 	// in catalog order.
-	slices.SortStableFunc(steps, func(x, y StepResult) int {
-		if x.Required != y.Required {
-			if x.Required {
+	slices.SortStableFunc(order, func(x, y ranked) int {
+		if x.required != y.required {
+			if x.required {
 				return -1
 			}
 			return 1
 		}
-		return cmp.Compare(Round2(y.Gain), Round2(x.Gain))
+		return cmp.Compare(y.rounded, x.rounded)
 	})
+	steps := make([]StepResult, len(order))
+	for i, o := range order {
+		s := &p.Steps[o.step]
+		steps[i] = StepResult{ID: s.ID, Kind: s.Kind, Title: s.Title, Text: s.Text, Gain: o.gain, Required: o.required}
+	}
 	return steps
 }
 
