@@ -86,11 +86,11 @@ type Link struct {
 	Since          time.Time
 }
 
-// LinksOf lists every link either side of which is one of the users, in one
-// query, oldest first.
-func (s *Store) LinksOf(ctx context.Context, userIDs []int64) ([]Link, error) {
+// LinksOf lists the counselors each of the learners shares with, in one
+// query, oldest link first.
+func (s *Store) LinksOf(ctx context.Context, learnerIDs []int64) ([]Link, error) {
 	out := []Link{}
-	if len(userIDs) == 0 {
+	if len(learnerIDs) == 0 {
 		return out, nil
 	}
 	var rows []Link
@@ -99,8 +99,8 @@ func (s *Store) LinksOf(ctx context.Context, userIDs []int64) ([]Link, error) {
   FROM counselor_links l
   JOIN users lu ON lu.id = l.learner_id
   JOIN users cu ON cu.id = l.counselor_id
- WHERE l.learner_id IN ? OR l.counselor_id IN ?
- ORDER BY l.created_at, l.learner_id, l.counselor_id`, userIDs, userIDs).Scan(&rows).Error
+ WHERE l.learner_id IN ?
+ ORDER BY l.created_at, l.learner_id, l.counselor_id`, learnerIDs).Scan(&rows).Error
 	if err != nil {
 		return nil, wrap("links of", err)
 	}

@@ -80,7 +80,7 @@ func TestLink_RolesAndLinksOf(t *testing.T) {
 		t.Errorf("LinksOf(nil) = %v", links)
 	}
 	must(t, s.Unshare(ctx, l.ID, c.ID))
-	if links, _ := s.LinksOf(ctx, []int64{c.ID}); len(links) != 0 {
+	if links, _ := s.LinksOf(ctx, []int64{l.ID}); len(links) != 0 {
 		t.Errorf("after unlink: %v", links)
 	}
 }

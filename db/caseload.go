@@ -2,6 +2,7 @@ package db
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 	"time"
@@ -160,6 +161,66 @@ func (r caseloadRow) entry() CaseloadEntry {
 	return e
 }
 
+// scanCaseload reads caseloadSelect's rows with plain Scan: gorm's
+// reflection-based ScanRows costs more than the query for a large export.
+func scanCaseload(rows *sql.Rows, fn func(CaseloadEntry) error) error {
+	for rows.Next() {
+		var (
+			r                       caseloadRow
+			attempts, latestID      sql.NullInt64
+			latest, previous, delta sql.NullFloat64
+			band                    sql.NullString
+			bachelor                sql.NullBool
+			activity                sql.NullTime
+		)
+		err := rows.Scan(&r.LearnerID, &r.Name, &r.Email, &r.Flagged, &r.LinkedAt,
+			&attempts, &latestID, &latest, &band, &previous, &delta, &bachelor, &activity,
+			&r.Dropped, &r.Inactive, &r.BachelorUnmet)
+		if err != nil {
+			return err
+		}
+		if attempts.Valid {
+			n := int(attempts.Int64)
+			r.Attempts = &n
+		}
+		if latestID.Valid {
+			r.LatestID = &latestID.Int64
+		}
+		if latest.Valid {
+			r.LatestOverall = &latest.Float64
+		}
+		if band.Valid {
+			r.LatestBand = &band.String
+		}
+		if previous.Valid {
+			r.PreviousOverall = &previous.Float64
+		}
+		if delta.Valid {
+			r.Delta = &delta.Float64
+		}
+		if bachelor.Valid {
+			r.BachelorMet = &bachelor.Bool
+		}
+		if activity.Valid {
+			r.LastActivityAt = &activity.Time
+		}
+		if err := fn(r.entry()); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// queryCaseload runs one caseload query and hands each entry to fn.
+func (s *Store) queryCaseload(ctx context.Context, query string, args []any, fn func(CaseloadEntry) error) error {
+	rows, err := s.r.WithContext(ctx).Raw(query, args...).Rows()
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	return scanCaseload(rows, fn)
+}
+
 // inactiveCutoff is the time before which a last attempt counts as inactive.
 func (s *Store) inactiveCutoff(now time.Time) time.Time {
 	if now.IsZero() {
@@ -173,17 +234,17 @@ func (s *Store) inactiveCutoff(now time.Time) time.Time {
 // with needs-attention and the change since the previous attempt computed in
 // SQL, so there is no query per learner whatever the caseload size.
 func (s *Store) Caseload(ctx context.Context, counselorID int64, q CaseloadQuery) ([]CaseloadEntry, error) {
-	sql, args, err := s.caseloadSQL(counselorID, q)
+	query, args, err := s.caseloadSQL(counselorID, q)
 	if err != nil {
 		return nil, err
 	}
-	var rows []caseloadRow
-	if err := s.r.WithContext(ctx).Raw(sql, args...).Scan(&rows).Error; err != nil {
+	out := []CaseloadEntry{}
+	err = s.queryCaseload(ctx, query, args, func(e CaseloadEntry) error {
+		out = append(out, e)
+		return nil
+	})
+	if err != nil {
 		return nil, wrap("caseload", err)
-	}
-	out := make([]CaseloadEntry, len(rows))
-	for i, r := range rows {
-		out[i] = r.entry()
 	}
 	return out, nil
 }
@@ -194,26 +255,11 @@ func (s *Store) Caseload(ctx context.Context, counselorID int64, q CaseloadQuery
 // re-sorting that paging by offset would repeat. fn's error stops it.
 func (s *Store) EachCaseload(ctx context.Context, counselorID int64, q CaseloadQuery, fn func(CaseloadEntry) error) error {
 	q.Limit, q.Offset = 0, 0
-	sql, args, err := s.caseloadSQL(counselorID, q)
+	query, args, err := s.caseloadSQL(counselorID, q)
 	if err != nil {
 		return err
 	}
-	g := s.r.WithContext(ctx)
-	rows, err := g.Raw(sql, args...).Rows()
-	if err != nil {
-		return wrap("caseload export", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var r caseloadRow
-		if err := g.ScanRows(rows, &r); err != nil {
-			return wrap("caseload export", err)
-		}
-		if err := fn(r.entry()); err != nil {
-			return err
-		}
-	}
-	return wrap("caseload export", rows.Err())
+	return wrap("caseload export", s.queryCaseload(ctx, query, args, fn))
 }
 
 // caseloadSQL builds Caseload's one query (tests EXPLAIN it).
@@ -232,28 +278,34 @@ func (s *Store) caseloadSQL(counselorID int64, q CaseloadQuery) (string, []any, 
 	}
 	cutoff := s.inactiveCutoff(q.Now)
 	where, args := caseloadWhere(counselorID, q, cutoff)
-	sql := caseloadSelect + where + " ORDER BY " + by + ", LOWER(u.name), u.id"
+	query := caseloadSelect + where + " ORDER BY " + by + ", LOWER(u.name), u.id"
 	args = append([]any{cutoff}, args...)
 	if q.Limit > 0 {
-		sql += " LIMIT ? OFFSET ?"
+		query += " LIMIT ? OFFSET ?"
 		args = append(args, q.Limit, max(q.Offset, 0))
 	}
-	return sql, args, nil
+	return query, args, nil
 }
 
 // CaseloadLearner is one learner's caseload entry; a learner who does not
 // share with the counselor is ErrNotFound. now is as in CaseloadQuery.
 func (s *Store) CaseloadLearner(ctx context.Context, counselorID, learnerID int64, now time.Time) (CaseloadEntry, error) {
-	cutoff := s.inactiveCutoff(now)
-	var rows []caseloadRow
-	err := s.r.WithContext(ctx).Raw(caseloadSelect+"l.counselor_id = ? AND l.learner_id = ?", cutoff, counselorID, learnerID).Scan(&rows).Error
+	var (
+		e     CaseloadEntry
+		found bool
+	)
+	err := s.queryCaseload(ctx, caseloadSelect+"l.counselor_id = ? AND l.learner_id = ?",
+		[]any{s.inactiveCutoff(now), counselorID, learnerID}, func(got CaseloadEntry) error {
+			e, found = got, true
+			return nil
+		})
 	if err != nil {
 		return CaseloadEntry{}, wrap("caseload learner", err)
 	}
-	if len(rows) == 0 {
+	if !found {
 		return CaseloadEntry{}, fmt.Errorf("db: caseload learner: %w", ErrNotFound)
 	}
-	return rows[0].entry(), nil
+	return e, nil
 }
 
 // CountCaseload counts the learners Caseload would return without paging.
