@@ -83,3 +83,11 @@ func TestRun_UserCreateMigrateBackup(t *testing.T) {
 		}
 	}
 }
+
+func TestRun_ScoreReadsStandardInput(t *testing.T) {
+	body := `{"profile":"ecommerce-manager","answers":{"edu.degree":"mba"}}`
+	var out, errb strings.Builder
+	if code := run([]string{"score", "-"}, strings.NewReader(body), &out, &errb); code != 2 || !strings.Contains(errb.String(), "edu.field") {
+		t.Fatalf("score - with partial answers: exit %d, stderr %q", code, errb.String())
+	}
+}

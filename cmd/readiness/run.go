@@ -44,7 +44,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case "user":
 		return runUser(args, cfg, stdin, stdout, stderr)
 	case "score":
-		return runScore(args, stdout, stderr)
+		return runScore(args, stdin, stdout, stderr)
 	case "seed-demo":
 		return runSeed(args, cfg, stdin, stdout, stderr)
 	case "help", "-h", "--help":

@@ -14,7 +14,7 @@ import (
 )
 
 // runScore implements `readiness score [--json] FILE`.
-func runScore(args []string, stdout, stderr io.Writer) int {
+func runScore(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("score", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	asJSON := fs.Bool("json", false, "print the result as JSON")
@@ -34,7 +34,7 @@ func runScore(args []string, stdout, stderr io.Writer) int {
 	var data []byte
 	var err error
 	if name == "-" {
-		data, err = io.ReadAll(io.LimitReader(os.Stdin, 1<<20))
+		data, err = io.ReadAll(io.LimitReader(stdin, 1<<20))
 	} else {
 		data, err = os.ReadFile(name)
 	}
