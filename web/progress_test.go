@@ -1,0 +1,333 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"html"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/readiness/readiness/assessment"
+	"github.com/readiness/readiness/db"
+)
+
+// The helpers here carry a progress prefix so they never clash with the
+// shared test helpers other files define.
+
+type progressClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *progressClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *progressClock) Set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = t
+}
+
+type progressApp struct {
+	t       *testing.T
+	srv     *httptest.Server
+	clock   *progressClock
+	profile *assessment.Profile
+}
+
+func progressStart(t *testing.T) *progressApp {
+	t.Helper()
+	clock := &progressClock{now: time.Date(2026, 1, 3, 10, 0, 0, 0, time.UTC)}
+	store, err := db.Open(filepath.Join(t.TempDir(), "t.db"), clock.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	profiles, err := assessment.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := NewRouter(Deps{Store: store, Profiles: profiles, Now: clock.Now,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Config: Config{BcryptCost: 4}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(r)
+	t.Cleanup(func() { srv.Close(); store.Close() })
+	p, _ := profiles.Lookup("ecommerce-manager")
+	return &progressApp{t: t, srv: srv, clock: clock, profile: p}
+}
+
+// progressClient keeps cookies and does not follow redirects.
+func progressClient() *http.Client {
+	jar, _ := cookiejar.New(nil)
+	return &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
+
+func (a *progressApp) send(c *http.Client, method, path string, body any) (int, http.Header, string) {
+	a.t.Helper()
+	var r io.Reader
+	if body != nil {
+		data, err := json.Marshal(body)
+		if err != nil {
+			a.t.Fatal(err)
+		}
+		r = bytes.NewReader(data)
+	}
+	req, err := http.NewRequest(method, a.srv.URL+path, r)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	out, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, resp.Header, string(out)
+}
+
+func (a *progressApp) register(c *http.Client, email string) {
+	a.t.Helper()
+	status, _, body := a.send(c, "POST", "/api/v1/auth/register",
+		map[string]string{"email": email, "password": "correct horse battery", "name": "Pat Learner"})
+	if status != http.StatusCreated {
+		a.t.Fatalf("register %s: %d %s", email, status, body)
+	}
+}
+
+// login starts a new session, as a learner coming back weeks later must.
+func (a *progressApp) login(c *http.Client, email string) {
+	a.t.Helper()
+	status, _, body := a.send(c, "POST", "/api/v1/auth/login",
+		map[string]string{"email": email, "password": "correct horse battery"})
+	if status != http.StatusOK {
+		a.t.Fatalf("login %s: %d %s", email, status, body)
+	}
+}
+
+type progressResult struct {
+	ID      int64   `json:"id"`
+	Overall float64 `json:"overall"`
+}
+
+// submit stores an attempt: the sample answers with changes applied.
+func (a *progressApp) submit(c *http.Client, changes map[string]any) progressResult {
+	a.t.Helper()
+	data, err := os.ReadFile(filepath.Join("..", "testdata", "answers.json"))
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	var sub struct {
+		Profile string         `json:"profile"`
+		Answers map[string]any `json:"answers"`
+	}
+	if err := json.Unmarshal(data, &sub); err != nil {
+		a.t.Fatal(err)
+	}
+	for k, v := range changes {
+		sub.Answers[k] = v
+	}
+	status, _, body := a.send(c, "POST", "/api/v1/assessments", sub)
+	if status != http.StatusCreated {
+		a.t.Fatalf("submit: %d %s", status, body)
+	}
+	var r progressResult
+	if err := json.Unmarshal([]byte(body), &r); err != nil {
+		a.t.Fatal(err)
+	}
+	return r
+}
+
+// progressLearner registers a learner with two attempts: a weaker one on
+// 3 Jan 2026 (no degree) and the sample answers on 2 Mar 2026.
+func progressLearner(t *testing.T, app *progressApp) (c *http.Client, first, second progressResult) {
+	t.Helper()
+	c = progressClient()
+	app.register(c, "pat@example.com")
+	first = app.submit(c, map[string]any{"edu.degree": "highschool", "mkt.digital": 1, "sec.threats": 0})
+	app.clock.Set(time.Date(2026, 3, 2, 14, 5, 0, 0, time.UTC))
+	app.login(c, "pat@example.com")
+	second = app.submit(c, nil)
+	return c, first, second
+}
+
+func progressContains(t *testing.T, body string, wants ...string) {
+	t.Helper()
+	for _, w := range wants {
+		if !strings.Contains(body, w) {
+			t.Errorf("page lacks %q", w)
+		}
+	}
+}
+
+func TestProgressPage_ShowsChartHistoryAndChange(t *testing.T) {
+	app := progressStart(t)
+	c, first, second := progressLearner(t, app)
+	if second.Overall <= first.Overall {
+		t.Fatalf("fixture: second attempt %.2f should beat first %.2f", second.Overall, first.Overall)
+	}
+	status, _, raw := app.send(c, "GET", "/progress", nil)
+	if status != http.StatusOK {
+		t.Fatalf("GET /progress = %d", status)
+	}
+	body := html.UnescapeString(raw)
+	summary := fmt.Sprintf("Overall went from %.1f on 3 Jan 2026 to %.1f on 2 Mar 2026 over 2 attempts", first.Overall, second.Overall)
+	change := round1(round1(second.Overall) - round1(first.Overall))
+	progressContains(t, body,
+		`<svg class="chart trend-wide"`, `role="img"`, `aria-label="`+summary+`"`, "<title>"+summary+"</title>",
+		">3 Jan 2026</text>", ">2 Mar 2026</text>",
+		fmt.Sprintf(`<a href="/results/%d">3 Jan 2026</a> <small class="muted attempt-time">10:00 UTC</small>`, first.ID),
+		fmt.Sprintf(`<a href="/results/%d">2 Mar 2026</a> <small class="muted attempt-time">14:05 UTC</small>`, second.ID),
+		fmt.Sprintf("%.1f", first.Overall), fmt.Sprintf("%.1f", second.Overall),
+		fmt.Sprintf("+%.1f", change), fmt.Sprintf("up %.1f points", change), "first attempt",
+		`<label for="cmp-a">First attempt</label>`, `<label for="cmp-b">Second attempt</label>`,
+		fmt.Sprintf(`<option value="%d" selected>`, first.ID), fmt.Sprintf(`<option value="%d" selected>`, second.ID),
+		`<caption>Scores out of 100 at each attempt, oldest first</caption>`,
+	)
+	for _, d := range app.profile.Dimensions {
+		progressContains(t, body, `<th scope="col" class="num">`+d.Name+`</th>`)
+	}
+	// Newest first in the history table.
+	if strings.Index(body, "14:05 UTC</small>") > strings.Index(body, "10:00 UTC</small>") {
+		t.Error("history is not newest first")
+	}
+	if strings.Contains(raw, "style=") || strings.Contains(raw, "<script>") {
+		t.Error("page has an inline style or script, which the CSP forbids")
+	}
+}
+
+func TestProgressPage_EmptyStateInvitesTheAssessment(t *testing.T) {
+	app := progressStart(t)
+	c := progressClient()
+	app.register(c, "new@example.com")
+	status, _, body := app.send(c, "GET", "/progress", nil)
+	if status != http.StatusOK {
+		t.Fatalf("GET /progress = %d", status)
+	}
+	progressContains(t, body, "No attempts yet", `<a class="button" href="/assessment">Take the assessment</a>`)
+	if strings.Contains(body, "<svg class=\"chart") {
+		t.Error("empty progress page draws a chart")
+	}
+}
+
+func TestProgressPage_OneAttemptIsOnePoint(t *testing.T) {
+	app := progressStart(t)
+	c := progressClient()
+	app.register(c, "one@example.com")
+	r := app.submit(c, nil)
+	_, _, raw := app.send(c, "GET", "/progress", nil)
+	body := html.UnescapeString(raw)
+	progressContains(t, body, fmt.Sprintf("Overall score %.1f on 3 Jan 2026, your only attempt so far", r.Overall),
+		">3 Jan 2026</text>", "Take the assessment again to compare two attempts.")
+	if n := strings.Count(body, `<circle class="marker"`); n != 2 { // one per layout
+		t.Errorf("markers = %d, want 2 (one per layout)", n)
+	}
+}
+
+func TestComparePage_ShowsDimensionsStepsAndAnswers(t *testing.T) {
+	app := progressStart(t)
+	c, first, second := progressLearner(t, app)
+	status, _, raw := app.send(c, "GET", fmt.Sprintf("/progress/compare?a=%d&b=%d", first.ID, second.ID), nil)
+	if status != http.StatusOK {
+		t.Fatalf("compare = %d", status)
+	}
+	body := html.UnescapeString(raw)
+	for _, d := range app.profile.Dimensions {
+		progressContains(t, body, `<th scope="row">`+d.Name+" ")
+	}
+	var degreeStep, degreePrompt string
+	for _, st := range app.profile.Steps {
+		if st.ID == "bachelor-degree" {
+			degreeStep = st.Title
+		}
+	}
+	if q, ok := app.profile.Question("edu.degree"); ok {
+		degreePrompt = q.Prompt
+	}
+	gone := body[strings.Index(body, "Steps no longer needed"):strings.Index(body, "New steps")]
+	progressContains(t, gone, degreeStep)
+	progressContains(t, body,
+		"3 Jan 2026, 10:00 UTC", "2 Mar 2026, 14:05 UTC",
+		fmt.Sprintf("%.1f", first.Overall), fmt.Sprintf("%.1f", second.Overall),
+		"now met", degreePrompt, "High school", "Bachelor", `class="change up"`,
+		"Your band moved from",
+	)
+	// The same attempt twice is allowed and says so.
+	_, _, same := app.send(c, "GET", fmt.Sprintf("/progress/compare?a=%d&b=%d", second.ID, second.ID), nil)
+	progressContains(t, same, "You chose the same attempt twice")
+}
+
+func TestComparePage_RejectsOthersAndBadParams(t *testing.T) {
+	app := progressStart(t)
+	c, first, _ := progressLearner(t, app)
+	other := progressClient()
+	app.register(other, "other@example.com")
+	theirs := app.submit(other, nil)
+
+	tests := []struct {
+		name   string
+		query  string
+		status int
+		wants  []string
+	}{
+		{"another learner's attempt", fmt.Sprintf("a=%d&b=%d", first.ID, theirs.ID), http.StatusNotFound, []string{"no such attempt"}},
+		{"no such attempt", fmt.Sprintf("a=%d&b=999999", first.ID), http.StatusNotFound, nil},
+		{"a not a number", fmt.Sprintf("a=abc&b=%d", first.ID), http.StatusBadRequest, []string{`The "a" parameter (first attempt) must be the number`, `"abc"`, `<select id="cmp-a"`}},
+		{"b missing", fmt.Sprintf("a=%d", first.ID), http.StatusBadRequest, []string{`Choose a second attempt: the "b" parameter is missing.`, `<select id="cmp-b"`}},
+		{"both missing", "", http.StatusBadRequest, []string{`"a" parameter`, `"b" parameter`}},
+		{"negative id", fmt.Sprintf("a=-1&b=%d", first.ID), http.StatusBadRequest, []string{`"a" parameter`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			status, _, raw := app.send(c, "GET", "/progress/compare?"+tt.query, nil)
+			if status != tt.status {
+				t.Fatalf("status = %d, want %d", status, tt.status)
+			}
+			progressContains(t, html.UnescapeString(raw), tt.wants...)
+		})
+	}
+}
+
+func TestProgressPages_AnonymousIsSentToLogin(t *testing.T) {
+	app := progressStart(t)
+	for _, path := range []string{"/progress", "/progress/compare?a=1&b=2"} {
+		status, h, _ := app.send(progressClient(), "GET", path, nil)
+		if status != http.StatusSeeOther || !strings.HasPrefix(h.Get("Location"), "/login") {
+			t.Errorf("GET %s anonymously = %d to %q, want 303 to /login", path, status, h.Get("Location"))
+		}
+	}
+}
+
+func TestNewChange_MatchesTheNumbersShown(t *testing.T) {
+	tests := []struct {
+		from, to    float64
+		class, text string
+		words       string
+	}{
+		{42.14, 45.36, "up", "+3.3", "up 3.3 points"}, // shown as 42.1 and 45.4
+		{50, 48.96, "down", "−1.0", "down 1.0 points"},
+		{60.04, 60.01, "same", "±0.0", "no change"},
+	}
+	for _, tt := range tests {
+		got := newChange(tt.from, tt.to)
+		if got.Class != tt.class || got.Text != tt.text || got.Words != tt.words {
+			t.Errorf("newChange(%v, %v) = %+v, want %s %s %q", tt.from, tt.to, got, tt.class, tt.text, tt.words)
+		}
+	}
+}
