@@ -1,0 +1,509 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	_ "github.com/mattn/go-sqlite3"
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/readiness/readiness/db"
+)
+
+// These tests run the real readiness binary as a child process on a temp
+// database and do to it what production will: kill it mid-write, stop it
+// with SIGTERM under load, back it up while it takes writes and restore.
+
+var raceBuild bool // set by race_test.go
+
+var (
+	buildOnce sync.Once
+	binPath   string
+	buildErr  error
+	binDir    string
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binDir != "" {
+		os.RemoveAll(binDir)
+	}
+	os.Exit(code)
+}
+
+// readinessBinary builds cmd/readiness once per test binary.
+func readinessBinary(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		if binDir, buildErr = os.MkdirTemp("", "readiness-load-bin-"); buildErr != nil {
+			return
+		}
+		binPath = filepath.Join(binDir, "readiness")
+		args := []string{"build", "-o", binPath}
+		if raceBuild {
+			args = append(args, "-race")
+		}
+		out, err := exec.Command("go", append(args, "github.com/readiness/readiness/cmd/readiness")...).CombinedOutput()
+		if err != nil {
+			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return binPath
+}
+
+// process is one run of `readiness serve`.
+type process struct {
+	t    *testing.T
+	cmd  *exec.Cmd
+	base *url.URL
+	log  string
+	done chan struct{}
+	err  error // from Wait, once done is closed
+}
+
+// startServer serves dbPath on a free loopback port and waits until
+// /healthz answers.
+func startServer(t *testing.T, dbPath string) *process {
+	t.Helper()
+	bin := readinessBinary(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	logPath := fmt.Sprintf("%s.%d.log", dbPath, time.Now().UnixNano())
+	logFile, err := os.Create(logPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer logFile.Close()
+	cmd := exec.Command(bin, "serve", "--addr", addr, "--db", dbPath)
+	cmd.Env = cleanEnv()
+	cmd.Stdout, cmd.Stderr = logFile, logFile
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	p := &process{t: t, cmd: cmd, base: &url.URL{Scheme: "http", Host: addr}, log: logPath, done: make(chan struct{})}
+	go func() { p.err = cmd.Wait(); close(p.done) }()
+	t.Cleanup(func() {
+		if p.running() {
+			p.cmd.Process.Kill()
+			<-p.done
+		}
+	})
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		resp, err := http.Get(join(p.base, "/healthz"))
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return p
+			}
+		}
+		if !p.running() || time.Now().After(deadline) {
+			t.Fatalf("server did not come up (err %v): %s", err, p.logTail())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// cleanEnv is this environment without READINESS_* settings, which would
+// change what the server does.
+func cleanEnv() []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "READINESS_") {
+			env = append(env, kv)
+		}
+	}
+	return env
+}
+
+func (p *process) running() bool {
+	select {
+	case <-p.done:
+		return false
+	default:
+		return true
+	}
+}
+
+// kill ends the server with SIGKILL: no shutdown code runs.
+func (p *process) kill() {
+	p.t.Helper()
+	if err := p.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		p.t.Fatal(err)
+	}
+	<-p.done
+}
+
+// terminate sends SIGTERM and returns the exit status.
+func (p *process) terminate() int {
+	p.t.Helper()
+	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		p.t.Fatal(err)
+	}
+	select {
+	case <-p.done:
+	case <-time.After(30 * time.Second):
+		p.t.Fatalf("server still running 30s after SIGTERM: %s", p.logTail())
+	}
+	p.checkLog()
+	return p.cmd.ProcessState.ExitCode()
+}
+
+// checkLog fails the test if the race detector or a panic spoke.
+func (p *process) checkLog() {
+	p.t.Helper()
+	data, _ := os.ReadFile(p.log)
+	for _, bad := range []string{"DATA RACE", "panic", "database is locked"} {
+		if strings.Contains(string(data), bad) {
+			p.t.Errorf("server log has %q: %s", bad, p.logTail())
+		}
+	}
+}
+
+func (p *process) logTail() string {
+	data, _ := os.ReadFile(p.log)
+	if len(data) > 4000 {
+		data = data[len(data)-4000:]
+	}
+	return string(data)
+}
+
+// waitAcked waits until n submissions are acknowledged, so the next step
+// lands in the middle of the load.
+func waitAcked(t *testing.T, prog *Progress, n int64) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for prog.Acked.Load() < n {
+		if time.Now().After(deadline) {
+			t.Fatalf("only %d of %d submissions acknowledged in 20s", prog.Acked.Load(), n)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// integrityCheck opens a stopped server's database file and runs
+// PRAGMA integrity_check, returning the assessments it holds.
+func integrityCheck(t *testing.T, path string) int {
+	t.Helper()
+	d, err := sql.Open("sqlite3", "file:"+path+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	var res string
+	if err := d.QueryRow("PRAGMA integrity_check").Scan(&res); err != nil {
+		t.Fatal(err)
+	}
+	if res != "ok" {
+		t.Errorf("integrity_check on %s = %q", path, res)
+	}
+	var n int
+	if err := d.QueryRow("SELECT COUNT(*) FROM assessments").Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// loadRun is a submission load running in the background.
+type loadRun struct {
+	prog   Progress
+	cancel context.CancelFunc
+	res    chan submitResult
+}
+
+// startLoad submits for every learner until stopped (or 20s pass).
+func startLoad(base *url.URL, learners []learner, concurrency int, seed uint64) *loadRun {
+	p, err := defaultProfile()
+	if err != nil {
+		panic(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	l := &loadRun{cancel: cancel, res: make(chan submitResult, 1)}
+	cfg := Config{Per: 100000, Concurrency: concurrency, Seed: seed, Duration: 20 * time.Second, Timeout: 10 * time.Second, Progress: &l.prog}
+	cl := newClient(concurrency, cfg.Timeout)
+	go func() {
+		defer cl.CloseIdleConnections()
+		l.res <- submit(ctx, cl, base, p, cfg, learners)
+	}()
+	return l
+}
+
+func (l *loadRun) stop() submitResult {
+	l.cancel()
+	return <-l.res
+}
+
+// ledger is every outcome the clients saw, across server restarts.
+type ledger struct {
+	acked   [][]int64
+	unknown []int
+}
+
+func newLedger(n int) *ledger { return &ledger{acked: make([][]int64, n), unknown: make([]int, n)} }
+
+func (g *ledger) add(r submitResult) {
+	for i := range g.acked {
+		g.acked[i] = append(g.acked[i], r.acked[i]...)
+		g.unknown[i] += r.unknown[i]
+	}
+}
+
+func (g *ledger) total() (acked, unknown int) {
+	for i := range g.acked {
+		acked += len(g.acked[i])
+		unknown += g.unknown[i]
+	}
+	return acked, unknown
+}
+
+// setUp starts a server on a fresh database with n learners logged in.
+// The learners are created in the database with a cheap password hash and
+// log in through the API: registering through the API costs a full bcrypt
+// hash each, seconds under the race detector, and the in-process tests
+// cover registration already.
+func setUp(t *testing.T, n int) (dbPath string, srv *process, learners []learner, cl *http.Client) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("runs the server binary under load; skipped with -short")
+	}
+	dbPath = filepath.Join(t.TempDir(), "readiness.db")
+	learners = seedLearners(t, dbPath, n)
+	srv = startServer(t, dbPath)
+	cl = newClient(n, 30*time.Second)
+	t.Cleanup(cl.CloseIdleConnections)
+	for i := range learners {
+		cookie, err := login(context.Background(), cl, srv.base, learners[i])
+		if err != nil {
+			t.Fatalf("log in %s: %v: %s", learners[i].Email, err, srv.logTail())
+		}
+		learners[i].Cookie = cookie
+	}
+	return dbPath, srv, learners, cl
+}
+
+func seedLearners(t *testing.T, dbPath string, n int) []learner {
+	t.Helper()
+	store, err := db.Open(dbPath, time.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	learners := make([]learner, n)
+	for i := range learners {
+		l := learner{Email: fmt.Sprintf("crash-%d@example.com", i), Password: fmt.Sprintf("crash-password-%d", i)}
+		hash, err := bcrypt.GenerateFromPassword([]byte(l.Password), bcrypt.MinCost)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := store.CreateUser(context.Background(), db.NewUser{Email: l.Email, Name: fmt.Sprintf("Learner %d", i), PasswordHash: string(hash), Role: db.RoleLearner}); err != nil {
+			t.Fatal(err)
+		}
+		learners[i] = l
+	}
+	return learners
+}
+
+const (
+	testLearners    = 6
+	testConcurrency = 6
+)
+
+func TestCrash_SIGKILLUnderLoadLosesNothingAcknowledged(t *testing.T) {
+	dbPath, srv, learners, cl := setUp(t, testLearners)
+	g := newLedger(len(learners))
+	for cycle := 1; cycle <= 3; cycle++ {
+		load := startLoad(srv.base, learners, testConcurrency, uint64(cycle))
+		waitAcked(t, &load.prog, 40)
+		time.Sleep(time.Duration(cycle*23) * time.Millisecond) // land at different points of a commit
+		srv.kill()
+		r := load.stop()
+		g.add(r)
+
+		srv = startServer(t, dbPath)
+		ver, err := verify(context.Background(), cl, srv.base, learners, g.acked, g.unknown, testConcurrency)
+		if err != nil {
+			t.Fatalf("cycle %d: %v", cycle, err)
+		}
+		acked, unknown := g.total()
+		t.Logf("kill cycle %d: %d acknowledged this cycle (%d in all), %d outcomes unknown (%d in all, %d of them stored); stored %d; lost %d; unexpected %d; errors %s",
+			cycle, r.tally.status[http.StatusCreated], acked, r.tally.unknown, unknown, ver.storedUnacked, ver.stored, ver.lost, ver.unexpected, fmtCounts(r.tally.errors))
+		if ver.lost != 0 || ver.unexpected != 0 || ver.duplicates != 0 || r.badAcks != 0 {
+			t.Fatalf("cycle %d: lost %d, unexpected %d, duplicate ids %d, bad acks %d", cycle, ver.lost, ver.unexpected, ver.duplicates, r.badAcks)
+		}
+		if n := r.tally.serverErrors(); n > 0 {
+			t.Errorf("cycle %d: %d server errors: %s", cycle, n, fmtCounts(r.tally.statusCounts()))
+		}
+	}
+	if code := srv.terminate(); code != 0 {
+		t.Errorf("final stop exited %d", code)
+	}
+	n := integrityCheck(t, dbPath)
+	acked, unknown := g.total()
+	if n < acked || n > acked+unknown {
+		t.Errorf("database holds %d assessments; %d acknowledged, %d unknown", n, acked, unknown)
+	}
+	t.Logf("after 3 kill cycles: %d assessments acknowledged, 0 lost; database holds %d; integrity_check ok", acked, n)
+}
+
+func TestShutdown_SIGTERMUnderLoadFinishesRequestsAndExitsZero(t *testing.T) {
+	dbPath, srv, learners, cl := setUp(t, testLearners)
+	load := startLoad(srv.base, learners, testConcurrency+2, 11)
+	waitAcked(t, &load.prog, 60)
+	code := srv.terminate()
+	r := load.stop()
+	if code != 0 {
+		t.Errorf("exit status after SIGTERM = %d, want 0: %s", code, srv.logTail())
+	}
+	if !strings.Contains(srv.logTail(), "stopped") {
+		t.Errorf("no clean stop in the log: %s", srv.logTail())
+	}
+
+	srv = startServer(t, dbPath)
+	g := newLedger(len(learners))
+	g.add(r)
+	ver, err := verify(context.Background(), cl, srv.base, learners, g.acked, g.unknown, testConcurrency)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cut := r.tally.unknown
+	t.Logf("SIGTERM under load: %d acknowledged, %d refused after the listener closed, %d sent without an answer (%d of them stored); errors %s; exit %d",
+		r.tally.status[http.StatusCreated], r.tally.notSent, cut, ver.storedUnacked, fmtCounts(r.tally.errors), code)
+	if ver.lost != 0 || ver.unexpected != 0 {
+		t.Errorf("lost %d, unexpected %d", ver.lost, ver.unexpected)
+	}
+	// A request the server had begun must be answered before it exits. A
+	// request cut off that the server had stored is one it began and did
+	// not answer.
+	if ver.storedUnacked != 0 {
+		t.Errorf("%d requests were processed and stored but their answer was cut off by the shutdown", ver.storedUnacked)
+	}
+	// The only unanswered requests allowed are ones written onto an idle
+	// keep-alive connection just as the server closed it: at most one per
+	// client, and never a timeout.
+	if cut > testConcurrency+2 || r.tally.errors["timeout"] > 0 {
+		t.Errorf("%d requests cut off (%s)", cut, fmtCounts(r.tally.errors))
+	}
+	if n := r.tally.serverErrors(); n > 0 {
+		t.Errorf("%d server errors", n)
+	}
+	if code := srv.terminate(); code != 0 {
+		t.Errorf("second stop exited %d", code)
+	}
+	integrityCheck(t, dbPath)
+}
+
+func TestBackup_UnderLoadIsConsistentAndRestores(t *testing.T) {
+	dbPath, srv, learners, cl := setUp(t, testLearners)
+	backupPath := filepath.Join(filepath.Dir(dbPath), "backup.db")
+	load := startLoad(srv.base, learners, testConcurrency, 21)
+	waitAcked(t, &load.prog, 40)
+
+	before := load.prog.Acked.Load()
+	out, err := exec.Command(readinessBinary(t), "backup", "--db", dbPath, "--to", backupPath).CombinedOutput()
+	if err != nil {
+		t.Fatalf("readiness backup: %v\n%s", err, out)
+	}
+	startedAfter := load.prog.Started.Load()
+	ackedAfter := load.prog.Acked.Load()
+	time.Sleep(200 * time.Millisecond) // submissions carry on after the copy
+	r := load.stop()
+
+	inBackup := integrityCheck(t, backupPath)
+	t.Logf("backup under load: %d acknowledged before it started, %d after it finished (%d sent); the backup holds %d; %s",
+		before, ackedAfter, startedAfter, inBackup, strings.TrimSpace(string(out)))
+	if int64(inBackup) < before || int64(inBackup) > startedAfter {
+		t.Errorf("backup holds %d assessments; want between %d (acknowledged before) and %d (sent by the end)", inBackup, before, startedAfter)
+	}
+	if n := r.tally.serverErrors(); n > 0 {
+		t.Errorf("%d server errors during the backup: %s", n, fmtCounts(r.tally.statusCounts()))
+	}
+	g := newLedger(len(learners))
+	g.add(r)
+	live, err := verify(context.Background(), cl, srv.base, learners, g.acked, g.unknown, testConcurrency)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if live.lost != 0 || live.unexpected != 0 {
+		t.Errorf("live database: lost %d, unexpected %d", live.lost, live.unexpected)
+	}
+
+	// Restore: stop, put the copy in place of the database, start again.
+	if code := srv.terminate(); code != 0 {
+		t.Fatalf("stop before restore exited %d", code)
+	}
+	restore(t, backupPath, dbPath)
+	srv = startServer(t, dbPath)
+	// Logging in works, and sessions taken before the backup still do.
+	cookie, err := login(context.Background(), cl, srv.base, learners[0])
+	if err != nil {
+		t.Fatalf("log in as %s after restore: %v", learners[0].Email, err)
+	}
+	learners[0].Cookie = cookie
+	restored := 0
+	for i, l := range learners {
+		ids, err := storedIDs(context.Background(), cl, srv.base, l)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for id := range ids {
+			if !live.perLearner[i][id] {
+				t.Errorf("%s: restored assessment %d was never stored", l.Email, id)
+			}
+		}
+		restored += len(ids)
+	}
+	if restored != inBackup {
+		t.Errorf("after restore the learners see %d assessments; the backup holds %d", restored, inBackup)
+	}
+	if code := srv.terminate(); code != 0 {
+		t.Errorf("final stop exited %d", code)
+	}
+	integrityCheck(t, dbPath)
+}
+
+// restore copies the backup over the database, leaving no WAL or shared
+// memory file of the old one behind.
+func restore(t *testing.T, from, to string) {
+	t.Helper()
+	for _, suffix := range []string{"-wal", "-shm"} {
+		if err := os.Remove(to + suffix); err != nil && !errors.Is(err, os.ErrNotExist) {
+			t.Fatal(err)
+		}
+	}
+	src, err := os.Open(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	dst, err := os.Create(to)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.Copy(dst, src); err != nil {
+		t.Fatal(err)
+	}
+	if err := dst.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
