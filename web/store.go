@@ -53,6 +53,29 @@ type shareStore interface {
 	ExportUser(ctx context.Context, userID int64) (db.Export, error)
 }
 
+// caseloadStore is what the counselor workspace reads and writes. Every
+// method takes the counselor's id and sees only learners who share with them.
+type caseloadStore interface {
+	Caseload(ctx context.Context, counselorID int64, q db.CaseloadQuery) ([]db.CaseloadEntry, error)
+	CountCaseload(ctx context.Context, counselorID int64, q db.CaseloadQuery) (int, error)
+	EachCaseload(ctx context.Context, counselorID int64, q db.CaseloadQuery, fn func(db.CaseloadEntry) error) error
+	CaseloadLearner(ctx context.Context, counselorID, learnerID int64, now time.Time) (db.CaseloadEntry, error)
+	SetFlagged(ctx context.Context, counselorID, learnerID int64, flagged bool) error
+	AddNote(ctx context.Context, counselorID, learnerID int64, text string) (db.Note, error)
+	Notes(ctx context.Context, counselorID, learnerID int64) ([]db.Note, error)
+	Cohort(ctx context.Context, counselorID int64) (db.Cohort, error)
+}
+
+// adminStore is what the admin pages use, besides Unshare for unlinking.
+type adminStore interface {
+	Users(ctx context.Context, q db.UserQuery) ([]db.User, error)
+	CountUsers(ctx context.Context, q db.UserQuery) (int, error)
+	LinksOf(ctx context.Context, learnerIDs []int64) ([]db.Link, error)
+	Link(ctx context.Context, learnerID, counselorID int64) error
+	UpdateRole(ctx context.Context, id int64, role string) error
+	UpdateDisabled(ctx context.Context, id int64, disabled bool) error
+}
+
 // Store is everything the web package needs from storage.
 type Store interface {
 	userStore
@@ -61,5 +84,7 @@ type Store interface {
 	draftStore
 	resultStore
 	shareStore
+	caseloadStore
+	adminStore
 	Ping(ctx context.Context) error
 }

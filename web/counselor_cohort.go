@@ -1,0 +1,126 @@
+package web
+
+import (
+	"math"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/readiness/readiness/db"
+	"github.com/readiness/readiness/scoring"
+)
+
+// cohortView is the cohort summary, for the page and (as JSON) the API.
+type cohortView struct {
+	Learners int              `json:"learners"`
+	Assessed int              `json:"assessed"` // with at least one attempt
+	Bands    []cohortBand     `json:"bands"`    // profile order, then "none"
+	Dims     []cohortDim      `json:"dimensions"`
+	TopSteps []cohortStep     `json:"top_steps"`
+	Change   cohortChangeJSON `json:"change"`
+}
+
+type cohortBand struct {
+	ID      string  `json:"band"`
+	Name    string  `json:"name"`
+	Count   int     `json:"count"`
+	Percent float64 `json:"percent"` // of all learners on the caseload
+}
+
+type cohortDim struct {
+	ID       string  `json:"id"`
+	Name     string  `json:"name"`
+	Weight   int     `json:"weight"`
+	Mean     float64 `json:"mean"`
+	Learners int     `json:"learners"`
+}
+
+type cohortStep struct {
+	ID       string `json:"id"`
+	Title    string `json:"title"`
+	Learners int    `json:"learners"`
+}
+
+type cohortChangeJSON struct {
+	Improved     int `json:"improved"`
+	Declined     int `json:"declined"`
+	Same         int `json:"same"`
+	FirstAttempt int `json:"first_attempt"`
+}
+
+func (s *server) cohortOf(c db.Cohort) cohortView {
+	v := cohortView{Learners: c.Learners, Bands: []cohortBand{}, Dims: []cohortDim{}, TopSteps: []cohortStep{},
+		Change: cohortChangeJSON{c.Improved, c.Declined, c.Same, c.FirstAttempt}}
+	pct := func(n int) float64 {
+		if c.Learners == 0 {
+			return 0
+		}
+		return math.Round(1000*float64(n)/float64(c.Learners)) / 10
+	}
+	seen := map[string]bool{}
+	for _, b := range s.profile.Bands {
+		n := c.Bands[b.ID]
+		v.Bands = append(v.Bands, cohortBand{b.ID, b.Name, n, pct(n)})
+		seen[b.ID] = true
+	}
+	for id, n := range c.Bands { // bands of an older profile, if any
+		if !seen[id] && id != db.BandNone {
+			v.Bands = append(v.Bands, cohortBand{id, id, n, pct(n)})
+		}
+	}
+	none := c.Bands[db.BandNone]
+	v.Bands = append(v.Bands, cohortBand{db.BandNone, "No attempt yet", none, pct(none)})
+	v.Assessed = c.Learners - none
+
+	means := map[string]db.DimensionMean{}
+	for _, d := range c.Dimensions {
+		means[d.ID] = d
+	}
+	for _, d := range s.profile.Dimensions {
+		m := means[d.ID]
+		v.Dims = append(v.Dims, cohortDim{d.ID, d.Name, d.Weight, math.Round(m.Mean*10) / 10, m.Learners})
+	}
+	for _, st := range c.TopSteps {
+		title := st.StepID
+		for _, ps := range s.profile.Steps {
+			if ps.ID == st.StepID {
+				title = ps.Title
+			}
+		}
+		v.TopSteps = append(v.TopSteps, cohortStep{st.StepID, title, st.Learners})
+	}
+	return v
+}
+
+// cohortPageView adds what only the page needs: the dimension bars as the
+// shared "dimension-bars" partial takes them.
+type cohortPageView struct {
+	cohortView
+	DimBars []scoring.DimensionResult
+	MaxBand int
+}
+
+func (s *server) cohortPage(c *gin.Context) {
+	co, err := s.store.Cohort(c.Request.Context(), currentUser(c).ID)
+	if err != nil {
+		s.log.Error("cohort", "err", err)
+		s.renderError(c, http.StatusInternalServerError, "We could not load the cohort summary. Please try again.")
+		return
+	}
+	v := cohortPageView{cohortView: s.cohortOf(co)}
+	for _, d := range v.Dims {
+		if d.Learners > 0 {
+			v.DimBars = append(v.DimBars, scoring.DimensionResult{ID: d.ID, Name: d.Name, Weight: d.Weight, Score: d.Mean})
+		}
+	}
+	s.render(c, http.StatusOK, "counselor_cohort", "Cohort summary", v)
+}
+
+func (s *server) apiCohort(c *gin.Context) {
+	co, err := s.store.Cohort(c.Request.Context(), currentUser(c).ID)
+	if err != nil {
+		s.abortStoreError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, s.cohortOf(co))
+}

@@ -1,0 +1,93 @@
+package web
+
+import (
+	"bufio"
+	"encoding/csv"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/readiness/readiness/db"
+)
+
+// caseloadCSVHeader names the export's columns.
+var caseloadCSVHeader = []string{"name", "email", "attempts", "latest_overall", "latest_band",
+	"change", "last_activity", "flagged", "needs_attention"}
+
+// csvText neutralises a text cell against spreadsheet formula injection: a
+// cell starting with = + - @ tab or carriage return is read as a formula by
+// spreadsheet programs, so it gets a leading apostrophe, which they show as
+// text. Numbers we format ourselves are not passed through it, so a
+// negative change stays a number.
+func csvText(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+func csvNumber(x float64) string { return strconv.FormatFloat(x, 'f', 1, 64) }
+
+func caseloadCSVRecord(e db.CaseloadEntry) []string {
+	rec := []string{csvText(e.Name), csvText(e.Email), strconv.Itoa(e.Attempts), "", "", "", "", "no", ""}
+	if e.LatestOverall != nil {
+		rec[3] = csvNumber(*e.LatestOverall)
+	}
+	if e.LatestBand != nil {
+		rec[4] = csvText(*e.LatestBand)
+	}
+	if e.Delta != nil {
+		rec[5] = csvNumber(*e.Delta)
+	}
+	if e.LastActivityAt != nil {
+		rec[6] = e.LastActivityAt.UTC().Format(time.RFC3339)
+	}
+	if e.Flagged {
+		rec[7] = "yes"
+	}
+	rec[8] = csvText(strings.Join(e.NeedsAttention, ";"))
+	return rec
+}
+
+// caseloadCSV answers every learner matching the filters (not one page) as
+// RFC 4180 CSV in UTF-8 with a header row, written as the rows are read.
+// The same handler serves the page link and the API.
+func (s *server) caseloadCSV(c *gin.Context) {
+	p, problems := s.parseCaseloadParams(c)
+	if len(problems) > 0 {
+		if isAPI(c) {
+			abortFields(c, http.StatusUnprocessableEntity, "invalid caseload query", problems...)
+		} else {
+			s.renderError(c, http.StatusUnprocessableEntity, "That export link has an invalid filter: "+problems[0].Field+" "+problems[0].Problem+".")
+		}
+		return
+	}
+	c.Header("Content-Type", "text/csv; charset=utf-8")
+	c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="caseload-%s.csv"`, s.now().Format("2006-01-02")))
+	c.Header("Cache-Control", "no-store")
+	c.Status(http.StatusOK)
+	buf := bufio.NewWriterSize(c.Writer, 32<<10)
+	w := csv.NewWriter(buf)
+	w.UseCRLF = true
+	_ = w.Write(caseloadCSVHeader)
+	q := s.caseloadQuery(p)
+	err := s.store.EachCaseload(c.Request.Context(), currentUser(c).ID, q, func(e db.CaseloadEntry) error {
+		return w.Write(caseloadCSVRecord(e))
+	})
+	w.Flush()
+	if err == nil {
+		err = w.Error()
+	}
+	if err == nil {
+		err = buf.Flush()
+	}
+	if err != nil {
+		// The status is sent: all we can do is stop and log. A cut-off file
+		// lacks its last line break, so it does not pass for a whole one.
+		s.log.Error("caseload csv", "err", err)
+	}
+}
