@@ -19,7 +19,11 @@ func axeSource(t *testing.T) string {
 	t.Helper()
 	path := os.Getenv("READINESS_AXE_JS")
 	if path == "" {
-		missingTool(t, "READINESS_AXE_JS is not set; install axe-core (npm install axe-core@4.10.3) and point it at axe.min.js")
+		// Where .ci/run installs it.
+		path = "../.ci/node/node_modules/axe-core/axe.min.js"
+		if _, err := os.Stat(path); err != nil {
+			missingTool(t, "READINESS_AXE_JS is not set; install axe-core (npm install --prefix .ci/node axe-core@4.10.3) and point it at axe.min.js")
+		}
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -67,6 +71,12 @@ func (p *browserPage) audit(t reporter, axe string) {
 		if _, err := chromedp.Run(p.ctx, chromedp.Evaluate[chromedp.Void](axe)); err != nil {
 			t.Fatalf("inject axe-core: %v", err)
 		}
+	}
+	// Open every disclosure, so the content behind it is audited too.
+	// Then let the page's script react (its toggle events are async).
+	if _, err := chromedp.Run(p.ctx, chromedp.Evaluate[chromedp.Void](`document.querySelectorAll("details").forEach(d => { d.open = true });
+	  new Promise(r => requestAnimationFrame(() => setTimeout(r, 20)))`, chromedp.EvalAwaitPromise)); err != nil {
+		t.Fatalf("open details: %v", err)
 	}
 	vs, err := chromedp.Run(p.ctx, chromedp.Evaluate[[]axeViolation](axeRunJS, chromedp.EvalAwaitPromise))
 	if err != nil {
@@ -167,6 +177,19 @@ func TestA11y_EveryPage(t *testing.T) {
 	ids := eval[[]string](visitor, `[...document.querySelectorAll("#cmp-a option")].map(o => o.value)`)
 	if len(ids) == 2 {
 		visitor.auditPath(t, "compare", "/progress/compare?a="+ids[1]+"&b="+ids[0], axe, http.StatusOK)
+	}
+	// The same pages on a phone: the narrow chart, stacked layouts.
+	if err := chromedp.Do(visitor.ctx, chromedp.EmulateViewport(375, 812, chromedp.EmulateMobile)); err != nil {
+		t.Fatalf("phone viewport: %v", err)
+	}
+	visitor.auditPath(t, "progress on a phone", "/progress", axe, http.StatusOK)
+	if len(ids) == 2 {
+		visitor.auditPath(t, "result on a phone", "/results/"+ids[0], axe, http.StatusOK)
+		visitor.auditPath(t, "compare on a phone", "/progress/compare?a="+ids[1]+"&b="+ids[0], axe, http.StatusOK)
+	}
+	visitor.auditPath(t, "section on a phone", "/assessment?section=2", axe, http.StatusOK)
+	if err := chromedp.Do(visitor.ctx, chromedp.ResetViewport()); err != nil {
+		t.Fatalf("reset viewport: %v", err)
 	}
 	visitor.auditPath(t, "compare with a bad choice", "/progress/compare?a=x&b=y", axe, http.StatusBadRequest)
 	visitor.auditPath(t, "account", "/account", axe, http.StatusOK)

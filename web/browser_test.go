@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -364,23 +365,24 @@ func (p *browserPage) answerByClicking(prof *assessment.Profile, answers answerS
 		if hidden := eval[bool](p, fmt.Sprintf(`document.getElementById(%q).hidden`, "q-"+q.ID)); hidden {
 			continue
 		}
-		want := map[string]bool{}
-		for _, k := range answerKeys(v) {
-			want[k] = true
-		}
+		want := answerKeys(v)
 		for _, o := range prof.OptionsOf(q) {
-			checked := eval[bool](p, `document.querySelector(`+strconv.Quote(inputSel(q.ID, o.Key))+`).checked`)
-			if checked != want[o.Key] && (q.Type == assessment.TypeMulti || want[o.Key]) {
+			// A radio stays chosen when clicked again; a checkbox toggles.
+			on := slices.Contains(want, o.Key)
+			if q.Type != assessment.TypeMulti && on || q.Type == assessment.TypeMulti && on != slices.Contains(p.checked(q.ID), o.Key) {
 				p.click(optionLabel(q.ID, o.Key))
 			}
 		}
-		for _, o := range prof.OptionsOf(q) {
-			checked := eval[bool](p, `document.querySelector(`+strconv.Quote(inputSel(q.ID, o.Key))+`).checked`)
-			if checked != want[o.Key] {
-				p.t.Fatalf("%s option %s: checked %v after clicking, want %v", q.ID, o.Key, checked, want[o.Key])
-			}
+		if got := p.checked(q.ID); !slices.Equal(got, want) {
+			p.t.Fatalf("%s: clicking chose %q, want %q", q.ID, got, want)
 		}
 	}
+}
+
+// checked is the keys of a question's checked options, in page order.
+func (p *browserPage) checked(question string) []string {
+	p.t.Helper()
+	return eval[[]string](p, fmt.Sprintf(`[...document.querySelectorAll('input[name=%q]:checked')].map(i => i.value)`, question))
 }
 
 // next presses the section's forward button: Next, or See my result on the

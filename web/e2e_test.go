@@ -72,7 +72,7 @@ func (p *browserPage) wantResult(prof *assessment.Profile, want scoring.Result) 
 		p.t.Errorf("steps on screen %q, want %q in this order", steps, wantSteps)
 	}
 	// Ranked: after any step that meets a requirement, gains never rise.
-	gains := eval[[]string](p, `[...document.querySelectorAll("ol.steps > li.step")].filter(li => !li.querySelector(".badge")).map(li => li.querySelector(".gain").textContent)`)
+	gains := eval[[]string](p, `[...document.querySelectorAll("ol.steps > li.step")].filter(li => !li.querySelector(".badge")).map(li => li.querySelector(".gain [aria-hidden]").textContent)`)
 	prev := 101.0
 	for _, g := range gains {
 		v, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimPrefix(g, "+"), " points"), 64)
@@ -299,15 +299,29 @@ func TestE2E_CounselorCaseloadAndNotes(t *testing.T) {
 		t.Fatalf("the caseload link led to %s", counselor.path())
 	}
 	counselor.wantText("main", "Lena Learner")
+	counselor.wantText("main", fmt.Sprintf("%.1f", app.expectedResult(t, modestAnswers()).Overall))
 	note := "Talk about the security course in May " + strconv.FormatInt(time.Now().UnixNano(), 36)
 	counselor.typeInto(`main form textarea`, note)
 	counselor.clickThrough(`main form:has(textarea) button[type="submit"]`)
 	counselor.wantText("main", note)
 
-	for _, path := range []string{"/progress", resultPath, "/account", "/account/export", "/api/v1/me/export", "/api/v1/assessments"} {
+	for _, path := range []string{"/progress", resultPath, "/account"} {
 		learner.open(path)
 		if body := eval[string](learner, `document.documentElement.outerHTML`); strings.Contains(body, note) {
 			t.Errorf("the learner's %s shows the counselor's private note", path)
+		}
+	}
+	if status := learner.openStatus("/counselor"); status != http.StatusForbidden {
+		t.Errorf("a learner opening /counselor gets %d, want 403", status)
+	}
+	// The downloads and the API, fetched with the learner's session.
+	for _, path := range []string{"/account/export", "/api/v1/me/export", "/api/v1/assessments"} {
+		body, err := chromedp.Run(learner.ctx, chromedp.Evaluate[string](`fetch(`+strconv.Quote(path)+`).then(r => r.ok ? r.text() : "status " + r.status)`, chromedp.EvalAwaitPromise))
+		if err != nil || strings.HasPrefix(body, "status ") {
+			t.Errorf("learner fetching %s: %v %s", path, err, body)
+		}
+		if strings.Contains(body, note) {
+			t.Errorf("the learner's %s carries the counselor's private note", path)
 		}
 	}
 }
@@ -406,8 +420,7 @@ func (p *browserPage) answerByKeyboard(prof *assessment.Profile, q *assessment.Q
 			p.key(kb.ArrowUp)
 		}
 	}
-	got := eval[[]string](p, fmt.Sprintf(`[...document.querySelectorAll('input[name=%q]:checked')].map(i => i.value)`, q.ID))
-	if !slices.Equal(got, keys) {
+	if got := p.checked(q.ID); !slices.Equal(got, keys) {
 		p.t.Fatalf("%s: the keyboard chose %q, want %q", q.ID, got, keys)
 	}
 }

@@ -25,12 +25,35 @@
       group.forEach(function (b) { if (b.value === "none") b.checked = false; });
     }
   }
+  // A table wider than its box scrolls sideways: make the box a named,
+  // focusable region, so it can be scrolled from the keyboard.
+  function scrollableTables() {
+    document.querySelectorAll(".table-scroll").forEach(function (box) {
+      if (box.scrollWidth > box.clientWidth + 1) {
+        var caption = box.querySelector("caption");
+        box.setAttribute("tabindex", "0");
+        box.setAttribute("role", "region");
+        box.setAttribute("aria-label", caption ? caption.textContent.trim() : "Table");
+      } else if (box.getAttribute("role") === "region") {
+        box.removeAttribute("tabindex");
+        box.removeAttribute("role");
+        box.removeAttribute("aria-label");
+      }
+    });
+  }
+  var resizing;
+  window.addEventListener("resize", function () {
+    clearTimeout(resizing);
+    resizing = setTimeout(scrollableTables, 150);
+  });
+  document.addEventListener("toggle", scrollableTables, true); // a <details> opened
   document.addEventListener("change", function (ev) {
     exclusiveBoxes(ev);
     applyShowIf();
   });
   document.addEventListener("DOMContentLoaded", function () {
     applyShowIf();
+    scrollableTables();
     var summary = document.getElementById("error-summary");
     if (summary) summary.focus();
   });
