@@ -3,18 +3,12 @@ package main
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
-	"io"
-	"net"
 	"net/http"
 	"net/url"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -27,167 +21,6 @@ import (
 // These tests run the real readiness binary as a child process on a temp
 // database and do to it what production will: kill it mid-write, stop it
 // with SIGTERM under load, back it up while it takes writes and restore.
-
-var raceBuild bool // set by race_test.go
-
-var (
-	buildOnce sync.Once
-	binPath   string
-	buildErr  error
-	binDir    string
-)
-
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if binDir != "" {
-		os.RemoveAll(binDir)
-	}
-	os.Exit(code)
-}
-
-// readinessBinary builds cmd/readiness once per test binary.
-func readinessBinary(t *testing.T) string {
-	t.Helper()
-	buildOnce.Do(func() {
-		if binDir, buildErr = os.MkdirTemp("", "readiness-load-bin-"); buildErr != nil {
-			return
-		}
-		binPath = filepath.Join(binDir, "readiness")
-		args := []string{"build", "-o", binPath}
-		if raceBuild {
-			args = append(args, "-race")
-		}
-		out, err := exec.Command("go", append(args, "github.com/readiness/readiness/cmd/readiness")...).CombinedOutput()
-		if err != nil {
-			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
-		}
-	})
-	if buildErr != nil {
-		t.Fatal(buildErr)
-	}
-	return binPath
-}
-
-// process is one run of `readiness serve`.
-type process struct {
-	t    *testing.T
-	cmd  *exec.Cmd
-	base *url.URL
-	log  string
-	done chan struct{}
-	err  error // from Wait, once done is closed
-}
-
-// startServer serves dbPath on a free loopback port and waits until
-// /healthz answers.
-func startServer(t *testing.T, dbPath string) *process {
-	t.Helper()
-	bin := readinessBinary(t)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	logPath := fmt.Sprintf("%s.%d.log", dbPath, time.Now().UnixNano())
-	logFile, err := os.Create(logPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer logFile.Close()
-	cmd := exec.Command(bin, "serve", "--addr", addr, "--db", dbPath)
-	cmd.Env = cleanEnv()
-	cmd.Stdout, cmd.Stderr = logFile, logFile
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	p := &process{t: t, cmd: cmd, base: &url.URL{Scheme: "http", Host: addr}, log: logPath, done: make(chan struct{})}
-	go func() { p.err = cmd.Wait(); close(p.done) }()
-	t.Cleanup(func() {
-		if p.running() {
-			p.cmd.Process.Kill()
-			<-p.done
-		}
-	})
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		resp, err := http.Get(join(p.base, "/healthz"))
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return p
-			}
-		}
-		if !p.running() || time.Now().After(deadline) {
-			t.Fatalf("server did not come up (err %v): %s", err, p.logTail())
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
-
-// cleanEnv is this environment without READINESS_* settings, which would
-// change what the server does.
-func cleanEnv() []string {
-	var env []string
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "READINESS_") {
-			env = append(env, kv)
-		}
-	}
-	return env
-}
-
-func (p *process) running() bool {
-	select {
-	case <-p.done:
-		return false
-	default:
-		return true
-	}
-}
-
-// kill ends the server with SIGKILL: no shutdown code runs.
-func (p *process) kill() {
-	p.t.Helper()
-	if err := p.cmd.Process.Signal(syscall.SIGKILL); err != nil {
-		p.t.Fatal(err)
-	}
-	<-p.done
-}
-
-// terminate sends SIGTERM and returns the exit status.
-func (p *process) terminate() int {
-	p.t.Helper()
-	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		p.t.Fatal(err)
-	}
-	select {
-	case <-p.done:
-	case <-time.After(30 * time.Second):
-		p.t.Fatalf("server still running 30s after SIGTERM: %s", p.logTail())
-	}
-	p.checkLog()
-	return p.cmd.ProcessState.ExitCode()
-}
-
-// checkLog fails the test if the race detector or a panic spoke.
-func (p *process) checkLog() {
-	p.t.Helper()
-	data, _ := os.ReadFile(p.log)
-	for _, bad := range []string{"DATA RACE", "panic", "database is locked"} {
-		if strings.Contains(string(data), bad) {
-			p.t.Errorf("server log has %q: %s", bad, p.logTail())
-		}
-	}
-}
-
-func (p *process) logTail() string {
-	data, _ := os.ReadFile(p.log)
-	if len(data) > 4000 {
-		data = data[len(data)-4000:]
-	}
-	return string(data)
-}
 
 // waitAcked waits until n submissions are acknowledged, so the next step
 // lands in the middle of the load.
@@ -480,30 +313,4 @@ func TestBackup_UnderLoadIsConsistentAndRestores(t *testing.T) {
 		t.Errorf("final stop exited %d", code)
 	}
 	integrityCheck(t, dbPath)
-}
-
-// restore copies the backup over the database, leaving no WAL or shared
-// memory file of the old one behind.
-func restore(t *testing.T, from, to string) {
-	t.Helper()
-	for _, suffix := range []string{"-wal", "-shm"} {
-		if err := os.Remove(to + suffix); err != nil && !errors.Is(err, os.ErrNotExist) {
-			t.Fatal(err)
-		}
-	}
-	src, err := os.Open(from)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer src.Close()
-	dst, err := os.Create(to)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := io.Copy(dst, src); err != nil {
-		t.Fatal(err)
-	}
-	if err := dst.Close(); err != nil {
-		t.Fatal(err)
-	}
 }
