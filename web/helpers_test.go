@@ -25,11 +25,12 @@ import (
 // testApp is the real router served by a real HTTP server on loopback, with
 // a SQLite file in a temp dir.
 type testApp struct {
-	t      *testing.T
-	srv    *httptest.Server
-	store  *db.Store
-	dbPath string
-	clock  *testClock
+	t       testing.TB
+	handler http.Handler
+	srv     *httptest.Server
+	store   *db.Store
+	dbPath  string
+	clock   *testClock
 }
 
 type testClock struct {
@@ -49,14 +50,14 @@ func (c *testClock) Advance(d time.Duration) {
 	c.now = c.now.Add(d)
 }
 
-func newTestApp(t *testing.T) *testApp {
+func newTestApp(t testing.TB) *testApp {
 	t.Helper()
 	clock := &testClock{now: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
 	return startTestApp(t, filepath.Join(t.TempDir(), "readiness.db"), clock, nil)
 }
 
 // startTestApp serves dbPath; profiles nil means the builtin ones.
-func startTestApp(t *testing.T, dbPath string, clock *testClock, profiles *assessment.Registry) *testApp {
+func startTestApp(t testing.TB, dbPath string, clock *testClock, profiles *assessment.Registry) *testApp {
 	t.Helper()
 	store, err := db.Open(dbPath, clock.Now)
 	if err != nil {
@@ -71,7 +72,7 @@ func startTestApp(t *testing.T, dbPath string, clock *testClock, profiles *asses
 	if err != nil {
 		t.Fatalf("router: %v", err)
 	}
-	app := &testApp{t: t, srv: httptest.NewServer(r), store: store, dbPath: dbPath, clock: clock}
+	app := &testApp{t: t, handler: r, srv: httptest.NewServer(r), store: store, dbPath: dbPath, clock: clock}
 	t.Cleanup(app.stop)
 	return app
 }
@@ -131,7 +132,7 @@ func (a *testApp) do(c *http.Client, method, path string, body any, headers ...s
 }
 
 // expect fails the test unless the response has the status.
-func expect(t *testing.T, resp *http.Response, body []byte, status int) {
+func expect(t testing.TB, resp *http.Response, body []byte, status int) {
 	t.Helper()
 	if resp.StatusCode != status {
 		t.Fatalf("%s %s: status %d, want %d; body: %.400s", resp.Request.Method, resp.Request.URL.Path, resp.StatusCode, status, body)
@@ -167,7 +168,7 @@ func (a *testApp) login(c *http.Client, email string) {
 }
 
 // sampleSubmission is testdata/answers.json as a decoded body.
-func sampleSubmission(t *testing.T) map[string]any {
+func sampleSubmission(t testing.TB) map[string]any {
 	t.Helper()
 	data, err := os.ReadFile("../testdata/answers.json")
 	if err != nil {
@@ -181,7 +182,7 @@ func sampleSubmission(t *testing.T) map[string]any {
 }
 
 // withAnswers returns a copy of the sample submission with some answers changed.
-func withAnswers(t *testing.T, changes map[string]any) map[string]any {
+func withAnswers(t testing.TB, changes map[string]any) map[string]any {
 	sub := sampleSubmission(t)
 	answers := sub["answers"].(map[string]any)
 	for k, v := range changes {

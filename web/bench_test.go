@@ -1,0 +1,104 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strconv"
+	"testing"
+	"time"
+)
+
+// Server-side time of the pages and API calls, measured in process (no
+// network) against a real SQLite file: go test -bench . -run '^$' ./web/
+
+// benchLearner registers a learner with n stored attempts and returns their
+// session cookie and the newest result's id.
+func benchLearner(b *testing.B, app *testApp, n int) (cookie string, latest int64) {
+	b.Helper()
+	c := app.client()
+	app.register(c, "bench@example.org")
+	for i := 0; i < n; i++ {
+		app.clock.Advance(12 * time.Hour) // 50 attempts stay inside the session limits
+		rating := i % 5
+		resp, body := app.do(c, "POST", "/api/v1/assessments", withAnswers(b, map[string]any{"sec.practices": rating, "mkt.sem": 4 - rating}))
+		if resp.StatusCode != http.StatusCreated {
+			b.Fatalf("seed attempt %d: %d %s", i, resp.StatusCode, body)
+		}
+		var r storedResult
+		if err := json.Unmarshal(body, &r); err != nil {
+			b.Fatal(err)
+		}
+		latest = r.ID
+	}
+	u, _ := url.Parse(app.srv.URL)
+	for _, ck := range c.Jar.Cookies(u) {
+		if ck.Name == sessionCookie {
+			cookie = ck.Name + "=" + ck.Value
+		}
+	}
+	return cookie, latest
+}
+
+func benchGet(b *testing.B, app *testApp, path, cookie string) {
+	b.Helper()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		req := httptest.NewRequest("GET", path, nil)
+		req.Header.Set("Cookie", cookie)
+		rec := httptest.NewRecorder()
+		app.handler.ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK {
+			b.Fatalf("GET %s: %d", path, rec.Code)
+		}
+	}
+}
+
+func BenchmarkResultPage(b *testing.B) {
+	app := newTestApp(b)
+	cookie, id := benchLearner(b, app, 1)
+	benchGet(b, app, "/results/"+strconv.FormatInt(id, 10), cookie)
+}
+
+func BenchmarkHistoryPage50Attempts(b *testing.B) {
+	app := newTestApp(b)
+	cookie, _ := benchLearner(b, app, 50)
+	benchGet(b, app, "/progress", cookie)
+}
+
+func BenchmarkScoreAPI(b *testing.B) {
+	app := newTestApp(b)
+	body, _ := json.Marshal(sampleSubmission(b))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		req := httptest.NewRequest("POST", "/api/v1/score", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		rec := httptest.NewRecorder()
+		app.handler.ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK {
+			b.Fatalf("score: %d %s", rec.Code, rec.Body)
+		}
+	}
+}
+
+func BenchmarkSubmitAPI(b *testing.B) {
+	app := newTestApp(b)
+	cookie, _ := benchLearner(b, app, 0)
+	body, _ := json.Marshal(sampleSubmission(b))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		req := httptest.NewRequest("POST", "/api/v1/assessments", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Cookie", cookie)
+		rec := httptest.NewRecorder()
+		app.handler.ServeHTTP(rec, req)
+		if rec.Code != http.StatusCreated {
+			b.Fatalf("submit: %d %s", rec.Code, rec.Body)
+		}
+	}
+}
