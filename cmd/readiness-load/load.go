@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -222,7 +223,7 @@ func login(ctx context.Context, cl *http.Client, base *url.URL, l learner) (stri
 }
 
 func postForCookie(ctx context.Context, cl *http.Client, u string, body []byte, want int) (string, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, strings.NewReader(string(body)))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, bytes.NewReader(body))
 	if err != nil {
 		return "", err
 	}
