@@ -304,7 +304,7 @@ func strongerAnswers() answerSet {
 	return a
 }
 
-// keys is an answer as option keys.
+// answerKeys is an answer as option keys.
 func answerKeys(v any) []string {
 	switch v := v.(type) {
 	case string:
