@@ -142,6 +142,7 @@ func (p *process) kill() {
 		p.t.Fatal(err)
 	}
 	<-p.done
+	p.checkLog()
 }
 
 // terminate sends SIGTERM and returns the exit status.
