@@ -56,11 +56,12 @@ type caseloadParams struct {
 	Page      int
 }
 
-// attentionWords are the needs-attention reasons in words.
-var attentionWords = map[string]string{
-	db.AttentionScoreDropped:  "Score dropped",
-	db.AttentionInactive:      "No attempt in 90 days",
-	db.AttentionBachelorUnmet: "Bachelor's requirement unmet",
+// attentionWords are the needs-attention reasons in words: short for the
+// caseload table (the page explains them above it), long for the learner page.
+var attentionWords = map[string][2]string{
+	db.AttentionScoreDropped:  {"Score dropped", "their score dropped since the previous attempt"},
+	db.AttentionInactive:      {"Inactive 90+ days", "no attempt in the last 90 days"},
+	db.AttentionBachelorUnmet: {"Bachelor's unmet", "their latest result does not meet the bachelor's degree requirement"},
 }
 
 // parseCaseloadParams reads the query string; every problem names its field.
@@ -208,7 +209,8 @@ type caseloadRowView struct {
 	Change       *deltaView
 	LastActivity *time.Time
 	Flagged      bool
-	Attention    []string // in words
+	Attention    []string // in short words
+	Reasons      []string // the same, in full
 }
 
 func (s *server) caseloadRow(e db.CaseloadEntry) caseloadRowView {
@@ -223,33 +225,39 @@ func (s *server) caseloadRow(e db.CaseloadEntry) caseloadRowView {
 		r.Change = &d
 	}
 	for _, a := range e.NeedsAttention {
-		r.Attention = append(r.Attention, attentionWords[a])
+		r.Attention = append(r.Attention, attentionWords[a][0])
+		r.Reasons = append(r.Reasons, attentionWords[a][1])
 	}
 	return r
 }
 
-// sortHeader is one column heading: a link that sorts by it, and aria-sort
-// on the column the table is sorted by.
+// sortHeader is one column heading: links that sort by it, and aria-sort
+// on the column the table is sorted by. The first column holds the name and
+// the email, so its heading has a link for each.
 type sortHeader struct {
-	Label    string
-	URL      string
+	Links    []sortLink
 	AriaSort string // "ascending", "descending" or "" when not sorted by it
 	Num      bool
 }
 
-// caseloadColumns are the sortable columns in table order. Numbers and
-// dates sort high-to-low on the first click, text A–Z.
+// sortLink sorts by one key; Arrow marks the key the table is sorted by.
+type sortLink struct {
+	Label, URL, Arrow string
+}
+
+// caseloadColumns are the sortable columns in table order, each with its
+// keys. Numbers and dates sort high-to-low on the first click, text A–Z.
 var caseloadColumns = []struct {
-	key, label string
-	num        bool
+	keys   []string
+	labels []string
+	num    bool
 }{
-	{db.SortByName, "Name", false},
-	{db.SortByEmail, "Email", false},
-	{db.SortByAttempts, "Attempts", true},
-	{db.SortByOverall, "Latest score", true},
-	{db.SortByDelta, "Change", true},
-	{db.SortByActivity, "Last activity", false},
-	{db.SortByFlagged, "Flag", false},
+	{[]string{db.SortByName, db.SortByEmail}, []string{"Name", "email"}, false},
+	{[]string{db.SortByAttempts}, []string{"Attempts"}, true},
+	{[]string{db.SortByOverall}, []string{"Latest score"}, true},
+	{[]string{db.SortByDelta}, []string{"Change"}, true},
+	{[]string{db.SortByActivity}, []string{"Last activity"}, false},
+	{[]string{db.SortByFlagged}, []string{"Flag"}, false},
 }
 
 func (p caseloadParams) headers() []sortHeader {
@@ -259,23 +267,26 @@ func (p caseloadParams) headers() []sortHeader {
 	}
 	var out []sortHeader
 	for _, col := range caseloadColumns {
-		h := sortHeader{Label: col.label, Num: col.num}
-		next := p
-		next.Page, next.Sort = 1, col.key
-		firstDesc := col.key != db.SortByName && col.key != db.SortByEmail
-		if col.key == current {
-			h.AriaSort = "ascending"
-			if p.Desc {
-				h.AriaSort = "descending"
+		h := sortHeader{Num: col.num}
+		for i, key := range col.keys {
+			l := sortLink{Label: col.labels[i]}
+			next := p
+			next.Page, next.Sort = 1, key
+			if key == current {
+				h.AriaSort, l.Arrow = "ascending", "▲"
+				if p.Desc {
+					h.AriaSort, l.Arrow = "descending", "▼"
+				}
+				next.Desc = !p.Desc
+			} else {
+				next.Desc = key != db.SortByName && key != db.SortByEmail
 			}
-			next.Desc = !p.Desc
-		} else {
-			next.Desc = firstDesc
+			if next.Sort == db.SortByName && !next.Desc {
+				next.Sort = ""
+			}
+			l.URL = next.url("/counselor")
+			h.Links = append(h.Links, l)
 		}
-		if next.Sort == db.SortByName && !next.Desc {
-			next.Sort = ""
-		}
-		h.URL = next.url("/counselor")
 		out = append(out, h)
 	}
 	return out

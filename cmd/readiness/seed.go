@@ -269,7 +269,12 @@ func (g demoGenerator) answers(skill float64) map[string]json.RawMessage {
 			raw[q.ID], _ = json.Marshal(keys)
 		default:
 			// The option whose points are nearest the level, ties at random.
+			// Most people who try for this role are degree holders or on
+			// their way, so the degree leans higher than the other answers.
 			lv := g.level(skill)
+			if q.ID == "edu.degree" {
+				lv = g.level(skill + 0.3)
+			}
 			best, bestDist, ties := "", 99, 0
 			for _, o := range opts {
 				d := abs(o.Points - lv)
