@@ -18,6 +18,15 @@ type NewResult struct {
 	Band           string
 	BachelorMet    bool
 	TopStep        string // id of the first-ranked step, "" if none
+	// Dimensions are the result's dimension scores. Callers that have them
+	// pass them so the writer need not parse Result; nil means parse it.
+	Dimensions []DimensionScore
+}
+
+// DimensionScore is one dimension's score within a result.
+type DimensionScore struct {
+	ID    string
+	Score float64
 }
 
 // Assessment is a stored, immutable result. UserID is 0 for a visitor result.
@@ -77,20 +86,26 @@ func fromNew(id, userID int64, r NewResult, at time.Time) Assessment {
 
 // CreateAssessment stores a result for a user and updates their
 // learner_stats row in the same transaction. An unknown user is ErrNotFound.
+// Concurrent calls are committed together (see batch.go): it returns only
+// once its row is durably committed.
 func (s *Store) CreateAssessment(ctx context.Context, userID int64, r NewResult) (Assessment, error) {
-	var a Assessment
-	err := s.write(ctx, func(tx *gorm.DB) error {
-		var err error
-		a, err = insertAssessment(tx, userID, r, s.clock())
-		if err != nil {
-			return err
-		}
-		return bumpLearnerStats(tx, a)
-	})
+	if r.Dimensions == nil {
+		r.Dimensions = dimensionScores(r.Result)
+	}
+	a, err := s.submit(ctx, userID, r)
 	if err != nil {
 		return Assessment{}, wrap("create assessment", err)
 	}
 	return a, nil
+}
+
+// createAssessmentTx inserts one assessment and makes it the learner's latest.
+func createAssessmentTx(tx *gorm.DB, userID int64, r NewResult, at time.Time) (Assessment, error) {
+	a, err := insertAssessment(tx, userID, r, at)
+	if err != nil {
+		return Assessment{}, err
+	}
+	return a, bumpLearnerStats(tx, a)
 }
 
 func insertAssessment(tx *gorm.DB, userID int64, r NewResult, at time.Time) (Assessment, error) {
@@ -101,7 +116,11 @@ func insertAssessment(tx *gorm.DB, userID int64, r NewResult, at time.Time) (Ass
 	if err != nil {
 		return Assessment{}, err
 	}
-	if err := insertDimensionScores(tx, id, r.Result); err != nil {
+	dims := r.Dimensions
+	if dims == nil {
+		dims = dimensionScores(r.Result)
+	}
+	if err := insertDimensionScores(tx, id, dims); err != nil {
 		return Assessment{}, err
 	}
 	return fromNew(id, userID, r, at), nil

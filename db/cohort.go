@@ -9,31 +9,42 @@ import (
 	"gorm.io/gorm"
 )
 
-// insertDimensionScores copies the dimension scores out of a result's JSON
-// into assessment_dimension_scores, so the cohort summary can average them
-// in SQL. A result without dimensions (or not JSON) simply adds no rows.
-func insertDimensionScores(tx *gorm.DB, assessmentID int64, result []byte) error {
+// dimensionScores reads the dimension scores out of a result's JSON. A
+// result without dimensions (or not JSON) has none.
+func dimensionScores(result []byte) []DimensionScore {
 	var r struct {
 		Dimensions []struct {
 			ID    string   `json:"id"`
 			Score *float64 `json:"score"`
 		} `json:"dimensions"`
 	}
-	if json.Unmarshal(result, &r) != nil || len(r.Dimensions) == 0 {
-		return nil
+	if json.Unmarshal(result, &r) != nil {
+		return []DimensionScore{}
 	}
+	out := make([]DimensionScore, 0, len(r.Dimensions))
+	for _, d := range r.Dimensions {
+		if d.ID != "" && d.Score != nil {
+			out = append(out, DimensionScore{d.ID, *d.Score})
+		}
+	}
+	return out
+}
+
+// insertDimensionScores copies an assessment's dimension scores into
+// assessment_dimension_scores, so the cohort summary can average them in SQL.
+func insertDimensionScores(tx *gorm.DB, assessmentID int64, dims []DimensionScore) error {
 	var (
 		values []string
 		args   []any
 		seen   = map[string]bool{}
 	)
-	for _, d := range r.Dimensions {
-		if d.ID == "" || d.Score == nil || seen[d.ID] {
+	for _, d := range dims {
+		if d.ID == "" || seen[d.ID] {
 			continue
 		}
 		seen[d.ID] = true
 		values = append(values, "(?, ?, ?)")
-		args = append(args, assessmentID, d.ID, *d.Score)
+		args = append(args, assessmentID, d.ID, d.Score)
 	}
 	if len(values) == 0 {
 		return nil

@@ -39,6 +39,8 @@ type Store struct {
 	r    *gorm.DB
 	path string
 	now  func() time.Time
+	// commit is the group committer for CreateAssessment (batch.go).
+	commit *committer
 }
 
 // Open opens (creating if needed) the SQLite file at path and applies pending
@@ -75,7 +77,9 @@ func open(path string, now func() time.Time) (*Store, error) {
 		closeGorm(w)
 		return nil, err
 	}
-	return &Store{w: w, r: r, path: path, now: now}, nil
+	s := &Store{w: w, r: r, path: path, now: now}
+	s.startCommitter()
+	return s, nil
 }
 
 type connKind int
@@ -133,8 +137,9 @@ func closeGorm(g *gorm.DB) error {
 	return sqlDB.Close()
 }
 
-// Close closes both connection pools.
+// Close finishes queued writes, then closes both connection pools.
 func (s *Store) Close() error {
+	s.stopCommitter()
 	return errors.Join(closeGorm(s.r), closeGorm(s.w))
 }
 

@@ -104,10 +104,15 @@ func (sc scored) newResult() (db.NewResult, error) {
 	if len(sc.result.Steps) > 0 && !sc.result.Steps[0].AlsoConsider() {
 		top = sc.result.Steps[0].ID
 	}
+	dims := make([]db.DimensionScore, len(sc.result.Dimensions))
+	for i, d := range sc.result.Dimensions {
+		dims[i] = db.DimensionScore{ID: d.ID, Score: d.Score}
+	}
 	return db.NewResult{
 		ProfileID: sc.profile.ID, ProfileVersion: sc.profile.Version,
 		Answers: answers, Result: result,
 		Overall: sc.result.Overall, Band: sc.result.Band, BachelorMet: met, TopStep: top,
+		Dimensions: dims,
 	}, nil
 }
 
