@@ -8,6 +8,7 @@ import (
 	"net/mail"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -36,8 +37,12 @@ func bcryptCostFor(cfg Config) int {
 }
 
 // dummyHash is compared against when the email is unknown, so a login takes
-// as long whether or not the account exists.
-var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("readiness-dummy-password"), bcrypt.DefaultCost)
+// as long whether or not the account exists. Made on first use, not at
+// start-up, so commands that never log anyone in do not pay for it.
+var dummyHash = sync.OnceValue(func() []byte {
+	h, _ := bcrypt.GenerateFromPassword([]byte("readiness-dummy-password"), bcrypt.DefaultCost)
+	return h
+})
 
 type registration struct {
 	Email    string `json:"email"`
@@ -151,10 +156,12 @@ func (s *server) authenticate(ctx context.Context, ip string, cr credentials) (d
 		}
 	}
 	u, err := s.store.UserByEmail(ctx, email)
-	hash := dummyHash
+	var hash []byte
 	if err == nil {
 		hash = []byte(u.PasswordHash)
-	} else if !errors.Is(err, db.ErrNotFound) {
+	} else if errors.Is(err, db.ErrNotFound) {
+		hash = dummyHash()
+	} else {
 		return db.User{}, 0, err
 	}
 	if len(cr.Password) > 1024 {
