@@ -17,7 +17,7 @@ import (
 
 // progressStore is what the progress pages read.
 type progressStore interface {
-	AssessmentsByUser(ctx context.Context, userID int64, limit, offset int) ([]db.Assessment, error)
+	AttemptHistory(ctx context.Context, userID int64, limit int) ([]db.Attempt, error)
 	Assessment(ctx context.Context, userID, id int64) (db.Assessment, error)
 }
 
@@ -80,7 +80,7 @@ type attemptOption struct {
 func (s *server) progressPage(c *gin.Context) {
 	var st progressStore = s.store
 	u := currentUser(c)
-	list, err := st.AssessmentsByUser(c.Request.Context(), u.ID, progressLimit, 0)
+	list, err := st.AttemptHistory(c.Request.Context(), u.ID, progressLimit)
 	if err != nil {
 		s.log.Error("progress", "err", err)
 		s.renderError(c, http.StatusInternalServerError, "We could not load your results. Please try again.")
@@ -103,8 +103,7 @@ func (s *server) progressPage(c *gin.Context) {
 }
 
 // trendOf charts attempts given newest first, as the store returns them.
-// A result that cannot be decoded still shows its overall score.
-func (s *server) trendOf(newestFirst []db.Assessment) (chartView, bool) {
+func (s *server) trendOf(newestFirst []db.Attempt) (chartView, bool) {
 	var dims []dimInfo
 	seen := map[string]bool{}
 	for _, d := range s.profile.Dimensions {
@@ -114,22 +113,38 @@ func (s *server) trendOf(newestFirst []db.Assessment) (chartView, bool) {
 	points := make([]trendPoint, 0, len(newestFirst))
 	for i := len(newestFirst) - 1; i >= 0; i-- {
 		a := newestFirst[i]
-		pt := trendPoint{At: a.CreatedAt, Overall: a.Overall, Dims: map[string]float64{}}
-		r, err := decodeResult(a)
-		if err != nil {
-			s.log.Error("progress decode", "id", a.ID, "err", err)
-		}
-		for _, d := range r.Dimensions {
-			pt.Dims[d.ID] = d.Score
-			if !seen[d.ID] {
+		for id := range a.Dimensions {
+			if !seen[id] {
 				// A dimension an older profile had keeps its line.
-				dims = append(dims, dimInfo{ID: d.ID, Name: d.Name})
-				seen[d.ID] = true
+				name := id
+				if d, ok := s.profileFor(a.ProfileID).Dimension(id); ok {
+					name = d.Name
+				}
+				dims = append(dims, dimInfo{ID: id, Name: name})
+				seen[id] = true
 			}
 		}
-		points = append(points, pt)
+		points = append(points, trendPoint{At: a.CreatedAt, Overall: a.Overall, Dims: a.Dimensions})
 	}
 	return trendChart(points, dims)
+}
+
+// attemptsOf turns full stored results into chartable attempts, reading the
+// dimension scores from each result. A result that cannot be decoded still
+// shows its overall score.
+func (s *server) attemptsOf(list []db.Assessment) []db.Attempt {
+	out := make([]db.Attempt, len(list))
+	for i, a := range list {
+		out[i] = db.Attempt{ID: a.ID, ProfileID: a.ProfileID, Overall: a.Overall, Band: a.Band, CreatedAt: a.CreatedAt, Dimensions: map[string]float64{}}
+		r, err := decodeResult(a)
+		if err != nil {
+			s.log.Error("decode result", "id", a.ID, "err", err)
+		}
+		for _, d := range r.Dimensions {
+			out[i].Dimensions[d.ID] = d.Score
+		}
+	}
+	return out
 }
 
 func (s *server) bandName(profileID, band string) string {
@@ -139,7 +154,7 @@ func (s *server) bandName(profileID, band string) string {
 	return band
 }
 
-func (s *server) newCompareForm(newestFirst []db.Assessment) compareForm {
+func (s *server) newCompareForm(newestFirst []db.Attempt) compareForm {
 	f := compareForm{}
 	for _, a := range newestFirst {
 		f.Options = append(f.Options, attemptOption{ID: a.ID, Label: fmt.Sprintf("%s · %.1f, %s",
@@ -198,7 +213,7 @@ func (s *server) comparePage(c *gin.Context) {
 	var st progressStore = s.store
 	ctx := c.Request.Context()
 	u := currentUser(c)
-	list, err := st.AssessmentsByUser(ctx, u.ID, progressLimit, 0)
+	list, err := st.AttemptHistory(ctx, u.ID, progressLimit)
 	if err != nil {
 		s.log.Error("compare", "err", err)
 		s.renderError(c, http.StatusInternalServerError, "We could not load your results. Please try again.")

@@ -86,5 +86,6 @@ type Store interface {
 	shareStore
 	caseloadStore
 	adminStore
+	progressStore
 	Ping(ctx context.Context) error
 }
