@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/readiness/readiness/internal/jsonenc"
 )
 
 // Value is one validated answer. Which field is used depends on Type.
@@ -397,4 +399,45 @@ func (v *Value) UnmarshalJSON(data []byte) error {
 		*v = Value{Type: TypeRating, Rating: n}
 	}
 	return nil
+}
+
+// AppendJSON appends the answer as MarshalJSON writes it, without
+// allocating for ratings and single keys.
+func (v Value) AppendJSON(b []byte) []byte {
+	switch v.Type {
+	case TypeRating:
+		return jsonenc.Int(b, int64(v.Rating))
+	case TypeMulti:
+		b = append(b, '[')
+		for i, k := range v.Options {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = jsonenc.String(b, k)
+		}
+		return append(b, ']')
+	case "":
+		return append(b, "null"...)
+	}
+	return jsonenc.String(b, v.Option)
+}
+
+// AppendJSON appends the answers as encoding/json writes the map: keys in
+// sorted order.
+func (a Answers) AppendJSON(b []byte) []byte {
+	keys := make([]string, 0, len(a))
+	for k := range a {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	b = append(b, '{')
+	for i, k := range keys {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = jsonenc.String(b, k)
+		b = append(b, ':')
+		b = a[k].AppendJSON(b)
+	}
+	return append(b, '}')
 }

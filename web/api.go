@@ -87,15 +87,9 @@ func (s *server) scoreSubmission(sub assessment.Submission) (scored, []assessmen
 }
 
 // newResult is the row stored for a scored submission.
-func (sc scored) newResult() (db.NewResult, error) {
-	answers, err := json.Marshal(sc.answers)
-	if err != nil {
-		return db.NewResult{}, err
-	}
-	result, err := json.Marshal(sc.result)
-	if err != nil {
-		return db.NewResult{}, err
-	}
+func (sc scored) newResult() db.NewResult {
+	answers := sc.answers.AppendJSON(make([]byte, 0, 1024))
+	result := sc.result.AppendJSON(make([]byte, 0, 8192))
 	met := true
 	for _, r := range sc.result.Requirements {
 		met = met && r.Met
@@ -113,7 +107,7 @@ func (sc scored) newResult() (db.NewResult, error) {
 		Answers: answers, Result: result,
 		Overall: sc.result.Overall, Band: sc.result.Band, BachelorMet: met, TopStep: top,
 		Dimensions: dims,
-	}, nil
+	}
 }
 
 // assessmentJSON is a stored result as the API shows it: the result object
@@ -175,7 +169,7 @@ func (s *server) apiScore(c *gin.Context) {
 		c.AbortWithStatusJSON(http.StatusUnprocessableEntity, apiError{Error: "invalid answers", Problems: problems})
 		return
 	}
-	c.JSON(http.StatusOK, sc.result)
+	c.Data(http.StatusOK, "application/json; charset=utf-8", sc.result.AppendJSON(make([]byte, 0, 8192)))
 }
 
 func (s *server) apiCreateAssessment(c *gin.Context) {
@@ -188,12 +182,7 @@ func (s *server) apiCreateAssessment(c *gin.Context) {
 		c.AbortWithStatusJSON(http.StatusUnprocessableEntity, apiError{Error: "invalid answers", Problems: problems})
 		return
 	}
-	row, err := sc.newResult()
-	if err != nil {
-		s.abortStoreError(c, err)
-		return
-	}
-	a, err := s.store.CreateAssessment(c.Request.Context(), currentUser(c).ID, row)
+	a, err := s.store.CreateAssessment(c.Request.Context(), currentUser(c).ID, sc.newResult())
 	if err != nil {
 		s.abortStoreError(c, err)
 		return

@@ -274,33 +274,32 @@ func (s *server) finishAssessment(c *gin.Context, raw map[string]json.RawMessage
 		s.render(c, http.StatusUnprocessableEntity, "assessment", "Check your answers", v)
 		return
 	}
-	row, err := sc.newResult()
-	if err == nil {
-		var to string
-		if u := currentUser(c); u != nil && u.Role == "learner" {
-			var a db.Assessment
-			if a, err = s.store.CreateAssessment(c.Request.Context(), u.ID, row); err == nil {
-				to = "/results/" + strconv.FormatInt(a.ID, 10)
-			}
-		} else {
-			var sess *db.Session
-			if sess, err = s.visitorSession(c); err == nil {
-				var a db.Assessment
-				if a, err = s.store.CreateVisitorResult(c.Request.Context(), sess.ID, row); err == nil {
-					to = "/results/v" + strconv.FormatInt(a.ID, 10)
-				}
-			}
-		}
-		if err == nil {
-			if owner, ok := s.draftOwner(c); ok {
-				_ = s.store.DeleteDraft(c.Request.Context(), owner)
-			}
-			c.Redirect(http.StatusSeeOther, to)
-			return
-		}
+	to, err := s.storeFinished(c, sc.newResult())
+	if err != nil {
+		s.log.Error("finish assessment", "err", err)
+		s.renderError(c, http.StatusInternalServerError, "We could not save your result. Your answers are kept; please try again.")
+		return
 	}
-	s.log.Error("finish assessment", "err", err)
-	s.renderError(c, http.StatusInternalServerError, "We could not save your result. Your answers are kept; please try again.")
+	if owner, ok := s.draftOwner(c); ok {
+		_ = s.store.DeleteDraft(c.Request.Context(), owner)
+	}
+	c.Redirect(http.StatusSeeOther, to)
+}
+
+// storeFinished keeps a finished result: in a learner's history, or with the
+// browser session of anyone else. It returns the result's page.
+func (s *server) storeFinished(c *gin.Context, row db.NewResult) (string, error) {
+	ctx := c.Request.Context()
+	if u := currentUser(c); u != nil && u.Role == "learner" {
+		a, err := s.store.CreateAssessment(ctx, u.ID, row)
+		return "/results/" + strconv.FormatInt(a.ID, 10), err
+	}
+	sess, err := s.visitorSession(c)
+	if err != nil {
+		return "", err
+	}
+	a, err := s.store.CreateVisitorResult(ctx, sess.ID, row)
+	return "/results/v" + strconv.FormatInt(a.ID, 10), err
 }
 
 func (s *server) assessmentRestart(c *gin.Context) {
