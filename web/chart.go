@@ -240,7 +240,7 @@ func thinLabels(xs []float64, gap float64) []int {
 func trendSummary(points []trendPoint) string {
 	first, last := points[0], points[len(points)-1]
 	if len(points) == 1 {
-		return fmt.Sprintf("Overall score %.1f on %s, your only attempt so far", first.Overall, chartDate(first.At))
+		return fmt.Sprintf("Overall score %.1f on %s, the only attempt so far", first.Overall, chartDate(first.At))
 	}
 	return fmt.Sprintf("Overall went from %.1f on %s to %.1f on %s over %d attempts",
 		first.Overall, chartDate(first.At), last.Overall, chartDate(last.At), len(points))

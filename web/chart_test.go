@@ -112,7 +112,7 @@ func TestTrendChart_OnePointIsCentredAndLabelled(t *testing.T) {
 	if len(p.XTicks) != 1 || p.XTicks[0].Label != "3 Jan 2026" {
 		t.Errorf("x ticks = %+v", p.XTicks)
 	}
-	if v.Title != "Overall score 42.1 on 3 Jan 2026, your only attempt so far" {
+	if v.Title != "Overall score 42.1 on 3 Jan 2026, the only attempt so far" {
 		t.Errorf("title = %q", v.Title)
 	}
 	if d := p.Dims[0]; len(d.Segments) != 0 || len(d.Markers) != 1 || d.Markers[0].X != p.Overall.Markers[0].X {

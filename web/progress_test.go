@@ -233,7 +233,7 @@ func TestProgressPage_OneAttemptIsOnePoint(t *testing.T) {
 	r := app.submit(c, nil)
 	_, _, raw := app.send(c, "GET", "/progress", nil)
 	body := html.UnescapeString(raw)
-	progressContains(t, body, fmt.Sprintf("Overall score %.1f on 3 Jan 2026, your only attempt so far", r.Overall),
+	progressContains(t, body, fmt.Sprintf("Overall score %.1f on 3 Jan 2026, the only attempt so far", r.Overall),
 		">3 Jan 2026</text>", "Take the assessment again to compare two attempts.")
 	if n := strings.Count(body, `<circle class="marker"`); n != 2 { // one per layout
 		t.Errorf("markers = %d, want 2 (one per layout)", n)
