@@ -211,8 +211,8 @@ func (g demoGenerator) learner(attempts int) demoLearner {
 	joined := g.now.Add(-time.Duration(30+g.rng.IntN(335)) * day).Add(-time.Duration(g.rng.IntN(86400)) * time.Second)
 	l := demoLearner{
 		joined:  joined,
-		skill:   math.Max(0.02, math.Min(0.95, 0.42+g.rng.NormFloat64()*0.18)),
-		perYear: 0.18 + g.rng.NormFloat64()*0.2, // people improve on average; some slip
+		skill:   math.Max(0.02, math.Min(0.95, 0.34+g.rng.NormFloat64()*0.18)),
+		perYear: 0.3 + g.rng.NormFloat64()*0.2, // people improve on average; some slip
 		flagged: g.rng.IntN(100) < 4,
 	}
 	// Attempts fall between joining and now; about a fifth of learners stop
@@ -238,7 +238,7 @@ func sortTimes(ts []time.Time) {
 
 // level is a 0–4 answer level for the skill, with noise.
 func (g demoGenerator) level(skill float64) int {
-	v := 4*skill + g.rng.NormFloat64()*0.8
+	v := 4*skill + g.rng.NormFloat64()*0.45
 	return int(math.Max(0, math.Min(4, math.Round(v))))
 }
 
