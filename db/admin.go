@@ -136,8 +136,10 @@ ON CONFLICT (counselor_id, learner_id) DO NOTHING`, counselorID, learnerID, fals
 	return wrapAdmin("link", err)
 }
 
-// UpdateRole is SetRole for the admin pages: it refuses, with ErrLastAdmin,
-// to demote the last enabled admin.
+// UpdateRole changes a user's role. Becoming a counselor assigns a share
+// code if the user has none; leaving the role keeps the code (so it comes
+// back on re-promotion) but ShareWith only accepts codes of active
+// counselors. It refuses, with ErrLastAdmin, to demote the last enabled admin.
 func (s *Store) UpdateRole(ctx context.Context, id int64, role string) error {
 	if !validRole(role) {
 		return fmt.Errorf("db: update role: unknown role %q", role)
@@ -170,9 +172,9 @@ func (s *Store) UpdateRole(ctx context.Context, id int64, role string) error {
 	return wrapAdmin("update role", err)
 }
 
-// UpdateDisabled is SetDisabled for the admin pages: it refuses, with
-// ErrLastAdmin, to disable the last enabled admin. Disabling ends the
-// user's sessions in the same transaction.
+// UpdateDisabled enables or disables a user. It refuses, with ErrLastAdmin,
+// to disable the last enabled admin. Disabling ends the user's sessions in
+// the same transaction, so it takes effect on the next request.
 func (s *Store) UpdateDisabled(ctx context.Context, id int64, disabled bool) error {
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		u, err := userWhere(tx, "user by id", "id = ?", id)

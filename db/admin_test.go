@@ -51,7 +51,7 @@ func TestLink_RolesAndLinksOf(t *testing.T) {
 	l := mustUser(t, s, "l@example.org", RoleLearner)
 	c := mustUser(t, s, "c@example.org", RoleCounselor)
 	off := mustUser(t, s, "off@example.org", RoleCounselor)
-	must(t, s.SetDisabled(ctx, off.ID, true))
+	must(t, s.UpdateDisabled(ctx, off.ID, true))
 	admin := mustUser(t, s, "admin@example.org", RoleAdmin)
 	tests := []struct {
 		name               string

@@ -44,19 +44,8 @@ type Assessment struct {
 	CreatedAt      time.Time
 }
 
-type assessmentRow struct {
-	ID             int64
-	UserID         int64
-	ProfileID      string
-	ProfileVersion string
-	Answers        []byte
-	Result         []byte
-	Overall        float64
-	Band           string
-	BachelorMet    bool
-	TopStep        string
-	CreatedAt      time.Time
-}
+// assessmentRow is a row as scanned; assessment() normalises its time to UTC.
+type assessmentRow Assessment
 
 func (r assessmentRow) assessment() Assessment {
 	a := Assessment(r)

@@ -14,9 +14,9 @@ func TestShareWith_Codes(t *testing.T) {
 	learner := mustUser(t, s, "l@example.org", RoleLearner)
 	counselor := mustUser(t, s, "c@example.org", RoleCounselor)
 	disabled := mustUser(t, s, "off@example.org", RoleCounselor)
-	must(t, s.SetDisabled(ctx, disabled.ID, true))
+	must(t, s.UpdateDisabled(ctx, disabled.ID, true))
 	demoted := mustUser(t, s, "demoted@example.org", RoleCounselor)
-	must(t, s.SetRole(ctx, demoted.ID, RoleLearner))
+	must(t, s.UpdateRole(ctx, demoted.ID, RoleLearner))
 
 	tests := []struct {
 		name    string

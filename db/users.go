@@ -158,51 +158,6 @@ func (s *Store) DeleteUser(ctx context.Context, id int64) error {
 	return affectedOne("delete user", res)
 }
 
-// SetRole changes a user's role. Becoming a counselor assigns a share code if
-// the user has none; leaving the role keeps the code (so it comes back on
-// re-promotion) but ShareWith only accepts codes of active counselors.
-func (s *Store) SetRole(ctx context.Context, id int64, role string) error {
-	if !validRole(role) {
-		return fmt.Errorf("db: set role: unknown role %q", role)
-	}
-	err := s.write(ctx, func(tx *gorm.DB) error {
-		var rows []userRow
-		if err := tx.Raw("SELECT "+userColumns+" FROM users WHERE id = ?", id).Scan(&rows).Error; err != nil {
-			return err
-		}
-		if len(rows) == 0 {
-			return ErrNotFound
-		}
-		code := rows[0].ShareCode
-		if role == RoleCounselor && code == nil {
-			c, err := newShareCode(tx)
-			if err != nil {
-				return err
-			}
-			code = &c
-		}
-		return tx.Exec("UPDATE users SET role = ?, share_code = ?, updated_at = ? WHERE id = ?",
-			role, code, s.clock(), id).Error
-	})
-	return wrap("set role", err)
-}
-
-// SetDisabled enables or disables a user. Disabling also ends their sessions,
-// so it takes effect on the next request.
-func (s *Store) SetDisabled(ctx context.Context, id int64, disabled bool) error {
-	err := s.write(ctx, func(tx *gorm.DB) error {
-		res := tx.Exec("UPDATE users SET disabled = ?, updated_at = ? WHERE id = ?", disabled, s.clock(), id)
-		if err := affectedOne("set disabled", res); err != nil {
-			return err
-		}
-		if disabled {
-			return tx.Exec("DELETE FROM sessions WHERE user_id = ?", id).Error
-		}
-		return nil
-	})
-	return wrap("set disabled", err)
-}
-
 // SetPassword replaces a user's password hash.
 func (s *Store) SetPassword(ctx context.Context, id int64, hash string) error {
 	res := s.w.WithContext(ctx).Exec("UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?", hash, s.clock(), id)

@@ -87,7 +87,7 @@ func TestSetRole_PromotionGivesShareCodeOnce(t *testing.T) {
 	ctx := context.Background()
 	u := mustUser(t, s, "c@example.org", RoleLearner)
 	clock.Advance(time.Minute)
-	if err := s.SetRole(ctx, u.ID, RoleCounselor); err != nil {
+	if err := s.UpdateRole(ctx, u.ID, RoleCounselor); err != nil {
 		t.Fatal(err)
 	}
 	got, _ := s.UserByID(ctx, u.ID)
@@ -97,10 +97,10 @@ func TestSetRole_PromotionGivesShareCodeOnce(t *testing.T) {
 	checkShareCode(t, got.ShareCode)
 
 	// Demote and promote again: the code survives.
-	if err := s.SetRole(ctx, u.ID, RoleLearner); err != nil {
+	if err := s.UpdateRole(ctx, u.ID, RoleLearner); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.SetRole(ctx, u.ID, RoleCounselor); err != nil {
+	if err := s.UpdateRole(ctx, u.ID, RoleCounselor); err != nil {
 		t.Fatal(err)
 	}
 	again, _ := s.UserByID(ctx, u.ID)
@@ -116,7 +116,7 @@ func TestSetDisabled_EndsSessions(t *testing.T) {
 	if err := s.CreateSession(ctx, Session{ID: "s1", UserID: u.ID, ExpiresAt: clock.Now().Add(time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.SetDisabled(ctx, u.ID, true); err != nil {
+	if err := s.UpdateDisabled(ctx, u.ID, true); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.SessionByID(ctx, "s1"); !errors.Is(err, ErrNotFound) {
@@ -126,7 +126,7 @@ func TestSetDisabled_EndsSessions(t *testing.T) {
 	if !got.Disabled {
 		t.Error("user not disabled")
 	}
-	if err := s.SetDisabled(ctx, u.ID, false); err != nil {
+	if err := s.UpdateDisabled(ctx, u.ID, false); err != nil {
 		t.Fatal(err)
 	}
 	if got, _ := s.UserByID(ctx, u.ID); got.Disabled {
