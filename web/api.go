@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strconv"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
@@ -18,7 +19,8 @@ import (
 )
 
 // bindJSON decodes a JSON request body into v, answering 415 for another
-// content type, 413 for a body over the limit and 400 for malformed JSON.
+// content type, 413 for a body over the limit, 400 for malformed JSON and
+// 422 for text that is not UTF-8.
 func (s *server) bindJSON(c *gin.Context, v any) bool {
 	if ct := c.GetHeader("Content-Type"); ct != "" {
 		mt, _, err := mime.ParseMediaType(ct)
@@ -41,8 +43,17 @@ func (s *server) bindJSON(c *gin.Context, v any) bool {
 		abortJSON(c, http.StatusBadRequest, "malformed JSON: "+jsonErrorText(err))
 		return false
 	}
-	if dec.More() {
+	// dec.More is false for a trailing ] or }, so look at the bytes: only
+	// JSON whitespace may follow the one value.
+	if len(bytes.TrimLeft(body[dec.InputOffset():], " \t\r\n")) > 0 {
 		abortJSON(c, http.StatusBadRequest, "malformed JSON: unexpected data after the object")
+		return false
+	}
+	// JSON text is UTF-8 (RFC 8259): a string holding other bytes is a 422.
+	// encoding/json would quietly turn them into U+FFFD, storing something
+	// other than what was sent.
+	if !utf8.Valid(body) {
+		abortFields(c, http.StatusUnprocessableEntity, "invalid text", fieldProblem{"body", "must be UTF-8 text"})
 		return false
 	}
 	return true
@@ -159,27 +170,32 @@ func profileResponse(p *assessment.Profile) gin.H {
 	}
 }
 
-func (s *server) apiScore(c *gin.Context) {
+// bindScored decodes, validates and scores a submission body, answering the
+// request itself (400, 413, 415 or 422) when it cannot.
+func (s *server) bindScored(c *gin.Context) (scored, bool) {
 	var sub assessment.Submission
 	if !s.bindJSON(c, &sub) {
-		return
+		return scored{}, false
 	}
 	sc, problems := s.scoreSubmission(sub)
 	if len(problems) > 0 {
 		c.AbortWithStatusJSON(http.StatusUnprocessableEntity, apiError{Error: "invalid answers", Problems: problems})
+		return scored{}, false
+	}
+	return sc, true
+}
+
+func (s *server) apiScore(c *gin.Context) {
+	sc, ok := s.bindScored(c)
+	if !ok {
 		return
 	}
 	c.Data(http.StatusOK, "application/json; charset=utf-8", sc.result.AppendJSON(make([]byte, 0, 8192)))
 }
 
 func (s *server) apiCreateAssessment(c *gin.Context) {
-	var sub assessment.Submission
-	if !s.bindJSON(c, &sub) {
-		return
-	}
-	sc, problems := s.scoreSubmission(sub)
-	if len(problems) > 0 {
-		c.AbortWithStatusJSON(http.StatusUnprocessableEntity, apiError{Error: "invalid answers", Problems: problems})
+	sc, ok := s.bindScored(c)
+	if !ok {
 		return
 	}
 	a, err := s.store.CreateAssessment(c.Request.Context(), currentUser(c).ID, sc.newResult())
