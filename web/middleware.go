@@ -53,6 +53,19 @@ func (s *server) limitBody(c *gin.Context) {
 		return
 	}
 	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, s.cfg.MaxBodyBytes)
+	// A page's form is read here, so a body sent without a length (chunked)
+	// that runs past the cap is a 413 too, not a form that looks empty.
+	// Other parse errors are left to the handlers, as before.
+	if c.Request.Method != http.MethodGet && c.Request.Method != http.MethodHead && !isAPI(c) {
+		err := c.Request.ParseForm() // ParseMultipartForm drops this error
+		if !isTooLarge(err) {
+			err = c.Request.ParseMultipartForm(s.cfg.MaxBodyBytes)
+		}
+		if isTooLarge(err) {
+			s.fail(c, http.StatusRequestEntityTooLarge, "request body too large")
+			return
+		}
+	}
 	c.Next()
 }
 

@@ -11,6 +11,7 @@ import (
 	"path"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
@@ -108,8 +109,14 @@ func (s *server) render(c *gin.Context, status int, name, title string, data any
 		c.String(http.StatusInternalServerError, "internal error")
 		return
 	}
+	page := buf.Bytes()
+	// A refused form shows what was typed; bytes that are not UTF-8 there
+	// would make the page itself invalid, so they become U+FFFD.
+	if !utf8.Valid(page) {
+		page = bytes.ToValidUTF8(page, []byte("\uFFFD"))
+	}
 	c.Header("Cache-Control", "no-store")
-	c.Data(status, "text/html; charset=utf-8", buf.Bytes())
+	c.Data(status, "text/html; charset=utf-8", page)
 }
 
 func (s *server) renderError(c *gin.Context, status int, msg string) {

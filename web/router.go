@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"path"
 	"strings"
 	"time"
 
@@ -141,7 +142,10 @@ func (s *server) serveStatic(static fs.FS) gin.HandlerFunc {
 	files := http.FileServerFS(static)
 	return func(c *gin.Context) {
 		file := c.Param("file")
-		if strings.HasSuffix(file, "/") {
+		// A name fs.FS cannot open (such as bytes that are not UTF-8) would
+		// be a 500 from the file server: it is simply not there.
+		name := strings.TrimPrefix(path.Clean("/"+file), "/")
+		if strings.HasSuffix(file, "/") || name == "" || !fs.ValidPath(name) {
 			s.fail(c, http.StatusNotFound, "page not found")
 			return
 		}
