@@ -107,7 +107,7 @@ func (s *Store) runCommitter() {
 func (s *Store) commitBatch(batch []*submission) {
 	at := s.clock()
 	results := make([]Assessment, len(batch))
-	err := s.w.Transaction(func(tx *gorm.DB) error {
+	err := s.wp.Transaction(func(tx *gorm.DB) error {
 		for i, sub := range batch {
 			a, err := createAssessmentTx(tx, sub.userID, sub.r, at)
 			if err != nil {
@@ -125,7 +125,7 @@ func (s *Store) commitBatch(batch []*submission) {
 	}
 	for _, sub := range batch {
 		var a Assessment
-		err := s.w.Transaction(func(tx *gorm.DB) error {
+		err := s.wp.Transaction(func(tx *gorm.DB) error {
 			var err error
 			a, err = createAssessmentTx(tx, sub.userID, sub.r, at)
 			return err

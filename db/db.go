@@ -39,6 +39,9 @@ type Store struct {
 	r    *gorm.DB
 	path string
 	now  func() time.Time
+	// wp and rp are w and r with cached prepared statements, for fixed SQL
+	// only (a multi-statement migration must not go through them).
+	wp, rp *gorm.DB
 	// commit is the group committer for CreateAssessment (batch.go).
 	commit *committer
 }
@@ -77,7 +80,11 @@ func open(path string, now func() time.Time) (*Store, error) {
 		closeGorm(w)
 		return nil, err
 	}
-	s := &Store{w: w, r: r, path: path, now: now}
+	// The hot paths (session and user lookups on every request, the group
+	// committer) run fixed SQL through prepared-statement sessions, so SQLite
+	// compiles each statement once per connection instead of per call.
+	prep := &gorm.Session{PrepareStmt: true}
+	s := &Store{w: w, r: r, wp: w.Session(prep), rp: r.Session(prep), path: path, now: now}
 	s.startCommitter()
 	return s, nil
 }

@@ -47,7 +47,7 @@ func (s *Store) CreateSession(ctx context.Context, sess Session) error {
 // SessionByID returns a live session; an expired one is ErrNotFound.
 func (s *Store) SessionByID(ctx context.Context, id string) (Session, error) {
 	var rows []sessionRow
-	err := s.r.WithContext(ctx).Raw(
+	err := s.rp.WithContext(ctx).Raw(
 		"SELECT id, user_id, created_at, last_seen_at, expires_at FROM sessions WHERE id = ? AND expires_at > ?",
 		id, s.clock()).Scan(&rows).Error
 	if err != nil {

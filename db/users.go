@@ -142,12 +142,12 @@ func userWhere(g *gorm.DB, op, where string, arg any) (User, error) {
 
 // UserByID returns the user with the given id.
 func (s *Store) UserByID(ctx context.Context, id int64) (User, error) {
-	return userWhere(s.r.WithContext(ctx), "user by id", "id = ?", id)
+	return userWhere(s.rp.WithContext(ctx), "user by id", "id = ?", id)
 }
 
 // UserByEmail looks a user up by email, ignoring case and surrounding space.
 func (s *Store) UserByEmail(ctx context.Context, email string) (User, error) {
-	return userWhere(s.r.WithContext(ctx), "user by email", "email = ?", NormalizeEmail(email))
+	return userWhere(s.rp.WithContext(ctx), "user by email", "email = ?", NormalizeEmail(email))
 }
 
 // DeleteUser removes the user and, through ON DELETE CASCADE, every row of
