@@ -121,6 +121,13 @@ func (sc scored) newResult() db.NewResult {
 	}
 }
 
+// writeJSON sends an encoded JSON body with its length, so the response
+// goes out in one piece rather than chunked.
+func writeJSON(c *gin.Context, status int, body []byte) {
+	c.Header("Content-Length", strconv.Itoa(len(body)))
+	c.Data(status, "application/json; charset=utf-8", body)
+}
+
 // assessmentJSON is a stored result as the API shows it: the result object
 // with its id, time and answers added. The stored JSON is spliced in as it
 // was scored, so it reads the same after the profile changes.
@@ -190,7 +197,7 @@ func (s *server) apiScore(c *gin.Context) {
 	if !ok {
 		return
 	}
-	c.Data(http.StatusOK, "application/json; charset=utf-8", sc.result.AppendJSON(make([]byte, 0, 8192)))
+	writeJSON(c, http.StatusOK, sc.result.AppendJSON(make([]byte, 0, 8192)))
 }
 
 func (s *server) apiCreateAssessment(c *gin.Context) {
@@ -203,7 +210,7 @@ func (s *server) apiCreateAssessment(c *gin.Context) {
 		s.abortStoreError(c, err)
 		return
 	}
-	c.Data(http.StatusCreated, "application/json; charset=utf-8", assessmentJSON(a))
+	writeJSON(c, http.StatusCreated, assessmentJSON(a))
 }
 
 // pageParams reads ?page= (from 1) and ?limit= (1–100, default def).
@@ -251,7 +258,7 @@ func writeAssessmentList(c *gin.Context, list []db.Assessment) {
 		buf.Write(assessmentJSON(a))
 	}
 	buf.WriteString("]}")
-	c.Data(http.StatusOK, "application/json; charset=utf-8", buf.Bytes())
+	writeJSON(c, http.StatusOK, buf.Bytes())
 }
 
 func parseID(s string) (int64, bool) {
@@ -270,7 +277,7 @@ func (s *server) apiGetAssessment(c *gin.Context) {
 		s.abortStoreError(c, err)
 		return
 	}
-	c.Data(http.StatusOK, "application/json; charset=utf-8", assessmentJSON(a))
+	writeJSON(c, http.StatusOK, assessmentJSON(a))
 }
 
 // meResponse is the user as the API shows them: no hash, and a share code
