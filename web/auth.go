@@ -36,20 +36,15 @@ func bcryptCostFor(cfg Config) int {
 	return bcrypt.DefaultCost
 }
 
-// dummyHashes hold, per bcrypt cost, the hash compared against when the
-// email is unknown, so a login takes as long whether or not the account
-// exists. It is made at the server's cost (bcrypt's default in production),
-// on first use, not at start-up, so commands that never log anyone in do
-// not pay for it.
-var dummyHashes sync.Map // int → []byte
-
-func dummyHash(cost int) []byte {
-	if h, ok := dummyHashes.Load(cost); ok {
-		return h.([]byte)
-	}
-	h, _ := bcrypt.GenerateFromPassword([]byte("readiness-dummy-password"), cost)
-	v, _ := dummyHashes.LoadOrStore(cost, h)
-	return v.([]byte)
+// newDummyHash returns the hash compared against when the email is unknown,
+// so a login takes as long whether or not the account exists. It is made at
+// the server's cost (bcrypt's default in production) on first use, not at
+// start-up, so commands that never log anyone in do not pay for it.
+func newDummyHash(cost int) func() []byte {
+	return sync.OnceValue(func() []byte {
+		h, _ := bcrypt.GenerateFromPassword([]byte("readiness-dummy-password"), cost)
+		return h
+	})
 }
 
 type registration struct {
@@ -168,7 +163,7 @@ func (s *server) authenticate(ctx context.Context, ip string, cr credentials) (d
 	if err == nil {
 		hash = []byte(u.PasswordHash)
 	} else if errors.Is(err, db.ErrNotFound) {
-		hash = dummyHash(s.bcryptCost)
+		hash = s.dummyHash()
 	} else {
 		return db.User{}, 0, err
 	}

@@ -27,6 +27,7 @@ type server struct {
 	cop      *http.CrossOriginProtection
 	// bcryptCost is lowered by tests; production uses bcrypt.DefaultCost.
 	bcryptCost int
+	dummyHash  func() []byte
 }
 
 // NewRouter builds the whole HTTP surface: every route and role group is here.
@@ -62,6 +63,7 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 		now: func() time.Time { return d.Now().UTC() }, cfg: d.Config, tmpl: tmpl,
 		cop: http.NewCrossOriginProtection(), bcryptCost: bcryptCostFor(d.Config),
 	}
+	s.dummyHash = newDummyHash(s.bcryptCost)
 
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
