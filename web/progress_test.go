@@ -1,124 +1,47 @@
 package web
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"html"
-	"io"
-	"log/slog"
 	"net/http"
-	"net/http/cookiejar"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/readiness/readiness/assessment"
-	"github.com/readiness/readiness/db"
 )
 
-// The helpers here carry a progress prefix so they never clash with the
-// shared test helpers other files define.
-
-type progressClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *progressClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *progressClock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = t
-}
+// The progress tests run on the shared test app, with the clock starting on
+// 3 Jan 2026.
 
 type progressApp struct {
-	t       *testing.T
-	srv     *httptest.Server
-	clock   *progressClock
+	*testApp
 	profile *assessment.Profile
 }
 
 func progressStart(t *testing.T) *progressApp {
 	t.Helper()
-	clock := &progressClock{now: time.Date(2026, 1, 3, 10, 0, 0, 0, time.UTC)}
-	store, err := db.Open(filepath.Join(t.TempDir(), "t.db"), clock.Now)
-	if err != nil {
-		t.Fatal(err)
-	}
+	clock := &testClock{now: time.Date(2026, 1, 3, 10, 0, 0, 0, time.UTC)}
+	app := startTestApp(t, filepath.Join(t.TempDir(), "t.db"), clock, nil)
 	profiles, err := assessment.Builtin()
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := NewRouter(Deps{Store: store, Profiles: profiles, Now: clock.Now,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Config: Config{BcryptCost: 4}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(r)
-	t.Cleanup(func() { srv.Close(); store.Close() })
 	p, _ := profiles.Lookup("ecommerce-manager")
-	return &progressApp{t: t, srv: srv, clock: clock, profile: p}
+	return &progressApp{testApp: app, profile: p}
 }
 
 // progressClient keeps cookies and does not follow redirects.
-func progressClient() *http.Client {
-	jar, _ := cookiejar.New(nil)
-	return &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-}
+func progressClient() *http.Client { return (*testApp)(nil).client() }
 
+// send is do with the status, headers and body as a string.
 func (a *progressApp) send(c *http.Client, method, path string, body any) (int, http.Header, string) {
 	a.t.Helper()
-	var r io.Reader
-	if body != nil {
-		data, err := json.Marshal(body)
-		if err != nil {
-			a.t.Fatal(err)
-		}
-		r = bytes.NewReader(data)
-	}
-	req, err := http.NewRequest(method, a.srv.URL+path, r)
-	if err != nil {
-		a.t.Fatal(err)
-	}
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	resp, err := c.Do(req)
-	if err != nil {
-		a.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	out, _ := io.ReadAll(resp.Body)
+	resp, out := a.do(c, method, path, body)
 	return resp.StatusCode, resp.Header, string(out)
-}
-
-func (a *progressApp) register(c *http.Client, email string) {
-	a.t.Helper()
-	status, _, body := a.send(c, "POST", "/api/v1/auth/register",
-		map[string]string{"email": email, "password": "correct horse battery", "name": "Pat Learner"})
-	if status != http.StatusCreated {
-		a.t.Fatalf("register %s: %d %s", email, status, body)
-	}
-}
-
-// login starts a new session, as a learner coming back weeks later must.
-func (a *progressApp) login(c *http.Client, email string) {
-	a.t.Helper()
-	status, _, body := a.send(c, "POST", "/api/v1/auth/login",
-		map[string]string{"email": email, "password": "correct horse battery"})
-	if status != http.StatusOK {
-		a.t.Fatalf("login %s: %d %s", email, status, body)
-	}
 }
 
 type progressResult struct {
