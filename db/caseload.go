@@ -165,44 +165,14 @@ func (r caseloadRow) entry() CaseloadEntry {
 // reflection-based ScanRows costs more than the query for a large export.
 func scanCaseload(rows *sql.Rows, fn func(CaseloadEntry) error) error {
 	for rows.Next() {
-		var (
-			r                       caseloadRow
-			attempts, latestID      sql.NullInt64
-			latest, previous, delta sql.NullFloat64
-			band                    sql.NullString
-			bachelor                sql.NullBool
-			activity                sql.NullTime
-		)
+		// Nullable columns scan straight into the row's pointer fields:
+		// database/sql leaves a pointer nil for NULL and allocates otherwise.
+		var r caseloadRow
 		err := rows.Scan(&r.LearnerID, &r.Name, &r.Email, &r.Flagged, &r.LinkedAt,
-			&attempts, &latestID, &latest, &band, &previous, &delta, &bachelor, &activity,
-			&r.Dropped, &r.Inactive, &r.BachelorUnmet)
+			&r.Attempts, &r.LatestID, &r.LatestOverall, &r.LatestBand, &r.PreviousOverall, &r.Delta,
+			&r.BachelorMet, &r.LastActivityAt, &r.Dropped, &r.Inactive, &r.BachelorUnmet)
 		if err != nil {
 			return err
-		}
-		if attempts.Valid {
-			n := int(attempts.Int64)
-			r.Attempts = &n
-		}
-		if latestID.Valid {
-			r.LatestID = &latestID.Int64
-		}
-		if latest.Valid {
-			r.LatestOverall = &latest.Float64
-		}
-		if band.Valid {
-			r.LatestBand = &band.String
-		}
-		if previous.Valid {
-			r.PreviousOverall = &previous.Float64
-		}
-		if delta.Valid {
-			r.Delta = &delta.Float64
-		}
-		if bachelor.Valid {
-			r.BachelorMet = &bachelor.Bool
-		}
-		if activity.Valid {
-			r.LastActivityAt = &activity.Time
 		}
 		if err := fn(r.entry()); err != nil {
 			return err
