@@ -8,6 +8,7 @@ import (
 	"mime"
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -15,6 +16,7 @@ import (
 
 	"github.com/readiness/readiness/assessment"
 	"github.com/readiness/readiness/db"
+	"github.com/readiness/readiness/internal/jsonscan"
 	"github.com/readiness/readiness/scoring"
 )
 
@@ -29,7 +31,15 @@ func (s *server) bindJSON(c *gin.Context, v any) bool {
 			return false
 		}
 	}
-	body, err := io.ReadAll(c.Request.Body)
+	bp := bodyBufs.Get().(*[]byte)
+	body, err := readBody(c.Request.Body, (*bp)[:0])
+	defer func() {
+		// Decoders copy what they keep, so the buffer is free again.
+		if cap(body) <= maxPooledBuf {
+			*bp = body[:0]
+			bodyBufs.Put(bp)
+		}
+	}()
 	if err != nil {
 		if isTooLarge(err) {
 			abortJSON(c, http.StatusRequestEntityTooLarge, "request body too large")
@@ -38,25 +48,76 @@ func (s *server) bindJSON(c *gin.Context, v any) bool {
 		}
 		return false
 	}
+	if e := decodeJSON(body, v, true); e != nil {
+		if e.status == http.StatusUnprocessableEntity {
+			abortFields(c, e.status, "invalid text", fieldProblem{"body", e.msg})
+		} else {
+			abortJSON(c, e.status, e.msg)
+		}
+		return false
+	}
+	return true
+}
+
+// bodyBufs holds buffers for reading JSON request bodies.
+var bodyBufs = sync.Pool{New: func() any {
+	b := make([]byte, 0, 4096)
+	return &b
+}}
+
+// readBody appends all of r to b, as io.ReadAll does into a fresh slice.
+func readBody(r io.Reader, b []byte) ([]byte, error) {
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+	}
+}
+
+// bodyError is why a body could not be decoded: 400 for malformed JSON, 422
+// (for the body field) for text that is not UTF-8.
+type bodyError struct {
+	status int
+	msg    string
+}
+
+// decodeJSON decodes one JSON value, and nothing after it, into v. With fast
+// set, the usual body (well-formed UTF-8 JSON for a type that decodes
+// itself) goes straight to its decoder, skipping encoding/json's own passes
+// over it; anything else takes the standard path, whose errors say what is
+// wrong. Both paths give the same result (a test and a fuzzer hold them
+// together).
+func decodeJSON(body []byte, v any, fast bool) *bodyError {
+	if u, ok := v.(json.Unmarshaler); ok && fast && jsonscan.Valid(body) {
+		if err := u.UnmarshalJSON(body); err != nil {
+			return &bodyError{http.StatusBadRequest, "malformed JSON: " + jsonErrorText(err)}
+		}
+		return nil
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	if err := dec.Decode(v); err != nil {
-		abortJSON(c, http.StatusBadRequest, "malformed JSON: "+jsonErrorText(err))
-		return false
+		return &bodyError{http.StatusBadRequest, "malformed JSON: " + jsonErrorText(err)}
 	}
 	// dec.More is false for a trailing ] or }, so look at the bytes: only
 	// JSON whitespace may follow the one value.
 	if len(bytes.TrimLeft(body[dec.InputOffset():], " \t\r\n")) > 0 {
-		abortJSON(c, http.StatusBadRequest, "malformed JSON: unexpected data after the object")
-		return false
+		return &bodyError{http.StatusBadRequest, "malformed JSON: unexpected data after the object"}
 	}
 	// JSON text is UTF-8 (RFC 8259): a string holding other bytes is a 422.
 	// encoding/json would quietly turn them into U+FFFD, storing something
 	// other than what was sent.
 	if !utf8.Valid(body) {
-		abortFields(c, http.StatusUnprocessableEntity, "invalid text", fieldProblem{"body", "must be UTF-8 text"})
-		return false
+		return &bodyError{http.StatusUnprocessableEntity, "must be UTF-8 text"}
 	}
-	return true
+	return nil
 }
 
 func jsonErrorText(err error) string {
@@ -70,6 +131,9 @@ func jsonErrorText(err error) string {
 	}
 	if errors.Is(err, io.EOF) {
 		return "empty body"
+	}
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		return "the body ends before the JSON does"
 	}
 	return "the body is not the expected JSON object"
 }
@@ -197,8 +261,24 @@ func (s *server) apiScore(c *gin.Context) {
 	if !ok {
 		return
 	}
-	writeJSON(c, http.StatusOK, sc.result.AppendJSON(make([]byte, 0, 8192)))
+	bp := resultBufs.Get().(*[]byte)
+	body := sc.result.AppendJSON((*bp)[:0])
+	writeJSON(c, http.StatusOK, body) // written out before it returns
+	if cap(body) <= maxPooledBuf {
+		*bp = body[:0]
+		resultBufs.Put(bp)
+	}
 }
+
+// resultBufs holds buffers for encoding results that are only sent, not
+// stored: the score API's garbage was mostly its 8 KB result buffer.
+var resultBufs = sync.Pool{New: func() any {
+	b := make([]byte, 0, 8192)
+	return &b
+}}
+
+// maxPooledBuf keeps an unusually large buffer out of the pools.
+const maxPooledBuf = 64 << 10
 
 func (s *server) apiCreateAssessment(c *gin.Context) {
 	sc, ok := s.bindScored(c)

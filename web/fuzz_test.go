@@ -203,7 +203,7 @@ var fuzzTextSeeds = []string{
 
 // --- JSON bodies ---
 
-func submissionSeeds(f *testing.F) [][]byte {
+func submissionSeeds(f testing.TB) [][]byte {
 	files, _ := filepath.Glob("../testdata/*.json")
 	var out [][]byte
 	for _, name := range files {

@@ -1,0 +1,83 @@
+package web
+
+import (
+	"encoding/json"
+	"reflect"
+	"testing"
+
+	"github.com/readiness/readiness/assessment"
+)
+
+// checkDecodePaths decodes body into a Submission by the fast path and by
+// the standard one and fails unless both give the same error or none and
+// the same fields.
+func checkDecodePaths(t *testing.T, body []byte) {
+	t.Helper()
+	var fast, std assessment.Submission
+	errFast := decodeJSON(body, &fast, true)
+	errStd := decodeJSON(body, &std, false)
+	if !reflect.DeepEqual(errFast, errStd) {
+		t.Fatalf("%q: fast path %+v, standard path %+v", body, errFast, errStd)
+	}
+	if fast.Profile != std.Profile || !reflect.DeepEqual(rawText(fast.Answers), rawText(std.Answers)) {
+		t.Fatalf("%q: fast path %q %v, standard path %q %v", body, fast.Profile, rawText(fast.Answers), std.Profile, rawText(std.Answers))
+	}
+}
+
+func rawText(m map[string]json.RawMessage) map[string]string {
+	if m == nil {
+		return nil
+	}
+	out := make(map[string]string, len(m))
+	for k, v := range m {
+		out[k] = string(v)
+	}
+	return out
+}
+
+var decodeCases = []string{
+	``, ` `, `null`, `{}`, `[]`, `"x"`, `5`, `{"answers":null}`, `{"answers":{"a":1}}`,
+	`{"answers":{"a":1}} {}`, `{"answers":{"a":1}}]`, `{"answers":{"a":1}`, `{"answers":{"a":1},}`,
+	`{"profile":5}`, `{"answers":[1]}`, `{"PROFILE":"x","Answers":{"a":"b"}}`, `{"profile":"\ud800"}`,
+	"{\"profile\":\"\xff\"}", "{\"answers\":{\"a\":\"caf\xc3\xa9\"}}", "\xef\xbb\xbf{}", ` {"answers" : {"a" : [1, {"b":"}"}]} } ` + "\n",
+	`{"a":{"b":{"c":{"d":{"e":1}}}}}`, `{"answers":{"a":1e999}}`, `{"answers":{"a":01}}`,
+}
+
+// TestDecodeJSON_FastPathMatchesStandard: the fast path changes nothing a
+// client can see, neither the decoded submission nor any error.
+func TestDecodeJSON_FastPathMatchesStandard(t *testing.T) {
+	for _, s := range decodeCases {
+		checkDecodePaths(t, []byte(s))
+	}
+	for _, b := range submissionSeeds(t) {
+		checkDecodePaths(t, b)
+	}
+	// The errors themselves, so that a change to both paths is seen too.
+	for body, want := range map[string]bodyError{
+		`{"answers":{"a":1}} {}`: {400, "malformed JSON: unexpected data after the object"},
+		`{"answers":{"a":1}`:     {400, "malformed JSON: the body ends before the JSON does"},
+		`{"answers":{"a":1}]`:    {400, "malformed JSON: syntax error at byte 19"},
+		`{"profile":5}`:          {400, "malformed JSON: field profile has the wrong type"},
+		"{\"profile\":\"\xff\"}": {422, "must be UTF-8 text"},
+		``:                       {400, "malformed JSON: empty body"},
+	} {
+		var sub assessment.Submission
+		if got := decodeJSON([]byte(body), &sub, true); got == nil || *got != want {
+			t.Errorf("%q: %+v, want %+v", body, got, want)
+		}
+	}
+	var sub assessment.Submission
+	if err := decodeJSON([]byte(`{"profile":"p","answers":{"mkt.sem":3}}`), &sub, true); err != nil || sub.Profile != "p" || string(sub.Answers["mkt.sem"]) != "3" {
+		t.Errorf("good body: %+v, %+v", err, sub)
+	}
+}
+
+func FuzzDecodeJSONPaths(f *testing.F) {
+	for _, s := range decodeCases {
+		f.Add([]byte(s))
+	}
+	for _, b := range submissionSeeds(f) {
+		f.Add(b)
+	}
+	f.Fuzz(func(t *testing.T, body []byte) { checkDecodePaths(t, body) })
+}
