@@ -11,6 +11,15 @@ import (
 
 const hex = "0123456789abcdef"
 
+// safe marks the bytes written as they are: printable ASCII other than the
+// quote, the backslash and the HTML characters <, > and &.
+var safe = func() (t [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\' && c != '<' && c != '>' && c != '&'
+	}
+	return t
+}()
+
 // String appends s as a JSON string, escaping as encoding/json does
 // (including <, >, & and U+2028/U+2029; invalid UTF-8 becomes U+FFFD).
 func String(b []byte, s string) []byte {
@@ -18,11 +27,11 @@ func String(b []byte, s string) []byte {
 	start := 0
 	for i := 0; i < len(s); {
 		c := s[i]
+		if safe[c] {
+			i++
+			continue
+		}
 		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
-				i++
-				continue
-			}
 			b = append(b, s[start:i]...)
 			switch c {
 			case '"', '\\':
