@@ -36,7 +36,9 @@ func runServe(args []string, cfg Config, stdout, stderr io.Writer) int {
 		return 2
 	}
 	cfg.TrustedProxies = splitList(*proxies)
-	log := cfg.logger(stderr)
+	logs := newBufferedLog(stderr, logFlushEvery)
+	defer logs.Close()
+	log := slog.New(flushOnWarn{cfg.logHandler(logs), logs})
 
 	start := time.Now()
 	tuneGC()
