@@ -124,6 +124,77 @@ func (p *Profile) Points(q *Question, v Value) int {
 // combined with others, a repeated option. Answers to hidden questions are
 // ignored. The answers may be scored only when there are no problems.
 func (p *Profile) Parse(raw map[string]json.RawMessage) (Answers, []Problem) {
+	byIndex := make([][]byte, len(p.Questions))
+	for i := range p.Questions {
+		if data, ok := raw[p.Questions[i].ID]; ok {
+			byIndex[i] = notAbsent(data)
+		}
+	}
+	var unknown []string
+	for id := range raw {
+		if _, ok := p.questionIndex[id]; !ok {
+			unknown = append(unknown, id)
+		}
+	}
+	return p.parse(byIndex, unknown)
+}
+
+// ParseJSON is Parse for answers given as the bytes of one valid JSON
+// object (or null): the same answers and problems as Parse gives for that
+// object decoded into a map, without building the map. It is the score
+// API's path, where decoding into the map cost as much as validating.
+// Nothing returned refers to obj.
+func (p *Profile) ParseJSON(obj []byte) (Answers, []Problem) {
+	var stack [64][]byte
+	byIndex := stack[:0]
+	if len(p.Questions) > len(stack) {
+		byIndex = make([][]byte, 0, len(p.Questions))
+	}
+	byIndex = byIndex[:len(p.Questions)]
+	var unknown []string
+	if i := skipSpace(obj, 0); i < len(obj) && obj[i] == '{' {
+		for i = skipSpace(obj, i+1); obj[i] != '}'; {
+			keyEnd := skipString(obj, i)
+			qi, known := 0, false
+			var key string
+			if k := obj[i+1 : keyEnd-1]; plainASCII(k) {
+				qi, known = p.questionIndex[string(k)] // no allocation
+				if !known {
+					key = string(k)
+				}
+			} else {
+				key = unquote(obj[i:keyEnd])
+				qi, known = p.questionIndex[key]
+			}
+			i = skipSpace(obj, skipSpace(obj, keyEnd)+1)
+			end := skipValue(obj, i)
+			if known {
+				byIndex[qi] = notAbsent(obj[i:end]) // later duplicates win
+			} else {
+				unknown = append(unknown, key)
+			}
+			i = skipSpace(obj, end)
+			if obj[i] == ',' {
+				i = skipSpace(obj, i+1)
+			}
+		}
+	}
+	slices.Sort(unknown)
+	return p.parse(byIndex, slices.Compact(unknown)) // one problem per id, as from a map
+}
+
+// notAbsent keeps an empty value (possible only in a map built by hand)
+// apart from a missing one, which parse marks as nil.
+func notAbsent(data []byte) []byte {
+	if data == nil {
+		return []byte{}
+	}
+	return data
+}
+
+// parse validates the raw answer to each question, by question index (nil
+// where there is none), and reports the unknown question ids.
+func (p *Profile) parse(raw [][]byte, unknown []string) (Answers, []Problem) {
 	answers := make(Answers, len(p.Questions))
 	var problems []Problem
 	for i := range p.Questions {
@@ -131,8 +202,8 @@ func (p *Profile) Parse(raw map[string]json.RawMessage) (Answers, []Problem) {
 		if !p.Visible(q, answers) {
 			continue
 		}
-		data, ok := raw[q.ID]
-		if !ok || isNull(data) {
+		data := raw[i]
+		if data == nil || isNull(data) {
 			if q.ShowIf != nil {
 				if _, hasParent := answers[q.ShowIf.Question]; !hasParent {
 					continue // the question it depends on is itself missing or wrong
@@ -147,12 +218,6 @@ func (p *Profile) Parse(raw map[string]json.RawMessage) (Answers, []Problem) {
 			continue
 		}
 		answers[q.ID] = v
-	}
-	var unknown []string
-	for id := range raw {
-		if _, ok := p.questionIndex[id]; !ok {
-			unknown = append(unknown, id)
-		}
 	}
 	slices.Sort(unknown)
 	for _, id := range unknown {

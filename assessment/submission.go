@@ -51,48 +51,11 @@ func (s *Submission) decodeFast(data []byte) (ok bool) {
 	if data[i] == 'n' {
 		return true // null: no change, as for any struct
 	}
-	if data[i] != '{' {
-		return false
-	}
 	var members [4]member
-	n := 0
-	i = skipSpace(data, i+1)
-	for data[i] != '}' {
-		keyEnd := skipString(data, i)
-		key := data[i+1 : keyEnd-1]
-		if i = skipSpace(data, keyEnd); data[i] != ':' {
-			return false
-		}
-		i = skipSpace(data, i+1)
-		end := skipValue(data, i)
-		if n == len(members) || !plainASCII(key) {
-			return false
-		}
-		m := member{field: fieldOther, start: i, end: end}
-		// encoding/json matches field names without regard to case.
-		switch {
-		case equalFoldASCII(key, "profile"):
-			m.field = fieldProfile
-			if c := data[i]; c != 'n' && (c != '"' || !plainASCII(data[i+1:end-1])) {
-				return false
-			}
-		case equalFoldASCII(key, "answers"):
-			m.field = fieldAnswers
-			if c := data[i]; c != 'n' && c != '{' {
-				return false
-			}
-		}
-		members[n] = m
-		n++
-		i = skipSpace(data, end)
-		if data[i] == ',' {
-			i = skipSpace(data, i+1)
-		}
-	}
-	if skipSpace(data, i+1) != len(data) {
+	n, ok := splitMembers(data, &members)
+	if !ok {
 		return false
 	}
-
 	for _, m := range members[:n] {
 		v := data[m.start:m.end]
 		switch {
@@ -105,6 +68,89 @@ func (s *Submission) decodeFast(data []byte) (ok bool) {
 		}
 	}
 	return true
+}
+
+// SplitSubmission finds the profile id and the answers object in a
+// submission body that is valid JSON, for Profile.ParseJSON: the same
+// submission json.Unmarshal would make, without the answers map. It
+// reports false for a body it leaves to encoding/json: not an object, a
+// profile that is not a plain string, answers that are not an object, a
+// field named twice, escaped or non-ASCII field names, many fields. The
+// answers are part of data, nil when absent or null.
+func SplitSubmission(data []byte) (profile string, answers []byte, ok bool) {
+	defer func() {
+		if recover() != nil {
+			profile, answers, ok = "", nil, false
+		}
+	}()
+	var members [4]member
+	n, ok := splitMembers(data, &members)
+	if !ok {
+		return "", nil, false
+	}
+	seen := [3]bool{}
+	for _, m := range members[:n] {
+		if m.field != fieldOther && seen[m.field] {
+			return "", nil, false // encoding/json merges repeated answers
+		}
+		seen[m.field] = true
+		v := data[m.start:m.end]
+		switch {
+		case m.field == fieldProfile && v[0] == '"':
+			profile = string(v[1 : len(v)-1])
+		case m.field == fieldAnswers && v[0] == '{':
+			answers = v
+		}
+	}
+	return profile, answers, true
+}
+
+// splitMembers finds the members of the JSON object data, reporting false
+// when there are more than fit or any it cannot take without
+// encoding/json: a name that is not plain ASCII, a profile that is not null
+// or a plain string, answers that are not null or an object.
+func splitMembers(data []byte, members *[4]member) (n int, ok bool) {
+	i := skipSpace(data, 0)
+	if data[i] != '{' {
+		return 0, false
+	}
+	i = skipSpace(data, i+1)
+	for data[i] != '}' {
+		keyEnd := skipString(data, i)
+		key := data[i+1 : keyEnd-1]
+		if i = skipSpace(data, keyEnd); data[i] != ':' {
+			return 0, false
+		}
+		i = skipSpace(data, i+1)
+		end := skipValue(data, i)
+		if n == len(members) || !plainASCII(key) {
+			return 0, false
+		}
+		m := member{field: fieldOther, start: i, end: end}
+		// encoding/json matches field names without regard to case.
+		switch {
+		case equalFoldASCII(key, "profile"):
+			m.field = fieldProfile
+			if c := data[i]; c != 'n' && (c != '"' || !plainASCII(data[i+1:end-1])) {
+				return 0, false
+			}
+		case equalFoldASCII(key, "answers"):
+			m.field = fieldAnswers
+			if c := data[i]; c != 'n' && c != '{' {
+				return 0, false
+			}
+		}
+		members[n] = m
+		n++
+		i = skipSpace(data, end)
+		if data[i] == ',' {
+			i = skipSpace(data, i+1)
+		}
+	}
+	if skipSpace(data, i+1) != len(data) {
+		return 0, false
+	}
+	return n, true
 }
 
 // splitObject adds the members of a valid JSON object to raw, each value a

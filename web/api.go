@@ -24,6 +24,20 @@ import (
 // content type, 413 for a body over the limit, 400 for malformed JSON and
 // 422 for text that is not UTF-8.
 func (s *server) bindJSON(c *gin.Context, v any) bool {
+	return s.withJSONBody(c, func(body []byte) bool {
+		if e := decodeJSON(body, v, true); e != nil {
+			abortBody(c, e)
+			return false
+		}
+		return true
+	})
+}
+
+// withJSONBody reads a JSON request body and hands it to use, which reports
+// whether the request may go on. It answers 415 for another content type,
+// 413 for a body over the limit and 400 for one it cannot read. The body is
+// a pooled buffer, valid only during use.
+func (s *server) withJSONBody(c *gin.Context, use func(body []byte) bool) bool {
 	if ct := c.GetHeader("Content-Type"); ct != "" {
 		mt, _, err := mime.ParseMediaType(ct)
 		if err != nil || mt != "application/json" {
@@ -48,15 +62,15 @@ func (s *server) bindJSON(c *gin.Context, v any) bool {
 		}
 		return false
 	}
-	if e := decodeJSON(body, v, true); e != nil {
-		if e.status == http.StatusUnprocessableEntity {
-			abortFields(c, e.status, "invalid text", fieldProblem{"body", e.msg})
-		} else {
-			abortJSON(c, e.status, e.msg)
-		}
-		return false
+	return use(body)
+}
+
+func abortBody(c *gin.Context, e *bodyError) {
+	if e.status == http.StatusUnprocessableEntity {
+		abortFields(c, e.status, "invalid text", fieldProblem{"body", e.msg})
+	} else {
+		abortJSON(c, e.status, e.msg)
 	}
-	return true
 }
 
 // bodyBufs holds buffers for reading JSON request bodies.
@@ -147,18 +161,48 @@ type scored struct {
 
 // scoreSubmission validates and scores a submission, returning every problem.
 func (s *server) scoreSubmission(sub assessment.Submission) (scored, []assessment.Problem) {
-	if sub.Profile == "" {
-		sub.Profile = s.profile.ID
+	return s.scoreWith(sub.Profile, func(p *assessment.Profile) (assessment.Answers, []assessment.Problem) {
+		return p.Parse(sub.Answers)
+	})
+}
+
+// scoreWith looks up the profile (the default when id is empty), validates
+// the answers with parse and scores them.
+func (s *server) scoreWith(id string, parse func(*assessment.Profile) (assessment.Answers, []assessment.Problem)) (scored, []assessment.Problem) {
+	if id == "" {
+		id = s.profile.ID
 	}
-	p, ok := s.profiles.Lookup(sub.Profile)
+	p, ok := s.profiles.Lookup(id)
 	if !ok {
 		return scored{}, []assessment.Problem{{Question: "profile", Problem: "is not a known profile"}}
 	}
-	answers, problems := p.Parse(sub.Answers)
+	answers, problems := parse(p)
 	if len(problems) > 0 {
 		return scored{}, problems
 	}
 	return scored{profile: p, answers: answers, result: scoring.Score(p, answers)}, nil
+}
+
+// scoreBody decodes, validates and scores a submission body. With fast
+// set, the usual body (valid UTF-8 JSON with plain field names) is read
+// straight into the profile's questions, skipping the answers map; any
+// other body is decoded into a Submission first. Both paths give the same
+// result, problems and errors (a test and a fuzzer hold them together).
+func (s *server) scoreBody(body []byte, fast bool) (scored, []assessment.Problem, *bodyError) {
+	if fast && jsonscan.Valid(body) {
+		if profile, answers, ok := assessment.SplitSubmission(body); ok {
+			sc, problems := s.scoreWith(profile, func(p *assessment.Profile) (assessment.Answers, []assessment.Problem) {
+				return p.ParseJSON(answers)
+			})
+			return sc, problems, nil
+		}
+	}
+	var sub assessment.Submission
+	if e := decodeJSON(body, &sub, fast); e != nil {
+		return scored{}, nil, e
+	}
+	sc, problems := s.scoreSubmission(sub)
+	return sc, problems, nil
 }
 
 // newResult is the row stored for a scored submission.
@@ -243,12 +287,19 @@ func profileResponse(p *assessment.Profile) gin.H {
 
 // bindScored decodes, validates and scores a submission body, answering the
 // request itself (400, 413, 415 or 422) when it cannot.
-func (s *server) bindScored(c *gin.Context) (scored, bool) {
-	var sub assessment.Submission
-	if !s.bindJSON(c, &sub) {
+func (s *server) bindScored(c *gin.Context) (sc scored, ok bool) {
+	var problems []assessment.Problem
+	ok = s.withJSONBody(c, func(body []byte) bool {
+		var e *bodyError
+		if sc, problems, e = s.scoreBody(body, true); e != nil {
+			abortBody(c, e)
+			return false
+		}
+		return true
+	})
+	if !ok {
 		return scored{}, false
 	}
-	sc, problems := s.scoreSubmission(sub)
 	if len(problems) > 0 {
 		c.AbortWithStatusJSON(http.StatusUnprocessableEntity, apiError{Error: "invalid answers", Problems: problems})
 		return scored{}, false

@@ -81,3 +81,55 @@ func FuzzDecodeJSONPaths(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, body []byte) { checkDecodePaths(t, body) })
 }
+
+// checkScorePaths scores body by the fast path and by the standard one and
+// fails unless both give the same error, problems, answers and result.
+func checkScorePaths(t *testing.T, s *server, body []byte) {
+	t.Helper()
+	fastSc, fastProblems, fastErr := s.scoreBody(body, true)
+	stdSc, stdProblems, stdErr := s.scoreBody(body, false)
+	if !reflect.DeepEqual(fastErr, stdErr) || !reflect.DeepEqual(fastProblems, stdProblems) {
+		t.Fatalf("%q:\nfast %+v %v\n std %+v %v", body, fastErr, fastProblems, stdErr, stdProblems)
+	}
+	if !reflect.DeepEqual(fastSc.answers, stdSc.answers) || fastSc.profile != stdSc.profile {
+		t.Fatalf("%q: answers %v, standard path %v", body, fastSc.answers, stdSc.answers)
+	}
+	if fastSc.profile != nil && string(fastSc.result.AppendJSON(nil)) != string(stdSc.result.AppendJSON(nil)) {
+		t.Fatalf("%q: results differ", body)
+	}
+}
+
+func scoreTestServer(t testing.TB) *server {
+	reg, err := assessment.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, _ := reg.Lookup("ecommerce-manager")
+	return &server{profiles: reg, profile: p}
+}
+
+func TestScoreBody_FastPathMatchesStandard(t *testing.T) {
+	s := scoreTestServer(t)
+	for _, c := range decodeCases {
+		checkScorePaths(t, s, []byte(c))
+	}
+	for _, b := range submissionSeeds(t) {
+		checkScorePaths(t, s, b)
+	}
+	// The sample body is scored by the fast path, with no problems.
+	body, _ := json.Marshal(sampleSubmission(t))
+	if sc, problems, err := s.scoreBody(body, true); err != nil || len(problems) > 0 || sc.profile == nil {
+		t.Fatalf("sample: %+v %v", err, problems)
+	}
+}
+
+func FuzzScoreBodyPaths(f *testing.F) {
+	for _, c := range decodeCases {
+		f.Add([]byte(c))
+	}
+	for _, b := range submissionSeeds(f) {
+		f.Add(b)
+	}
+	s := scoreTestServer(f)
+	f.Fuzz(func(t *testing.T, body []byte) { checkScorePaths(t, s, body) })
+}
