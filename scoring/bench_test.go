@@ -39,3 +39,15 @@ func BenchmarkDecodeValidateScore(b *testing.B) {
 		scoring.Score(p, a)
 	}
 }
+
+// BenchmarkResultJSON is encoding one result, as the score API sends it.
+func BenchmarkResultJSON(b *testing.B) {
+	p := builtin(b)
+	r := scoring.Score(p, sampleAnswers(b, p))
+	buf := make([]byte, 0, 8192)
+	b.ReportAllocs()
+	for b.Loop() {
+		buf = r.AppendJSON(buf[:0])
+	}
+	b.SetBytes(int64(len(buf)))
+}
