@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/readiness/readiness/assessment"
+	"github.com/readiness/readiness/internal/jsonscan"
 	"github.com/readiness/readiness/scoring"
 )
 
@@ -18,9 +19,35 @@ func BenchmarkScore(b *testing.B) {
 	}
 }
 
-// BenchmarkDecodeValidateScore is the work of one POST /api/v1/score: the
-// body decoded, the answers validated, the result scored.
+// BenchmarkDecodeValidateScore is the work of one POST /api/v1/score, as
+// the server does it: the body checked, split and validated straight into
+// the profile's questions, then scored.
 func BenchmarkDecodeValidateScore(b *testing.B) {
+	p := builtin(b)
+	body, err := os.ReadFile("../testdata/answers.json")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if !jsonscan.Valid(body) {
+			b.Fatal("invalid body")
+		}
+		_, answers, ok := assessment.SplitSubmission(body)
+		if !ok {
+			b.Fatal("body not split")
+		}
+		a, problems := p.ParseJSON(answers)
+		if len(problems) != 0 {
+			b.Fatal(problems)
+		}
+		scoring.Score(p, a)
+	}
+}
+
+// BenchmarkDecodeValidateScoreStandard is the same through encoding/json
+// and the map of raw answers, the path of unusual bodies.
+func BenchmarkDecodeValidateScoreStandard(b *testing.B) {
 	p := builtin(b)
 	body, err := os.ReadFile("../testdata/answers.json")
 	if err != nil {

@@ -47,3 +47,13 @@ func FuzzFloat(f *testing.F) {
 		}
 	})
 }
+
+func BenchmarkString(b *testing.B) {
+	s := "Take a short course in search engine marketing: keyword research, bidding and ad copy, and how to read the results. " +
+		"It addresses the largest gap in your marketing experience & costs about 40 hours."
+	buf := make([]byte, 0, 512)
+	b.SetBytes(int64(len(s)))
+	for b.Loop() {
+		buf = String(buf[:0], s)
+	}
+}
