@@ -52,7 +52,7 @@ func (s *server) logRequests(c *gin.Context) {
 	}
 	// Typed attributes: no boxing into interfaces, so no garbage per line.
 	s.log.LogAttrs(c.Request.Context(), slog.LevelInfo, "request",
-		slog.String("method", c.Request.Method),
+		slog.String("method", requestMethod(c.Request)),
 		slog.String("route", route),
 		slog.Int("status", c.Writer.Status()),
 		slog.Float64("duration_ms", float64(time.Since(start).Microseconds())/1000),
