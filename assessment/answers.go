@@ -169,7 +169,7 @@ func (p *Profile) ParseJSON(obj []byte) (Answers, []Problem) {
 			i = skipSpace(obj, skipSpace(obj, keyEnd)+1)
 			end := skipValue(obj, i)
 			if known {
-				byIndex[qi] = notAbsent(obj[i:end]) // later duplicates win
+				byIndex[qi] = obj[i:end] // never empty; later duplicates win
 			} else {
 				unknown = append(unknown, key)
 			}
