@@ -79,16 +79,7 @@ func (s *scanner) value(depth int) bool {
 }
 
 func (s *scanner) object(depth int) bool {
-	if depth > maxDepth {
-		return false
-	}
-	s.i++ // {
-	s.space()
-	if s.i < len(s.data) && s.data[s.i] == '}' {
-		s.i++
-		return true
-	}
-	for {
+	return s.list(depth, '}', func() bool {
 		if s.i >= len(s.data) || s.data[s.i] != '"' || !s.string() {
 			return false
 		}
@@ -98,38 +89,28 @@ func (s *scanner) object(depth int) bool {
 		}
 		s.i++
 		s.space()
-		if !s.value(depth) {
-			return false
-		}
-		s.space()
-		if s.i >= len(s.data) {
-			return false
-		}
-		switch s.data[s.i] {
-		case ',':
-			s.i++
-			s.space()
-		case '}':
-			s.i++
-			return true
-		default:
-			return false
-		}
-	}
+		return s.value(depth)
+	})
 }
 
 func (s *scanner) array(depth int) bool {
+	return s.list(depth, ']', func() bool { return s.value(depth) })
+}
+
+// list scans an object or array from its opening byte to close: items
+// separated by commas, each scanned by item.
+func (s *scanner) list(depth int, close byte, item func() bool) bool {
 	if depth > maxDepth {
 		return false
 	}
-	s.i++ // [
+	s.i++ // the opening { or [
 	s.space()
-	if s.i < len(s.data) && s.data[s.i] == ']' {
+	if s.i < len(s.data) && s.data[s.i] == close {
 		s.i++
 		return true
 	}
 	for {
-		if !s.value(depth) {
+		if !item() {
 			return false
 		}
 		s.space()
@@ -140,7 +121,7 @@ func (s *scanner) array(depth int) bool {
 		case ',':
 			s.i++
 			s.space()
-		case ']':
+		case close:
 			s.i++
 			return true
 		default:

@@ -100,3 +100,17 @@ func FuzzValid(f *testing.F) {
 		t.Fatalf("Valid(%q) = %v, want %v", b, got, want)
 	})
 }
+
+func BenchmarkValid(b *testing.B) {
+	body, err := os.ReadFile("../../testdata/answers.json")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.SetBytes(int64(len(body)))
+	for b.Loop() {
+		if !Valid(body) {
+			b.Fatal("invalid")
+		}
+	}
+}
