@@ -2,7 +2,6 @@ package scoring_test
 
 import (
 	"encoding/json"
-	"os"
 	"testing"
 
 	"github.com/readiness/readiness/assessment"
@@ -24,10 +23,7 @@ func BenchmarkScore(b *testing.B) {
 // the profile's questions, then scored.
 func BenchmarkDecodeValidateScore(b *testing.B) {
 	p := builtin(b)
-	body, err := os.ReadFile("../testdata/answers.json")
-	if err != nil {
-		b.Fatal(err)
-	}
+	body := sampleBody(b)
 	b.ReportAllocs()
 	for b.Loop() {
 		if !jsonscan.Valid(body) {
@@ -49,10 +45,7 @@ func BenchmarkDecodeValidateScore(b *testing.B) {
 // and the map of raw answers, the path of unusual bodies.
 func BenchmarkDecodeValidateScoreStandard(b *testing.B) {
 	p := builtin(b)
-	body, err := os.ReadFile("../testdata/answers.json")
-	if err != nil {
-		b.Fatal(err)
-	}
+	body := sampleBody(b)
 	b.ReportAllocs()
 	for b.Loop() {
 		var sub assessment.Submission

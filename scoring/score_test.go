@@ -72,14 +72,20 @@ func parse(t testing.TB, p *assessment.Profile, answers map[string]string) asses
 	return a
 }
 
-func sampleAnswers(t testing.TB, p *assessment.Profile) assessment.Answers {
+// sampleBody is the sample submission, testdata/answers.json.
+func sampleBody(t testing.TB) []byte {
 	t.Helper()
 	data, err := os.ReadFile("../testdata/answers.json")
 	if err != nil {
 		t.Fatal(err)
 	}
+	return data
+}
+
+func sampleAnswers(t testing.TB, p *assessment.Profile) assessment.Answers {
+	t.Helper()
 	var sub assessment.Submission
-	if err := json.Unmarshal(data, &sub); err != nil {
+	if err := json.Unmarshal(sampleBody(t), &sub); err != nil {
 		t.Fatal(err)
 	}
 	a, problems := p.Parse(sub.Answers)
