@@ -14,16 +14,6 @@ import (
 	"github.com/readiness/readiness/db"
 )
 
-// adminRoutes registers the admin pages under /admin, for admin accounts only.
-func (s *server) adminRoutes(r *gin.Engine, apiUser *gin.RouterGroup) {
-	admin := r.Group("/admin", s.requireUser, s.requireRole(db.RoleAdmin))
-	admin.GET("/users", s.adminUsersPage)
-	admin.POST("/users/:id/role", s.adminRoleSubmit)
-	admin.POST("/users/:id/disabled", s.adminDisabledSubmit)
-	admin.POST("/links", s.adminLinkSubmit)
-	admin.POST("/links/remove", s.adminUnlinkSubmit)
-}
-
 // adminPageSize is the users list page length.
 const adminPageSize = 50
 

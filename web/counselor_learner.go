@@ -262,3 +262,9 @@ func (s *server) apiSetFlag(c *gin.Context) {
 	}
 	c.JSON(http.StatusOK, gin.H{"id": e.LearnerID, "flagged": *body.Flagged})
 }
+
+// learnerTrend is the learner's trend chart, drawn by the same code as
+// their own /progress page (web/chart.go), from attempts newest first.
+func (s *server) learnerTrend(newestFirst []db.Assessment) (chartView, bool) {
+	return s.trendOf(s.attemptsOf(newestFirst))
+}

@@ -1,12 +1,11 @@
 package web
 
 import (
-	"database/sql"
-
 	"bytes"
+	"database/sql"
 	"encoding/json"
-	_ "github.com/mattn/go-sqlite3"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -17,6 +16,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	_ "github.com/mattn/go-sqlite3"
+	"golang.org/x/crypto/bcrypt"
 
 	"github.com/readiness/readiness/assessment"
 	"github.com/readiness/readiness/db"
@@ -209,4 +211,15 @@ func (a *testApp) storeCount(table string, n *int64) error {
 	}
 	defer conn.Close()
 	return conn.QueryRow("SELECT COUNT(*) FROM " + table).Scan(n)
+}
+
+func discardLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+func mustHash(t testing.TB, pw string) string {
+	t.Helper()
+	h, err := bcrypt.GenerateFromPassword([]byte(pw), bcrypt.MinCost)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(h)
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -138,4 +139,15 @@ func (s *server) requireRole(roles ...string) gin.HandlerFunc {
 		}
 		s.fail(c, http.StatusForbidden, "this page is for "+strings.Join(roles, " or ")+" accounts")
 	}
+}
+
+// recover turns a panic into a logged 500 without the stack in the response.
+func (s *server) recover(c *gin.Context) {
+	defer func() {
+		if v := recover(); v != nil {
+			s.log.Error("panic", "value", fmt.Sprint(v), "route", c.FullPath())
+			s.fail(c, http.StatusInternalServerError, "internal error")
+		}
+	}()
+	c.Next()
 }

@@ -1,35 +1,17 @@
 package web
 
 import (
-	"context"
 	"fmt"
 	"io/fs"
 	"log/slog"
 	"net/http"
-	"path"
-	"strings"
 	"time"
 
 	"github.com/gin-contrib/gzip"
 	"github.com/gin-gonic/gin"
 
-	"github.com/readiness/readiness/assessment"
+	"github.com/readiness/readiness/db"
 )
-
-// server carries the handlers' dependencies.
-type server struct {
-	store    Store
-	profiles *assessment.Registry
-	profile  *assessment.Profile // the profile the pages use
-	log      *slog.Logger
-	now      func() time.Time
-	cfg      Config
-	tmpl     templates
-	cop      *http.CrossOriginProtection
-	// bcryptCost is lowered by tests; production uses bcrypt.DefaultCost.
-	bcryptCost int
-	dummyHash  func() []byte
-}
 
 // NewRouter builds the whole HTTP surface: every route and role group is here.
 func NewRouter(d Deps) (http.Handler, error) {
@@ -93,7 +75,7 @@ func NewRouter(d Deps) (http.Handler, error) {
 	r.GET("/assessment", s.assessmentPage)
 	r.POST("/assessment", s.assessmentSubmit)
 	r.POST("/assessment/restart", s.assessmentRestart)
-	r.GET("/results/:id", s.resultPage)
+	r.GET("/results/:id", s.resultPage) // a learner's own, or this browser's visitor result
 
 	// Pages for logged-in users.
 	user := r.Group("/", s.requireUser)
@@ -105,6 +87,26 @@ func NewRouter(d Deps) (http.Handler, error) {
 	user.POST("/account/unshare/:id", s.unshareSubmit)
 	user.POST("/account/delete", s.deleteAccountSubmit)
 
+	// The counselor workspace. A learner who does not share with the
+	// counselor is a 404 everywhere, pages and API, so the counselor cannot
+	// tell them apart from an id that does not exist.
+	counselor := r.Group("/counselor", s.requireUser, s.requireRole(db.RoleCounselor))
+	counselor.GET("", s.caseloadPage)
+	counselor.GET("/caseload.csv", s.caseloadCSV)
+	counselor.GET("/cohort", s.cohortPage)
+	counselor.GET("/learners/:id", s.learnerPage)
+	counselor.POST("/learners/:id/notes", s.noteSubmit)
+	counselor.POST("/learners/:id/flag", s.flagSubmit)
+
+	// Admin pages.
+	admin := r.Group("/admin", s.requireUser, s.requireRole(db.RoleAdmin))
+	admin.GET("/users", s.adminUsersPage)
+	admin.POST("/users/:id/role", s.adminRoleSubmit)
+	admin.POST("/users/:id/disabled", s.adminDisabledSubmit)
+	admin.POST("/links", s.adminLinkSubmit)
+	admin.POST("/links/remove", s.adminUnlinkSubmit)
+
+	// The JSON API: open to anyone.
 	api := r.Group("/api/v1")
 	api.GET("/profiles/:id", s.apiProfile)
 	api.POST("/score", s.apiScore)
@@ -112,12 +114,14 @@ func NewRouter(d Deps) (http.Handler, error) {
 	api.POST("/auth/login", s.apiLogin)
 	api.POST("/auth/logout", s.requireUser, s.apiLogout)
 
+	// The API for any logged-in user.
 	apiUser := api.Group("", s.requireUser)
 	apiUser.GET("/me", s.apiMe)
 	apiUser.GET("/me/export", s.apiExport)
 	apiUser.DELETE("/me", s.apiDeleteMe)
 
-	apiLearner := apiUser.Group("", s.requireRole("learner"))
+	// The API for learners.
+	apiLearner := apiUser.Group("", s.requireRole(db.RoleLearner))
 	apiLearner.POST("/assessments", s.apiCreateAssessment)
 	apiLearner.GET("/assessments", s.apiListAssessments)
 	apiLearner.GET("/assessments/:id", s.apiGetAssessment)
@@ -125,71 +129,15 @@ func NewRouter(d Deps) (http.Handler, error) {
 	apiLearner.POST("/me/counselors", s.apiShare)
 	apiLearner.DELETE("/me/counselors/:id", s.apiUnshare)
 
-	s.counselorRoutes(r, apiUser)
-	s.adminRoutes(r, apiUser)
+	// The API for counselors.
+	apiCounselor := apiUser.Group("", s.requireRole(db.RoleCounselor))
+	apiCounselor.GET("/learners", s.apiCaseload)
+	apiCounselor.GET("/learners.csv", s.caseloadCSV)
+	apiCounselor.GET("/learners/:id/assessments", s.apiLearnerAssessments)
+	apiCounselor.GET("/learners/:id/notes", s.apiNotes)
+	apiCounselor.POST("/learners/:id/notes", s.apiAddNote)
+	apiCounselor.PUT("/learners/:id/flag", s.apiSetFlag)
+	apiCounselor.GET("/cohort", s.apiCohort)
+
 	return headAsGet{r}, nil
-}
-
-// headAsGet answers HEAD wherever GET is answered, as net/http's own mux
-// does (gin does not): uptime monitors and link checkers send HEAD. The
-// route runs as a GET, with every check a GET has; net/http still sees the
-// HEAD and sends the headers without the body.
-type headAsGet struct{ h http.Handler }
-
-// headKey marks a request that arrived as HEAD, for the request log.
-type headKey struct{}
-
-func (x headAsGet) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.Method == http.MethodHead {
-		r = r.WithContext(context.WithValue(r.Context(), headKey{}, true))
-		r.Method = http.MethodGet // r is a copy; the server keeps the HEAD
-	}
-	x.h.ServeHTTP(w, r)
-}
-
-// requestMethod is the method the client sent.
-func requestMethod(r *http.Request) string {
-	if r.Method == http.MethodGet && r.Context().Value(headKey{}) != nil {
-		return http.MethodHead
-	}
-	return r.Method
-}
-
-func (s *server) healthz(c *gin.Context) {
-	if err := s.store.Ping(c.Request.Context()); err != nil {
-		s.log.Error("healthz", "err", err)
-		c.JSON(http.StatusServiceUnavailable, gin.H{"status": "database unavailable"})
-		return
-	}
-	c.JSON(http.StatusOK, gin.H{"status": "ok"})
-}
-
-// serveStatic serves the embedded assets. fs.FS paths cannot climb out of
-// the embedded tree, so traversal attempts simply miss.
-func (s *server) serveStatic(static fs.FS) gin.HandlerFunc {
-	files := http.FileServerFS(static)
-	return func(c *gin.Context) {
-		file := c.Param("file")
-		// A name fs.FS cannot open (such as bytes that are not UTF-8) would
-		// be a 500 from the file server: it is simply not there.
-		name := strings.TrimPrefix(path.Clean("/"+file), "/")
-		if strings.HasSuffix(file, "/") || name == "" || !fs.ValidPath(name) {
-			s.fail(c, http.StatusNotFound, "page not found")
-			return
-		}
-		c.Header("Cache-Control", "public, max-age=3600")
-		c.Request.URL.Path = file
-		files.ServeHTTP(c.Writer, c.Request)
-	}
-}
-
-// recover turns a panic into a logged 500 without the stack in the response.
-func (s *server) recover(c *gin.Context) {
-	defer func() {
-		if v := recover(); v != nil {
-			s.log.Error("panic", "value", fmt.Sprint(v), "route", c.FullPath())
-			s.fail(c, http.StatusInternalServerError, "internal error")
-		}
-	}()
-	c.Next()
 }

@@ -4,45 +4,23 @@ package web
 
 import (
 	"log/slog"
+	"net/http"
 	"time"
 
 	"github.com/readiness/readiness/assessment"
 )
 
-// Config holds the web settings the command line decides.
-type Config struct {
-	// SecureCookies marks cookies Secure; set it when served over TLS.
-	SecureCookies bool
-	// SessionIdle ends a session unused for this long.
-	SessionIdle time.Duration
-	// SessionMax ends a session this long after login, however active.
-	SessionMax time.Duration
-	// MaxBodyBytes caps every request body.
-	MaxBodyBytes int64
-	// TrustedProxies are the proxy addresses allowed to set X-Forwarded-For.
-	TrustedProxies []string
-	// DefaultProfile is the profile the assessment pages use.
-	DefaultProfile string
-	// BcryptCost is the password hashing cost; 0 means bcrypt's default.
-	// Only tests lower it.
-	BcryptCost int
-}
-
-// DefaultConfig returns the settings used when nothing overrides them.
-func DefaultConfig() Config {
-	return Config{
-		SessionIdle:    7 * 24 * time.Hour,
-		SessionMax:     30 * 24 * time.Hour,
-		MaxBodyBytes:   64 << 10,
-		DefaultProfile: "ecommerce-manager",
-	}
-}
-
-// Deps are what the router needs from the rest of the program.
-type Deps struct {
-	Store    Store
-	Profiles *assessment.Registry
-	Logger   *slog.Logger
-	Now      func() time.Time
-	Config   Config
+// server carries the handlers' dependencies.
+type server struct {
+	store    Store
+	profiles *assessment.Registry
+	profile  *assessment.Profile // the profile the pages use
+	log      *slog.Logger
+	now      func() time.Time
+	cfg      Config
+	tmpl     templates
+	cop      *http.CrossOriginProtection
+	// bcryptCost is lowered by tests; production uses bcrypt.DefaultCost.
+	bcryptCost int
+	dummyHash  func() []byte
 }

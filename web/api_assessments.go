@@ -1,0 +1,100 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/readiness/readiness/db"
+)
+
+// writeJSON sends an encoded JSON body with its length, so the response
+// goes out in one piece rather than chunked.
+func writeJSON(c *gin.Context, status int, body []byte) {
+	c.Header("Content-Length", strconv.Itoa(len(body)))
+	c.Data(status, "application/json; charset=utf-8", body)
+}
+
+// assessmentJSON is a stored result as the API shows it: the result object
+// with its id, time and answers added. The stored JSON is spliced in as it
+// was scored, so it reads the same after the profile changes.
+func assessmentJSON(a db.Assessment) json.RawMessage {
+	var buf bytes.Buffer
+	buf.Grow(len(a.Result) + len(a.Answers) + 64)
+	buf.WriteString(`{"id":`)
+	buf.WriteString(strconv.FormatInt(a.ID, 10))
+	buf.WriteString(`,"created_at":"`)
+	buf.WriteString(a.CreatedAt.UTC().Format(time.RFC3339))
+	buf.WriteString(`","answers":`)
+	if len(a.Answers) == 0 {
+		buf.WriteString("{}")
+	} else {
+		buf.Write(a.Answers)
+	}
+	if r := bytes.TrimSpace(a.Result); len(r) > 2 {
+		buf.WriteByte(',')
+		buf.Write(r[1:])
+	} else {
+		buf.WriteByte('}')
+	}
+	return buf.Bytes()
+}
+
+func (s *server) apiCreateAssessment(c *gin.Context) {
+	sc, ok := s.bindScored(c)
+	if !ok {
+		return
+	}
+	a, err := s.store.CreateAssessment(c.Request.Context(), currentUser(c).ID, sc.newResult())
+	if err != nil {
+		s.abortStoreError(c, err)
+		return
+	}
+	writeJSON(c, http.StatusCreated, assessmentJSON(a))
+}
+
+func (s *server) apiListAssessments(c *gin.Context) {
+	limit, offset, ok := pageParams(c, 50)
+	if !ok {
+		abortFields(c, http.StatusUnprocessableEntity, "invalid paging", fieldProblem{"page", "page must be a whole number from 1; limit from 1 to 100"})
+		return
+	}
+	list, err := s.store.AssessmentsByUser(c.Request.Context(), currentUser(c).ID, limit, offset)
+	if err != nil {
+		s.abortStoreError(c, err)
+		return
+	}
+	writeAssessmentList(c, list)
+}
+
+// writeAssessmentList answers {"assessments":[…]} newest first.
+func writeAssessmentList(c *gin.Context, list []db.Assessment) {
+	var buf bytes.Buffer
+	buf.WriteString(`{"assessments":[`)
+	for i, a := range list {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		buf.Write(assessmentJSON(a))
+	}
+	buf.WriteString("]}")
+	writeJSON(c, http.StatusOK, buf.Bytes())
+}
+
+func (s *server) apiGetAssessment(c *gin.Context) {
+	id, ok := parseID(c.Param("id"))
+	if !ok {
+		abortJSON(c, http.StatusNotFound, "not found")
+		return
+	}
+	a, err := s.store.Assessment(c.Request.Context(), currentUser(c).ID, id)
+	if err != nil {
+		s.abortStoreError(c, err)
+		return
+	}
+	writeJSON(c, http.StatusOK, assessmentJSON(a))
+}

@@ -1,0 +1,193 @@
+package web
+
+import (
+	"fmt"
+	"math"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/readiness/readiness/db"
+)
+
+// attentionWords are the needs-attention reasons in words: short for the
+// caseload table (the page explains them above it), long for the learner page.
+var attentionWords = map[string][2]string{
+	db.AttentionScoreDropped:  {"Score dropped", "their score dropped since the previous attempt"},
+	db.AttentionInactive:      {"Inactive 90+ days", "no attempt in the last 90 days"},
+	db.AttentionBachelorUnmet: {"Bachelor's unmet", "their latest result does not meet the bachelor's degree requirement"},
+}
+
+// bandLabel is a band's name in the current profile, or its id.
+func (s *server) bandLabel(id string) string {
+	if b, ok := s.profile.Band(id); ok {
+		return b.Name
+	}
+	return id
+}
+
+// deltaView is a change in overall score: a class for colour, signed text
+// and words for screen readers, so colour never carries it alone.
+type deltaView struct {
+	Class string // "up", "down" or "same"
+	Text  string
+	Words string
+}
+
+// deltaOf shows a change to one decimal, as the scores beside it are shown.
+func deltaOf(d float64) deltaView {
+	r := math.Round(d*10) / 10
+	switch {
+	case r > 0:
+		return deltaView{"up", signed1(r), fmt.Sprintf("up %.1f points", r)}
+	case r < 0:
+		return deltaView{"down", signed1(r), fmt.Sprintf("down %.1f points", -r)}
+	}
+	return deltaView{"same", signed1(0), "no change"}
+}
+
+// caseloadRowView is one learner on the caseload page.
+type caseloadRowView struct {
+	ID           int64
+	Name, Email  string
+	Attempts     int
+	HasLatest    bool
+	Overall      float64
+	BandID, Band string
+	Change       *deltaView
+	LastActivity *time.Time
+	Flagged      bool
+	Attention    []string // in short words
+	Reasons      []string // the same, in full
+}
+
+func (s *server) caseloadRow(e db.CaseloadEntry) caseloadRowView {
+	r := caseloadRowView{ID: e.LearnerID, Name: e.Name, Email: e.Email, Attempts: e.Attempts,
+		LastActivity: e.LastActivityAt, Flagged: e.Flagged}
+	if e.LatestOverall != nil && e.LatestBand != nil {
+		r.HasLatest, r.Overall, r.BandID = true, *e.LatestOverall, *e.LatestBand
+		r.Band = s.bandLabel(r.BandID)
+	}
+	if e.Delta != nil {
+		d := deltaOf(*e.Delta)
+		r.Change = &d
+	}
+	for _, a := range e.NeedsAttention {
+		r.Attention = append(r.Attention, attentionWords[a][0])
+		r.Reasons = append(r.Reasons, attentionWords[a][1])
+	}
+	return r
+}
+
+// caseloadView is the /counselor page.
+type caseloadView struct {
+	ShareCode        string
+	P                caseloadParams
+	Rows             []caseloadRowView
+	Total            int
+	Page, Pages      int
+	PrevURL, NextURL string
+	CSVURL           string
+	ClearURL         string
+	Headers          []sortHeader
+	Bands            []bandOption
+	Problems         []fieldProblem
+}
+
+func (s *server) caseloadPage(c *gin.Context) {
+	u := currentUser(c)
+	p, problems := s.parseCaseloadParams(c)
+	ctx := c.Request.Context()
+	q := s.caseloadQuery(p)
+	entries, err := s.store.Caseload(ctx, u.ID, q)
+	var total int
+	if err == nil {
+		total, err = s.store.CountCaseload(ctx, u.ID, q)
+	}
+	if err != nil {
+		s.log.Error("caseload", "err", err)
+		s.renderError(c, http.StatusInternalServerError, "We could not load your caseload. Please try again.")
+		return
+	}
+	v := caseloadView{ShareCode: u.ShareCode, P: p, Total: total, Page: p.Page, Headers: p.headers(),
+		Bands: s.bandOptions(p.Band), Problems: problems, ClearURL: "/counselor"}
+	v.Pages = max(1, (total+caseloadPageSize-1)/caseloadPageSize)
+	for _, e := range entries {
+		v.Rows = append(v.Rows, s.caseloadRow(e))
+	}
+	if p.Page > 1 {
+		prev := p
+		prev.Page = min(p.Page-1, v.Pages)
+		v.PrevURL = prev.url("/counselor")
+	}
+	if p.Page < v.Pages {
+		next := p
+		next.Page++
+		v.NextURL = next.url("/counselor")
+	}
+	all := p
+	all.Page = 1
+	v.CSVURL = all.url("/counselor/caseload.csv")
+	s.render(c, http.StatusOK, "counselor", "Caseload", v)
+}
+
+// caseloadJSON is one learner as GET /api/v1/learners shows them.
+type caseloadJSON struct {
+	ID             int64       `json:"id"`
+	Name           string      `json:"name"`
+	Email          string      `json:"email"`
+	Attempts       int         `json:"attempts"`
+	Latest         *latestJSON `json:"latest"`
+	Delta          *float64    `json:"delta"`
+	Flagged        bool        `json:"flagged"`
+	NeedsAttention []string    `json:"needs_attention"`
+	LastActivityAt *string     `json:"last_activity_at"`
+}
+
+type latestJSON struct {
+	ID        int64   `json:"id"`
+	Overall   float64 `json:"overall"`
+	Band      string  `json:"band"`
+	CreatedAt string  `json:"created_at"`
+}
+
+func toCaseloadJSON(e db.CaseloadEntry) caseloadJSON {
+	j := caseloadJSON{ID: e.LearnerID, Name: e.Name, Email: e.Email, Attempts: e.Attempts,
+		Delta: e.Delta, Flagged: e.Flagged, NeedsAttention: e.NeedsAttention}
+	if j.NeedsAttention == nil {
+		j.NeedsAttention = []string{}
+	}
+	if e.LatestID != nil && e.LatestOverall != nil && e.LatestBand != nil && e.LastActivityAt != nil {
+		at := e.LastActivityAt.UTC().Format(time.RFC3339)
+		j.Latest = &latestJSON{ID: *e.LatestID, Overall: *e.LatestOverall, Band: *e.LatestBand, CreatedAt: at}
+		j.LastActivityAt = &at
+	}
+	return j
+}
+
+func (s *server) apiCaseload(c *gin.Context) {
+	p, problems := s.parseCaseloadParams(c)
+	if len(problems) > 0 {
+		abortFields(c, http.StatusUnprocessableEntity, "invalid caseload query", problems...)
+		return
+	}
+	ctx := c.Request.Context()
+	u := currentUser(c)
+	q := s.caseloadQuery(p)
+	entries, err := s.store.Caseload(ctx, u.ID, q)
+	if err != nil {
+		s.abortStoreError(c, err)
+		return
+	}
+	total, err := s.store.CountCaseload(ctx, u.ID, q)
+	if err != nil {
+		s.abortStoreError(c, err)
+		return
+	}
+	out := make([]caseloadJSON, len(entries))
+	for i, e := range entries {
+		out[i] = toCaseloadJSON(e)
+	}
+	c.JSON(http.StatusOK, gin.H{"total": total, "page": p.Page, "per_page": caseloadPageSize, "learners": out})
+}
