@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"github.com/readiness/readiness/account"
 )
 
 // Errors of the admin operations.
@@ -141,7 +143,7 @@ ON CONFLICT (counselor_id, learner_id) DO NOTHING`, counselorID, learnerID, fals
 // back on re-promotion) but ShareWith only accepts codes of active
 // counselors. It refuses, with ErrLastAdmin, to demote the last enabled admin.
 func (s *Store) UpdateRole(ctx context.Context, id int64, role string) error {
-	if !validRole(role) {
+	if !account.ValidRole(role) {
 		return fmt.Errorf("db: update role: unknown role %q", role)
 	}
 	err := s.write(ctx, func(tx *gorm.DB) error {

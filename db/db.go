@@ -13,6 +13,8 @@ import (
 	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
+
+	"github.com/readiness/readiness/account"
 )
 
 // Sentinel errors returned by Store methods; callers compare with errors.Is.
@@ -20,13 +22,17 @@ var (
 	ErrNotFound         = errors.New("db: not found")
 	ErrConflict         = errors.New("db: conflict")
 	ErrInvalidShareCode = errors.New("db: invalid share code")
+	// ErrUnavailable means the database cannot be written: the disk is
+	// full, the file is read-only or was removed, or the server refuses
+	// writes. Nothing was stored.
+	ErrUnavailable = errors.New("database cannot be written")
 )
 
-// Roles a user may have.
+// Roles a user may have: account's, under the names the queries use.
 const (
-	RoleLearner   = "learner"
-	RoleCounselor = "counselor"
-	RoleAdmin     = "admin"
+	RoleLearner   = account.RoleLearner
+	RoleCounselor = account.RoleCounselor
+	RoleAdmin     = account.RoleAdmin
 )
 
 // readerConns is the size of the read pool; WAL lets readers run alongside the writer.

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"github.com/readiness/readiness/account"
 )
 
 // SeedLearner is one demo learner for ImportLearners.
@@ -25,9 +27,13 @@ func (s *Store) ImportLearners(ctx context.Context, counselorID int64, ls []Seed
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		for _, l := range ls {
 			at := l.CreatedAt.UTC().Truncate(time.Microsecond)
+			email, err := account.NormalizeEmail(l.Email)
+			if err != nil {
+				return err
+			}
 			var id int64
-			err := tx.Raw(`INSERT INTO users (email, name, password_hash, role, share_code, disabled, created_at, updated_at)
-VALUES (?, ?, ?, ?, NULL, ?, ?, ?) RETURNING id`, NormalizeEmail(l.Email), l.Name, l.PasswordHash, RoleLearner, false, at, at).Scan(&id).Error
+			err = tx.Raw(`INSERT INTO users (email, name, password_hash, role, share_code, disabled, created_at, updated_at)
+VALUES (?, ?, ?, ?, NULL, ?, ?, ?) RETURNING id`, email, l.Name, l.PasswordHash, RoleLearner, false, at, at).Scan(&id).Error
 			if err != nil {
 				return err
 			}

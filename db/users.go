@@ -3,12 +3,15 @@ package db
 import (
 	"context"
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"math/big"
 	"strings"
 	"time"
 
 	"gorm.io/gorm"
+
+	"github.com/readiness/readiness/account"
 )
 
 // User is a stored account row. It is not an API response: it carries the
@@ -65,27 +68,28 @@ func (r userRow) user() User {
 
 const userColumns = "id, email, name, password_hash, role, share_code, disabled, created_at, updated_at"
 
-// NormalizeEmail is how emails are stored and looked up: trimmed and lowercased.
-func NormalizeEmail(email string) string {
-	return strings.ToLower(strings.TrimSpace(email))
-}
+// ErrBadCredentials is an email and password that do not match an enabled
+// account. The store never returns it; it is the one word for that failure
+// between the code that checks passwords and the code that answers.
+var ErrBadCredentials = errors.New("db: email or password is incorrect")
 
-func validRole(role string) bool {
-	return role == RoleLearner || role == RoleCounselor || role == RoleAdmin
-}
-
-// CreateUser inserts a user. A taken email (in any case) is ErrConflict;
-// a counselor gets a share code.
+// CreateUser inserts a user. The email is stored as account.NormalizeEmail
+// gives it, and one it refuses is an *account.Problem. A taken email (in any
+// case) is ErrConflict; a counselor gets a share code.
 func (s *Store) CreateUser(ctx context.Context, nu NewUser) (User, error) {
-	if !validRole(nu.Role) {
+	if !account.ValidRole(nu.Role) {
 		return User{}, fmt.Errorf("db: create user: unknown role %q", nu.Role)
+	}
+	email, err := account.NormalizeEmail(nu.Email)
+	if err != nil {
+		return User{}, fmt.Errorf("db: create user: %w", err)
 	}
 	now := s.clock()
 	row := userRow{
-		Email: NormalizeEmail(nu.Email), Name: nu.Name, PasswordHash: nu.PasswordHash,
+		Email: email, Name: nu.Name, PasswordHash: nu.PasswordHash,
 		Role: nu.Role, CreatedAt: now, UpdatedAt: now,
 	}
-	err := s.write(ctx, func(tx *gorm.DB) error {
+	err = s.write(ctx, func(tx *gorm.DB) error {
 		if nu.Role == RoleCounselor {
 			code, err := newShareCode(tx)
 			if err != nil {
@@ -145,9 +149,15 @@ func (s *Store) UserByID(ctx context.Context, id int64) (User, error) {
 	return userWhere(s.rp.WithContext(ctx), "user by id", "id = ?", id)
 }
 
-// UserByEmail looks a user up by email, ignoring case and surrounding space.
+// UserByEmail looks a user up by email, normalised as account.NormalizeEmail
+// does (so case and surrounding space do not matter). An email it refuses
+// matches nobody: ErrNotFound.
 func (s *Store) UserByEmail(ctx context.Context, email string) (User, error) {
-	return userWhere(s.rp.WithContext(ctx), "user by email", "email = ?", NormalizeEmail(email))
+	e, err := account.NormalizeEmail(email)
+	if err != nil {
+		return User{}, fmt.Errorf("db: user by email: %w", ErrNotFound)
+	}
+	return userWhere(s.rp.WithContext(ctx), "user by email", "email = ?", e)
 }
 
 // DeleteUser removes the user and, through ON DELETE CASCADE, every row of

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -9,8 +10,27 @@ import (
 	"github.com/gin-gonic/gin"
 	"golang.org/x/crypto/bcrypt"
 
+	"github.com/readiness/readiness/account"
 	"github.com/readiness/readiness/db"
 )
+
+// accountStore is what a user's own account pages and API use: sharing
+// with counselors, the data export and deleting the account.
+type accountStore interface {
+	CounselorsOf(ctx context.Context, learnerID int64) ([]db.Counselor, error)
+	ShareWith(ctx context.Context, learnerID int64, shareCode string) (db.Counselor, error)
+	Unshare(ctx context.Context, learnerID, counselorID int64) error
+	ExportUser(ctx context.Context, userID int64) (db.Export, error)
+	DeleteUser(ctx context.Context, id int64) error
+}
+
+// accountHandlers serve /account and the API under /me: the user's own
+// account, whom they share results with, their data, deleting it all.
+type accountHandlers struct {
+	*site
+	store    accountStore
+	sessions *sessions
+}
 
 type accountView struct {
 	Counselors  []db.Counselor
@@ -20,81 +40,75 @@ type accountView struct {
 	Attempts    int
 }
 
+// passwordMatches checks a user's current password, before a change that
+// cannot be undone.
 func passwordMatches(u *db.User, pw string) bool {
-	if len(pw) > 1024 {
+	if len(pw) > maxCheckedPassword {
 		return false
 	}
 	return bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(pw)) == nil
 }
 
-func (s *server) renderAccount(c *gin.Context, status int, v accountView) {
+func (h *accountHandlers) renderAccount(c *gin.Context, status int, v accountView) {
 	u := currentUser(c)
-	if u.Role == "learner" {
-		cs, err := s.store.CounselorsOf(c.Request.Context(), u.ID)
+	if u.Role == account.RoleLearner {
+		cs, err := h.store.CounselorsOf(c.Request.Context(), u.ID)
 		if err != nil {
-			s.log.Error("counselors", "err", err)
+			h.log.Error("counselors", "err", err)
 		}
 		v.Counselors = cs
 	}
-	s.render(c, status, "account", "Your account", v)
+	h.render(c, status, "account", "Your account", v)
 }
 
-func (s *server) accountPage(c *gin.Context) { s.renderAccount(c, http.StatusOK, accountView{}) }
+func (h *accountHandlers) accountPage(c *gin.Context) {
+	h.renderAccount(c, http.StatusOK, accountView{})
+}
 
-func (s *server) shareSubmit(c *gin.Context) {
+func (h *accountHandlers) shareSubmit(c *gin.Context) {
 	u := currentUser(c)
 	code := strings.TrimSpace(c.PostForm("share_code"))
-	if u.Role != "learner" {
-		s.renderError(c, http.StatusForbidden, "Only learner accounts share results with a counselor.")
+	if u.Role != account.RoleLearner {
+		h.renderError(c, http.StatusForbidden, "Only learner accounts share results with a counselor.")
 		return
 	}
 	if code == "" {
-		s.renderAccount(c, http.StatusUnprocessableEntity, accountView{ShareCode: code, ShareError: "Share code is required: ask your counselor for theirs."})
+		h.renderAccount(c, http.StatusUnprocessableEntity, accountView{ShareCode: code, ShareError: "Share code is required: ask your counselor for theirs."})
 		return
 	}
-	_, err := s.store.ShareWith(c.Request.Context(), u.ID, code)
+	_, err := h.store.ShareWith(c.Request.Context(), u.ID, code)
 	if errors.Is(err, db.ErrInvalidShareCode) {
-		s.renderAccount(c, http.StatusUnprocessableEntity, accountView{ShareCode: code, ShareError: "Share code does not match any counselor. Check it with your counselor."})
+		h.renderAccount(c, http.StatusUnprocessableEntity, accountView{ShareCode: code, ShareError: "Share code does not match any counselor. Check it with your counselor."})
 		return
 	}
 	if err != nil {
-		s.log.Error("share", "err", err)
-		s.renderError(c, http.StatusInternalServerError, "We could not share your results. Please try again.")
+		h.pageStoreError(c, err, "")
 		return
 	}
-	s.redirect(c, "/account", "shared")
+	h.redirect(c, "/account", "shared")
 }
 
-func (s *server) unshareSubmit(c *gin.Context) {
+func (h *accountHandlers) unshareSubmit(c *gin.Context) {
 	id, ok := parseID(c.Param("id"))
 	if !ok {
-		s.renderError(c, http.StatusNotFound, "You do not share with that counselor.")
+		h.renderError(c, http.StatusNotFound, "You do not share with that counselor.")
 		return
 	}
-	err := s.store.Unshare(c.Request.Context(), currentUser(c).ID, id)
-	if isNotFound(err) {
-		s.renderError(c, http.StatusNotFound, "You do not share with that counselor.")
+	if err := h.store.Unshare(c.Request.Context(), currentUser(c).ID, id); err != nil {
+		h.pageStoreError(c, err, "You do not share with that counselor.")
 		return
 	}
-	if err != nil {
-		s.log.Error("unshare", "err", err)
-		s.renderError(c, http.StatusInternalServerError, "We could not stop sharing. Please try again.")
-		return
-	}
-	s.redirect(c, "/account", "unshared")
+	h.redirect(c, "/account", "unshared")
 }
 
-func (s *server) exportDownload(c *gin.Context) {
-	exp, err := s.store.ExportUser(c.Request.Context(), currentUser(c).ID)
-	if err != nil {
-		s.log.Error("export", "err", err)
-		s.renderError(c, http.StatusInternalServerError, "We could not prepare your data. Please try again.")
-		return
+func (h *accountHandlers) exportDownload(c *gin.Context) {
+	exp, err := h.store.ExportUser(c.Request.Context(), currentUser(c).ID)
+	var data []byte
+	if err == nil {
+		data, err = json.MarshalIndent(exp, "", "  ")
 	}
-	data, err := json.MarshalIndent(exp, "", "  ")
 	if err != nil {
-		s.log.Error("export", "err", err)
-		s.renderError(c, http.StatusInternalServerError, "We could not prepare your data. Please try again.")
+		h.pageStoreError(c, err, "")
 		return
 	}
 	c.Header("Content-Disposition", `attachment; filename="readiness-export.json"`)
@@ -102,17 +116,16 @@ func (s *server) exportDownload(c *gin.Context) {
 	c.Data(http.StatusOK, "application/json; charset=utf-8", data)
 }
 
-func (s *server) deleteAccountSubmit(c *gin.Context) {
+func (h *accountHandlers) deleteAccountSubmit(c *gin.Context) {
 	u := currentUser(c)
 	if !passwordMatches(u, c.PostForm("password")) {
-		s.renderAccount(c, http.StatusUnprocessableEntity, accountView{DeleteError: "Password is not your current password, so nothing was deleted."})
+		h.renderAccount(c, http.StatusUnprocessableEntity, accountView{DeleteError: "Password is not your current password, so nothing was deleted."})
 		return
 	}
-	if err := s.store.DeleteUser(c.Request.Context(), u.ID); err != nil {
-		s.log.Error("delete account", "err", err)
-		s.renderError(c, http.StatusInternalServerError, "We could not delete your account. Nothing was removed; please try again.")
+	if err := h.store.DeleteUser(c.Request.Context(), u.ID); err != nil {
+		h.pageStoreError(c, err, "")
 		return
 	}
-	s.setSessionCookie(c, "", -1)
-	s.redirect(c, "/", "deleted")
+	h.sessions.setCookie(c, "", -1)
+	h.redirect(c, "/", "deleted")
 }

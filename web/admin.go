@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -11,13 +12,31 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/readiness/readiness/account"
 	"github.com/readiness/readiness/db"
 )
 
+// adminStore is what the admin pages use: the accounts, their roles and
+// the links between learners and counselors.
+type adminStore interface {
+	Users(ctx context.Context, q db.UserQuery) ([]db.User, error)
+	CountUsers(ctx context.Context, q db.UserQuery) (int, error)
+	UserByEmail(ctx context.Context, email string) (db.User, error)
+	UpdateRole(ctx context.Context, id int64, role string) error
+	UpdateDisabled(ctx context.Context, id int64, disabled bool) error
+	LinksOf(ctx context.Context, learnerIDs []int64) ([]db.Link, error)
+	Link(ctx context.Context, learnerID, counselorID int64) error
+	Unshare(ctx context.Context, learnerID, counselorID int64) error
+}
+
+// adminPages serve /admin: accounts, roles and counselor links.
+type adminPages struct {
+	*site
+	store adminStore
+}
+
 // adminPageSize is the users list page length.
 const adminPageSize = 50
-
-var allRoles = []string{db.RoleLearner, db.RoleCounselor, db.RoleAdmin}
 
 // adminParams are the users list's search, role filter and page. POST forms
 // carry them back in hidden fields so the admin returns to the same page.
@@ -32,10 +51,8 @@ func readAdminParams(get func(string) string) adminParams {
 	if utf8.RuneCountInString(p.Q) > maxSearchChars || !utf8.ValidString(p.Q) {
 		p.Q = ""
 	}
-	for _, r := range allRoles {
-		if get("role") == r {
-			p.Role = r
-		}
+	if r := get("role"); account.ValidRole(r) {
+		p.Role = r
 	}
 	if n, err := strconv.Atoi(get("page")); err == nil && n > 1 && n <= 1_000_000 {
 		p.Page = n
@@ -62,7 +79,7 @@ func (p adminParams) url() string {
 
 // adminUserRow is one account on the users page.
 type adminUserRow struct {
-	db.User
+	userView
 	Self       bool
 	Counselors []db.Link // for a learner: whom they share with
 }
@@ -82,31 +99,30 @@ type adminUsersView struct {
 	CounselorError   string
 }
 
-func (s *server) adminUsersPage(c *gin.Context) {
-	s.renderAdminUsers(c, http.StatusOK, readAdminParams(c.Query), adminUsersView{})
+func (h *adminPages) adminUsersPage(c *gin.Context) {
+	h.renderAdminUsers(c, http.StatusOK, readAdminParams(c.Query), adminUsersView{})
 }
 
-func (s *server) renderAdminUsers(c *gin.Context, status int, p adminParams, v adminUsersView) {
+func (h *adminPages) renderAdminUsers(c *gin.Context, status int, p adminParams, v adminUsersView) {
 	ctx := c.Request.Context()
 	q := db.UserQuery{Q: p.Q, Role: p.Role, Limit: adminPageSize, Offset: (p.Page - 1) * adminPageSize}
-	users, err := s.store.Users(ctx, q)
+	users, err := h.store.Users(ctx, q)
 	var total int
 	if err == nil {
-		total, err = s.store.CountUsers(ctx, q)
+		total, err = h.store.CountUsers(ctx, q)
 	}
 	var learnerIDs []int64
 	for _, u := range users {
-		if u.Role == db.RoleLearner {
+		if u.Role == account.RoleLearner {
 			learnerIDs = append(learnerIDs, u.ID)
 		}
 	}
 	var links []db.Link
 	if err == nil {
-		links, err = s.store.LinksOf(ctx, learnerIDs)
+		links, err = h.store.LinksOf(ctx, learnerIDs)
 	}
 	if err != nil {
-		s.log.Error("admin users", "err", err)
-		s.renderError(c, http.StatusInternalServerError, "We could not load the users. Please try again.")
+		h.pageStoreError(c, err, "")
 		return
 	}
 	byLearner := map[int64][]db.Link{}
@@ -114,10 +130,10 @@ func (s *server) renderAdminUsers(c *gin.Context, status int, p adminParams, v a
 		byLearner[l.LearnerID] = append(byLearner[l.LearnerID], l)
 	}
 	me := currentUser(c)
-	v.P, v.Roles, v.Total, v.Page = p, allRoles, total, p.Page
+	v.P, v.Roles, v.Total, v.Page = p, account.Roles, total, p.Page
 	v.Pages = max(1, (total+adminPageSize-1)/adminPageSize)
 	for _, u := range users {
-		v.Users = append(v.Users, adminUserRow{User: u, Self: u.ID == me.ID, Counselors: byLearner[u.ID]})
+		v.Users = append(v.Users, adminUserRow{userView: *userViewOf(&u), Self: u.ID == me.ID, Counselors: byLearner[u.ID]})
 	}
 	if p.Page > 1 {
 		prev := p
@@ -129,7 +145,7 @@ func (s *server) renderAdminUsers(c *gin.Context, status int, p adminParams, v a
 		next.Page++
 		v.NextURL = next.url()
 	}
-	s.render(c, status, "admin_users", "Users", v)
+	h.render(c, status, "admin_users", "Users", v)
 }
 
 // backParams are the list params a POST form carried in its hidden fields.
@@ -138,142 +154,140 @@ func backParams(c *gin.Context) adminParams {
 }
 
 // adminRefuse re-renders the list with a message saying why nothing changed.
-func (s *server) adminRefuse(c *gin.Context, status int, msg string) {
-	s.renderAdminUsers(c, status, backParams(c), adminUsersView{Error: msg})
+func (h *adminPages) adminRefuse(c *gin.Context, status int, msg string) {
+	h.renderAdminUsers(c, status, backParams(c), adminUsersView{Error: msg})
 }
 
-func (s *server) adminRoleSubmit(c *gin.Context) {
+func (h *adminPages) adminRoleSubmit(c *gin.Context) {
 	id, ok := parseID(c.Param("id"))
 	if !ok {
-		s.adminRefuse(c, http.StatusNotFound, "There is no such account.")
+		h.adminRefuse(c, http.StatusNotFound, "There is no such account.")
 		return
 	}
 	role := c.PostForm("role")
-	valid := false
-	for _, r := range allRoles {
-		valid = valid || r == role
-	}
-	if !valid {
-		s.adminRefuse(c, http.StatusUnprocessableEntity, "Role must be learner, counselor or admin.")
+	if !account.ValidRole(role) {
+		h.adminRefuse(c, http.StatusUnprocessableEntity, "Role must be one of "+strings.Join(account.Roles, ", ")+".")
 		return
 	}
-	err := s.store.UpdateRole(c.Request.Context(), id, role)
+	err := h.store.UpdateRole(c.Request.Context(), id, role)
 	switch {
 	case errors.Is(err, db.ErrLastAdmin):
-		s.adminRefuse(c, http.StatusConflict, "That is the last enabled admin account, so it keeps the admin role. Make another account an admin first.")
+		h.adminRefuse(c, http.StatusConflict, "That is the last enabled admin account, so it keeps the admin role. Make another account an admin first.")
 		return
 	case isNotFound(err):
-		s.adminRefuse(c, http.StatusNotFound, "There is no such account.")
+		h.adminRefuse(c, http.StatusNotFound, "There is no such account.")
 		return
 	case err != nil:
-		s.log.Error("update role", "err", err)
-		s.renderError(c, http.StatusInternalServerError, "We could not change the role. Please try again.")
+		h.pageStoreError(c, err, "")
 		return
 	}
-	if id == currentUser(c).ID && role != db.RoleAdmin {
+	if id == currentUser(c).ID && role != account.RoleAdmin {
 		// They have just left the admin pages.
-		s.redirect(c, "/account", "role-changed")
+		h.redirect(c, "/account", "role-changed")
 		return
 	}
-	s.redirect(c, backParams(c).url(), "role-changed")
+	h.redirect(c, backParams(c).url(), "role-changed")
 }
 
-func (s *server) adminDisabledSubmit(c *gin.Context) {
+func (h *adminPages) adminDisabledSubmit(c *gin.Context) {
 	id, ok := parseID(c.Param("id"))
 	if !ok {
-		s.adminRefuse(c, http.StatusNotFound, "There is no such account.")
+		h.adminRefuse(c, http.StatusNotFound, "There is no such account.")
 		return
 	}
 	disabled, valid := parseBoolParam(c.PostForm("disabled"))
 	if !valid || c.PostForm("disabled") == "" {
-		s.adminRefuse(c, http.StatusUnprocessableEntity, "Disabled must be true or false.")
+		h.adminRefuse(c, http.StatusUnprocessableEntity, "Disabled must be true or false.")
 		return
 	}
 	if disabled && id == currentUser(c).ID {
-		s.adminRefuse(c, http.StatusConflict, "You cannot disable your own account: ask another admin.")
+		h.adminRefuse(c, http.StatusConflict, "You cannot disable your own account: ask another admin.")
 		return
 	}
-	err := s.store.UpdateDisabled(c.Request.Context(), id, disabled)
+	err := h.store.UpdateDisabled(c.Request.Context(), id, disabled)
 	switch {
 	case errors.Is(err, db.ErrLastAdmin):
-		s.adminRefuse(c, http.StatusConflict, "That is the last enabled admin account, so it cannot be disabled.")
+		h.adminRefuse(c, http.StatusConflict, "That is the last enabled admin account, so it cannot be disabled.")
 		return
 	case isNotFound(err):
-		s.adminRefuse(c, http.StatusNotFound, "There is no such account.")
+		h.adminRefuse(c, http.StatusNotFound, "There is no such account.")
 		return
 	case err != nil:
-		s.log.Error("update disabled", "err", err)
-		s.renderError(c, http.StatusInternalServerError, "We could not change the account. Please try again.")
+		h.pageStoreError(c, err, "")
 		return
 	}
-	s.redirect(c, backParams(c).url(), "user-updated")
+	h.redirect(c, backParams(c).url(), "user-updated")
 }
 
-func (s *server) adminLinkSubmit(c *gin.Context) {
+func (h *adminPages) adminLinkSubmit(c *gin.Context) {
 	ctx := c.Request.Context()
 	v := adminUsersView{LinkLearner: strings.TrimSpace(c.PostForm("learner_email")), LinkCounselor: strings.TrimSpace(c.PostForm("counselor_email"))}
-	var learner, counselor db.User
-	lookup := func(email, role string, u *db.User, problem *string) {
+	// lookup finds the account an email field names, or says in a sentence
+	// why it cannot be linked.
+	lookup := func(label, email, role string) (u db.User, problem string, err error) {
 		if email == "" {
-			*problem = "is required"
-			return
+			return u, label + " is required.", nil
 		}
-		found, err := s.store.UserByEmail(ctx, email)
+		u, err = h.store.UserByEmail(ctx, email)
 		switch {
 		case isNotFound(err):
-			*problem = "does not match any account"
+			return u, label + " does not match any account.", nil
 		case err != nil:
-			s.log.Error("link lookup", "err", err)
-			*problem = "could not be checked; please try again"
-		case found.Role != role:
-			*problem = fmt.Sprintf("belongs to a %s account, not a %s", found.Role, role)
-		case found.Disabled && role == db.RoleCounselor:
-			*problem = "belongs to a disabled counselor account"
-		default:
-			*u = found
+			return u, "", err
+		case u.Role != role:
+			return u, fmt.Sprintf("%s belongs to a %s account, not a %s.", label, u.Role, role), nil
+		case u.Disabled && role == account.RoleCounselor:
+			return u, label + " belongs to a disabled counselor account.", nil
 		}
+		return u, "", nil
 	}
-	lookup(v.LinkLearner, db.RoleLearner, &learner, &v.LearnerError)
-	lookup(v.LinkCounselor, db.RoleCounselor, &counselor, &v.CounselorError)
-	if v.LearnerError != "" || v.CounselorError != "" {
-		s.renderAdminUsers(c, http.StatusUnprocessableEntity, backParams(c), v)
+	learner, lp, err := lookup("Learner's email", v.LinkLearner, account.RoleLearner)
+	var counselor db.User
+	if err == nil {
+		counselor, v.CounselorError, err = lookup("Counselor's email", v.LinkCounselor, account.RoleCounselor)
+	}
+	if err != nil {
+		h.pageStoreError(c, err, "")
 		return
 	}
-	err := s.store.Link(ctx, learner.ID, counselor.ID)
+	v.LearnerError = lp
+	if v.LearnerError != "" || v.CounselorError != "" {
+		h.renderAdminUsers(c, http.StatusUnprocessableEntity, backParams(c), v)
+		return
+	}
+	err = h.store.Link(ctx, learner.ID, counselor.ID)
 	switch {
 	case errors.Is(err, db.ErrNotLearner):
-		v.LearnerError = "is no longer a learner account"
+		v.LearnerError = "Learner's email is no longer a learner account."
 	case errors.Is(err, db.ErrNotCounselor):
-		v.CounselorError = "is no longer an enabled counselor account"
+		v.CounselorError = "Counselor's email is no longer an enabled counselor account."
 	case isNotFound(err):
-		v.LearnerError = "does not match any account"
+		v.LearnerError = "Learner's email does not match any account."
 	case err != nil:
-		s.log.Error("link", "err", err)
-		s.renderError(c, http.StatusInternalServerError, "We could not link them. Please try again.")
+		h.pageStoreError(c, err, "")
 		return
 	default:
-		s.redirect(c, backParams(c).url(), "linked")
+		h.redirect(c, backParams(c).url(), "linked")
 		return
 	}
-	s.renderAdminUsers(c, http.StatusUnprocessableEntity, backParams(c), v)
+	h.renderAdminUsers(c, http.StatusUnprocessableEntity, backParams(c), v)
 }
 
-func (s *server) adminUnlinkSubmit(c *gin.Context) {
+func (h *adminPages) adminUnlinkSubmit(c *gin.Context) {
 	learnerID, ok1 := parseID(c.PostForm("learner_id"))
 	counselorID, ok2 := parseID(c.PostForm("counselor_id"))
 	if !ok1 || !ok2 {
-		s.adminRefuse(c, http.StatusNotFound, "Those two accounts are not linked.")
+		h.adminRefuse(c, http.StatusNotFound, "Those two accounts are not linked.")
 		return
 	}
-	err := s.store.Unshare(c.Request.Context(), learnerID, counselorID)
+	err := h.store.Unshare(c.Request.Context(), learnerID, counselorID)
 	switch {
 	case isNotFound(err):
-		s.adminRefuse(c, http.StatusNotFound, "Those two accounts are not linked.")
+		h.adminRefuse(c, http.StatusNotFound, "Those two accounts are not linked.")
 		return
 	case err != nil:
-		s.log.Error("unlink", "err", err)
-		s.renderError(c, http.StatusInternalServerError, "We could not unlink them. Please try again.")
+		h.pageStoreError(c, err, "")
 		return
 	}
-	s.redirect(c, backParams(c).url(), "unlinked")
+	h.redirect(c, backParams(c).url(), "unlinked")
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"net/http"
 	"strconv"
@@ -11,6 +12,19 @@ import (
 
 	"github.com/readiness/readiness/db"
 )
+
+// assessmentAPIStore is what a learner's results in the API use.
+type assessmentAPIStore interface {
+	CreateAssessment(ctx context.Context, userID int64, r db.NewResult) (db.Assessment, error)
+	AssessmentsByUser(ctx context.Context, userID int64, limit, offset int) ([]db.Assessment, error)
+	Assessment(ctx context.Context, userID, id int64) (db.Assessment, error)
+}
+
+// assessmentAPI serves /api/v1/assessments: a learner's stored results.
+type assessmentAPI struct {
+	*site
+	store assessmentAPIStore
+}
 
 // writeJSON sends an encoded JSON body with its length, so the response
 // goes out in one piece rather than chunked.
@@ -44,28 +58,28 @@ func assessmentJSON(a db.Assessment) json.RawMessage {
 	return buf.Bytes()
 }
 
-func (s *server) apiCreateAssessment(c *gin.Context) {
-	sc, ok := s.bindScored(c)
+func (h *assessmentAPI) apiCreateAssessment(c *gin.Context) {
+	sc, ok := h.bindScored(c)
 	if !ok {
 		return
 	}
-	a, err := s.store.CreateAssessment(c.Request.Context(), currentUser(c).ID, sc.newResult())
+	a, err := h.store.CreateAssessment(c.Request.Context(), currentUser(c).ID, sc.newResult())
 	if err != nil {
-		s.abortStoreError(c, err)
+		h.apiStoreError(c, err)
 		return
 	}
 	writeJSON(c, http.StatusCreated, assessmentJSON(a))
 }
 
-func (s *server) apiListAssessments(c *gin.Context) {
+func (h *assessmentAPI) apiListAssessments(c *gin.Context) {
 	limit, offset, ok := pageParams(c, 50)
 	if !ok {
-		abortFields(c, http.StatusUnprocessableEntity, "invalid paging", fieldProblem{"page", "page must be a whole number from 1; limit from 1 to 100"})
+		apiFail(c, http.StatusUnprocessableEntity, "invalid paging", fieldProblem("page", "page must be a whole number from 1; limit from 1 to 100"))
 		return
 	}
-	list, err := s.store.AssessmentsByUser(c.Request.Context(), currentUser(c).ID, limit, offset)
+	list, err := h.store.AssessmentsByUser(c.Request.Context(), currentUser(c).ID, limit, offset)
 	if err != nil {
-		s.abortStoreError(c, err)
+		h.apiStoreError(c, err)
 		return
 	}
 	writeAssessmentList(c, list)
@@ -85,15 +99,15 @@ func writeAssessmentList(c *gin.Context, list []db.Assessment) {
 	writeJSON(c, http.StatusOK, buf.Bytes())
 }
 
-func (s *server) apiGetAssessment(c *gin.Context) {
+func (h *assessmentAPI) apiGetAssessment(c *gin.Context) {
 	id, ok := parseID(c.Param("id"))
 	if !ok {
-		abortJSON(c, http.StatusNotFound, "not found")
+		apiFail(c, http.StatusNotFound, "not found")
 		return
 	}
-	a, err := s.store.Assessment(c.Request.Context(), currentUser(c).ID, id)
+	a, err := h.store.Assessment(c.Request.Context(), currentUser(c).ID, id)
 	if err != nil {
-		s.abortStoreError(c, err)
+		h.apiStoreError(c, err)
 		return
 	}
 	writeJSON(c, http.StatusOK, assessmentJSON(a))

@@ -5,6 +5,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/readiness/readiness/account"
 	"github.com/readiness/readiness/db"
 )
 
@@ -18,41 +19,41 @@ type meResponse struct {
 	ShareCode string `json:"share_code,omitempty"`
 }
 
-func (s *server) meResponse(u *db.User) meResponse {
+func meOf(u *db.User) meResponse {
 	m := meResponse{ID: u.ID, Email: u.Email, Name: u.Name, Role: u.Role}
-	if u.Role == "counselor" {
+	if u.Role == account.RoleCounselor {
 		m.ShareCode = u.ShareCode
 	}
 	return m
 }
 
-func (s *server) apiMe(c *gin.Context) { c.JSON(http.StatusOK, s.meResponse(currentUser(c))) }
+func (h *accountHandlers) apiMe(c *gin.Context) { c.JSON(http.StatusOK, meOf(currentUser(c))) }
 
-func (s *server) apiExport(c *gin.Context) {
-	exp, err := s.store.ExportUser(c.Request.Context(), currentUser(c).ID)
+func (h *accountHandlers) apiExport(c *gin.Context) {
+	exp, err := h.store.ExportUser(c.Request.Context(), currentUser(c).ID)
 	if err != nil {
-		s.abortStoreError(c, err)
+		h.apiStoreError(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, exp)
 }
 
-func (s *server) apiDeleteMe(c *gin.Context) {
+func (h *accountHandlers) apiDeleteMe(c *gin.Context) {
 	var body struct {
 		Password string `json:"password"`
 	}
-	if !s.bindJSON(c, &body) {
+	if !h.bindJSON(c, &body) {
 		return
 	}
 	u := currentUser(c)
 	if !passwordMatches(u, body.Password) {
-		abortFields(c, http.StatusUnprocessableEntity, "password does not match", fieldProblem{"password", "is not your current password"})
+		apiFail(c, http.StatusUnprocessableEntity, "password does not match", fieldProblem("password", "is not your current password"))
 		return
 	}
-	if err := s.store.DeleteUser(c.Request.Context(), u.ID); err != nil {
-		s.abortStoreError(c, err)
+	if err := h.store.DeleteUser(c.Request.Context(), u.ID); err != nil {
+		h.apiStoreError(c, err)
 		return
 	}
-	s.setSessionCookie(c, "", -1)
+	h.sessions.setCookie(c, "", -1)
 	c.Status(http.StatusNoContent)
 }

@@ -8,10 +8,10 @@ import (
 	"github.com/readiness/readiness/assessment"
 )
 
-func (s *server) apiProfile(c *gin.Context) {
-	p, ok := s.profiles.Lookup(c.Param("id"))
+func (h *scoreAPI) apiProfile(c *gin.Context) {
+	p, ok := h.profiles.Lookup(c.Param("id"))
 	if !ok {
-		abortJSON(c, http.StatusNotFound, "no such profile")
+		apiFail(c, http.StatusNotFound, "no such profile")
 		return
 	}
 	c.JSON(http.StatusOK, profileResponse(p))

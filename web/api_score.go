@@ -6,8 +6,15 @@ import (
 	"github.com/gin-gonic/gin"
 )
 
-func (s *server) apiScore(c *gin.Context) {
-	sc, ok := s.bindScored(c)
+// scoreAPI serves what anyone may ask without an account: a profile
+// (/api/v1/profiles/{id}) and scoring answers against it (/api/v1/score).
+// It stores nothing, so it holds no store.
+type scoreAPI struct {
+	*site
+}
+
+func (h *scoreAPI) apiScore(c *gin.Context) {
+	sc, ok := h.bindScored(c)
 	if !ok {
 		return
 	}

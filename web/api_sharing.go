@@ -10,29 +10,29 @@ import (
 	"github.com/readiness/readiness/db"
 )
 
-func (s *server) apiShare(c *gin.Context) {
+func (h *accountHandlers) apiShare(c *gin.Context) {
 	var body struct {
 		ShareCode string `json:"share_code"`
 	}
-	if !s.bindJSON(c, &body) {
+	if !h.bindJSON(c, &body) {
 		return
 	}
-	co, err := s.store.ShareWith(c.Request.Context(), currentUser(c).ID, body.ShareCode)
+	co, err := h.store.ShareWith(c.Request.Context(), currentUser(c).ID, body.ShareCode)
 	if errors.Is(err, db.ErrInvalidShareCode) {
-		abortFields(c, http.StatusUnprocessableEntity, "invalid share code", fieldProblem{"share_code", "does not match any counselor; check it with your counselor"})
+		apiFail(c, http.StatusUnprocessableEntity, "invalid share code", fieldProblem("share_code", "does not match any counselor; check it with your counselor"))
 		return
 	}
 	if err != nil {
-		s.abortStoreError(c, err)
+		h.apiStoreError(c, err)
 		return
 	}
 	c.JSON(http.StatusCreated, counselorJSON(co))
 }
 
-func (s *server) apiCounselors(c *gin.Context) {
-	cs, err := s.store.CounselorsOf(c.Request.Context(), currentUser(c).ID)
+func (h *accountHandlers) apiCounselors(c *gin.Context) {
+	cs, err := h.store.CounselorsOf(c.Request.Context(), currentUser(c).ID)
 	if err != nil {
-		s.abortStoreError(c, err)
+		h.apiStoreError(c, err)
 		return
 	}
 	out := make([]gin.H, 0, len(cs))
@@ -46,14 +46,14 @@ func counselorJSON(co db.Counselor) gin.H {
 	return gin.H{"id": co.ID, "name": co.Name, "email": co.Email, "since": co.Since.UTC().Format(time.RFC3339)}
 }
 
-func (s *server) apiUnshare(c *gin.Context) {
+func (h *accountHandlers) apiUnshare(c *gin.Context) {
 	id, ok := parseID(c.Param("id"))
 	if !ok {
-		abortJSON(c, http.StatusNotFound, "not found")
+		apiFail(c, http.StatusNotFound, "not found")
 		return
 	}
-	if err := s.store.Unshare(c.Request.Context(), currentUser(c).ID, id); err != nil {
-		s.abortStoreError(c, err)
+	if err := h.store.Unshare(c.Request.Context(), currentUser(c).ID, id); err != nil {
+		h.apiStoreError(c, err)
 		return
 	}
 	c.Status(http.StatusNoContent)

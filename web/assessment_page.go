@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -8,9 +9,28 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/readiness/readiness/account"
 	"github.com/readiness/readiness/assessment"
 	"github.com/readiness/readiness/db"
 )
+
+// assessmentStore is what taking the assessment uses: the draft kept
+// between sections, and the finished result.
+type assessmentStore interface {
+	Draft(ctx context.Context, owner db.DraftOwner) (db.Draft, error)
+	SaveDraft(ctx context.Context, owner db.DraftOwner, d db.Draft) error
+	DeleteDraft(ctx context.Context, owner db.DraftOwner) error
+	CreateAssessment(ctx context.Context, userID int64, r db.NewResult) (db.Assessment, error)
+	CreateVisitorResult(ctx context.Context, sessionID string, r db.NewResult) (db.Assessment, error)
+}
+
+// assessmentPages serve /assessment, one section per dimension, for
+// learners and visitors alike.
+type assessmentPages struct {
+	*site
+	store    assessmentStore
+	sessions *sessions // a visitor's draft and result live with a session
+}
 
 // The assessment pages take one dimension per section. Answers are kept as a
 // draft after every section, so a learner can leave and resume, and a
@@ -49,8 +69,8 @@ type optionView struct {
 
 // owner is where the request's draft lives: the learner, or the browser
 // session of anyone else.
-func (s *server) draftOwner(c *gin.Context) (db.DraftOwner, bool) {
-	if u := currentUser(c); u != nil && u.Role == "learner" {
+func (h *assessmentPages) draftOwner(c *gin.Context) (db.DraftOwner, bool) {
+	if u := currentUser(c); u != nil && u.Role == account.RoleLearner {
 		return db.DraftOwner{UserID: u.ID}, true
 	}
 	if sess := currentSession(c); sess != nil {
@@ -60,13 +80,13 @@ func (s *server) draftOwner(c *gin.Context) (db.DraftOwner, bool) {
 }
 
 // loadDraft returns the raw answers and section of the request's draft.
-func (s *server) loadDraft(c *gin.Context) (map[string]json.RawMessage, int, error) {
-	owner, ok := s.draftOwner(c)
+func (h *assessmentPages) loadDraft(c *gin.Context) (map[string]json.RawMessage, int, error) {
+	owner, ok := h.draftOwner(c)
 	if !ok {
 		return map[string]json.RawMessage{}, 0, nil
 	}
-	d, err := s.store.Draft(c.Request.Context(), owner)
-	if errors.Is(err, db.ErrNotFound) || (err == nil && d.ProfileID != s.profile.ID) {
+	d, err := h.store.Draft(c.Request.Context(), owner)
+	if errors.Is(err, db.ErrNotFound) || (err == nil && d.ProfileID != h.profile.ID) {
 		return map[string]json.RawMessage{}, 0, nil
 	}
 	if err != nil {
@@ -75,14 +95,14 @@ func (s *server) loadDraft(c *gin.Context) (map[string]json.RawMessage, int, err
 	raw := map[string]json.RawMessage{}
 	if len(d.Answers) > 0 {
 		if err := json.Unmarshal(d.Answers, &raw); err != nil {
-			s.log.Warn("draft unreadable; starting afresh", "err", err)
+			h.log.Warn("draft unreadable; starting afresh", "err", err)
 			return map[string]json.RawMessage{}, 0, nil
 		}
 	}
 	return raw, d.Section, nil
 }
 
-func (s *server) sectionNumber(v string, def int) int {
+func (s *site) sectionNumber(v string, def int) int {
 	n, err := strconv.Atoi(v)
 	if err != nil || n < 1 || n > len(s.profile.Dimensions) {
 		return def
@@ -90,22 +110,21 @@ func (s *server) sectionNumber(v string, def int) int {
 	return n
 }
 
-func (s *server) assessmentPage(c *gin.Context) {
-	raw, saved, err := s.loadDraft(c)
+func (h *assessmentPages) assessmentPage(c *gin.Context) {
+	raw, saved, err := h.loadDraft(c)
 	if err != nil {
-		s.log.Error("draft", "err", err)
-		s.renderError(c, http.StatusInternalServerError, "We could not load your answers. Please try again.")
+		h.pageStoreError(c, err, "")
 		return
 	}
 	start := max(saved, 1)
-	n := s.sectionNumber(c.Query("section"), start)
-	v := s.sectionView(n, raw, nil)
+	n := h.sectionNumber(c.Query("section"), start)
+	v := h.sectionView(n, raw, nil)
 	v.Resumed = c.Query("section") == "" && saved > 1
-	s.render(c, http.StatusOK, "assessment", v.Dimension.Name+" — assessment", v)
+	h.render(c, http.StatusOK, "assessment", v.Dimension.Name+" — assessment", v)
 }
 
 // sectionView builds section n with the answers so far and any problems.
-func (s *server) sectionView(n int, raw map[string]json.RawMessage, problems []assessment.Problem) sectionView {
+func (s *site) sectionView(n int, raw map[string]json.RawMessage, problems []assessment.Problem) sectionView {
 	p := s.profile
 	d := p.Dimensions[n-1]
 	answers, _ := p.Parse(raw)
@@ -170,7 +189,7 @@ func (s *server) sectionView(n int, raw map[string]json.RawMessage, problems []a
 }
 
 // sectionProblems keeps the problems that belong to section n's questions.
-func (s *server) sectionProblems(n int, problems []assessment.Problem) []assessment.Problem {
+func (s *site) sectionProblems(n int, problems []assessment.Problem) []assessment.Problem {
 	d := s.profile.Dimensions[n-1]
 	var out []assessment.Problem
 	for _, pr := range problems {
@@ -181,25 +200,24 @@ func (s *server) sectionProblems(n int, problems []assessment.Problem) []assessm
 	return out
 }
 
-func (s *server) assessmentSubmit(c *gin.Context) {
-	p := s.profile
-	n := s.sectionNumber(c.PostForm("section"), 0)
+func (h *assessmentPages) assessmentSubmit(c *gin.Context) {
+	p := h.profile
+	n := h.sectionNumber(c.PostForm("section"), 0)
 	if n == 0 {
-		s.renderError(c, http.StatusBadRequest, "That form was not a section of the assessment. Please start again from the assessment page.")
+		h.renderError(c, http.StatusBadRequest, "That form was not a section of the assessment. Please start again from the assessment page.")
 		return
 	}
 	if err := c.Request.ParseForm(); err != nil {
 		if isTooLarge(err) {
-			s.renderError(c, http.StatusRequestEntityTooLarge, "That form was too large.")
+			h.renderError(c, http.StatusRequestEntityTooLarge, "That form was too large.")
 			return
 		}
-		s.renderError(c, http.StatusBadRequest, "That form could not be read.")
+		h.renderError(c, http.StatusBadRequest, "That form could not be read.")
 		return
 	}
-	raw, _, err := s.loadDraft(c)
+	raw, _, err := h.loadDraft(c)
 	if err != nil {
-		s.log.Error("draft", "err", err)
-		s.renderError(c, http.StatusInternalServerError, "We could not load your answers. Please try again.")
+		h.pageStoreError(c, err, "")
 		return
 	}
 	questions := p.QuestionsIn(p.Dimensions[n-1].ID)
@@ -217,10 +235,10 @@ func (s *server) assessmentSubmit(c *gin.Context) {
 		next = max(n-1, 1)
 	case "next", "finish":
 		_, problems := p.Parse(raw)
-		if sp := s.sectionProblems(n, problems); len(sp) > 0 {
-			_ = s.saveDraft(c, raw, n)
-			v := s.sectionView(n, raw, sp)
-			s.render(c, http.StatusUnprocessableEntity, "assessment", "Check your answers — "+v.Dimension.Name, v)
+		if sp := h.sectionProblems(n, problems); len(sp) > 0 {
+			_ = h.saveDraft(c, raw, n)
+			v := h.sectionView(n, raw, sp)
+			h.render(c, http.StatusUnprocessableEntity, "assessment", "Check your answers — "+v.Dimension.Name, v)
 			return
 		}
 		if action == "next" && n < len(p.Dimensions) {
@@ -229,30 +247,29 @@ func (s *server) assessmentSubmit(c *gin.Context) {
 		}
 		// Finishing: every section must be complete.
 		for i := 1; i <= len(p.Dimensions); i++ {
-			if sp := s.sectionProblems(i, problems); len(sp) > 0 {
-				_ = s.saveDraft(c, raw, i)
-				v := s.sectionView(i, raw, sp)
-				s.render(c, http.StatusUnprocessableEntity, "assessment", "Check your answers — "+v.Dimension.Name, v)
+			if sp := h.sectionProblems(i, problems); len(sp) > 0 {
+				_ = h.saveDraft(c, raw, i)
+				v := h.sectionView(i, raw, sp)
+				h.render(c, http.StatusUnprocessableEntity, "assessment", "Check your answers — "+v.Dimension.Name, v)
 				return
 			}
 		}
-		s.finishAssessment(c, raw)
+		h.finishAssessment(c, raw)
 		return
 	default: // "save" or a section link: keep the answers, go where asked
-		next = s.sectionNumber(c.PostForm("goto"), n)
+		next = h.sectionNumber(c.PostForm("goto"), n)
 	}
-	if err := s.saveDraft(c, raw, next); err != nil {
-		s.log.Error("save draft", "err", err)
-		s.renderError(c, http.StatusInternalServerError, "We could not save your answers. Please try again.")
+	if err := h.saveDraft(c, raw, next); err != nil {
+		h.pageStoreError(c, err, "")
 		return
 	}
 	c.Redirect(http.StatusSeeOther, "/assessment?section="+strconv.Itoa(next))
 }
 
-func (s *server) saveDraft(c *gin.Context, raw map[string]json.RawMessage, section int) error {
-	owner, ok := s.draftOwner(c)
+func (h *assessmentPages) saveDraft(c *gin.Context, raw map[string]json.RawMessage, section int) error {
+	owner, ok := h.draftOwner(c)
 	if !ok {
-		sess, err := s.visitorSession(c)
+		sess, err := h.sessions.visitor(c)
 		if err != nil {
 			return err
 		}
@@ -262,51 +279,50 @@ func (s *server) saveDraft(c *gin.Context, raw map[string]json.RawMessage, secti
 	if err != nil {
 		return err
 	}
-	return s.store.SaveDraft(c.Request.Context(), owner, db.Draft{ProfileID: s.profile.ID, Answers: data, Section: section, UpdatedAt: s.now()})
+	return h.store.SaveDraft(c.Request.Context(), owner, db.Draft{ProfileID: h.profile.ID, Answers: data, Section: section, UpdatedAt: h.now()})
 }
 
 // finishAssessment scores complete answers, stores the result for a learner
 // (or with the browser session for anyone else) and shows it.
-func (s *server) finishAssessment(c *gin.Context, raw map[string]json.RawMessage) {
-	sc, problems := s.scoreSubmission(assessment.Submission{Profile: s.profile.ID, Answers: raw})
+func (h *assessmentPages) finishAssessment(c *gin.Context, raw map[string]json.RawMessage) {
+	sc, problems := h.scoreSubmission(assessment.Submission{Profile: h.profile.ID, Answers: raw})
 	if len(problems) > 0 { // cannot happen after the section checks; be safe
-		v := s.sectionView(1, raw, s.sectionProblems(1, problems))
-		s.render(c, http.StatusUnprocessableEntity, "assessment", "Check your answers", v)
+		v := h.sectionView(1, raw, h.sectionProblems(1, problems))
+		h.render(c, http.StatusUnprocessableEntity, "assessment", "Check your answers", v)
 		return
 	}
-	to, err := s.storeFinished(c, sc.newResult())
+	to, err := h.storeFinished(c, sc.newResult())
 	if err != nil {
-		s.log.Error("finish assessment", "err", err)
-		s.renderError(c, http.StatusInternalServerError, "We could not save your result. Your answers are kept; please try again.")
+		h.pageStoreError(c, err, "")
 		return
 	}
-	if owner, ok := s.draftOwner(c); ok {
-		_ = s.store.DeleteDraft(c.Request.Context(), owner)
+	if owner, ok := h.draftOwner(c); ok {
+		_ = h.store.DeleteDraft(c.Request.Context(), owner)
 	}
 	c.Redirect(http.StatusSeeOther, to)
 }
 
 // storeFinished keeps a finished result: in a learner's history, or with the
 // browser session of anyone else. It returns the result's page.
-func (s *server) storeFinished(c *gin.Context, row db.NewResult) (string, error) {
+func (h *assessmentPages) storeFinished(c *gin.Context, row db.NewResult) (string, error) {
 	ctx := c.Request.Context()
-	if u := currentUser(c); u != nil && u.Role == "learner" {
-		a, err := s.store.CreateAssessment(ctx, u.ID, row)
+	if u := currentUser(c); u != nil && u.Role == account.RoleLearner {
+		a, err := h.store.CreateAssessment(ctx, u.ID, row)
 		return "/results/" + strconv.FormatInt(a.ID, 10), err
 	}
-	sess, err := s.visitorSession(c)
+	sess, err := h.sessions.visitor(c)
 	if err != nil {
 		return "", err
 	}
-	a, err := s.store.CreateVisitorResult(ctx, sess.ID, row)
+	a, err := h.store.CreateVisitorResult(ctx, sess.ID, row)
 	return "/results/v" + strconv.FormatInt(a.ID, 10), err
 }
 
-func (s *server) assessmentRestart(c *gin.Context) {
-	if owner, ok := s.draftOwner(c); ok {
-		if err := s.store.DeleteDraft(c.Request.Context(), owner); err != nil && !errors.Is(err, db.ErrNotFound) {
-			s.log.Error("delete draft", "err", err)
+func (h *assessmentPages) assessmentRestart(c *gin.Context) {
+	if owner, ok := h.draftOwner(c); ok {
+		if err := h.store.DeleteDraft(c.Request.Context(), owner); err != nil && !errors.Is(err, db.ErrNotFound) {
+			h.log.Error("delete draft", "err", err)
 		}
 	}
-	s.redirect(c, "/assessment?section=1", "draft-reset")
+	h.redirect(c, "/assessment?section=1", "draft-reset")
 }

@@ -5,28 +5,59 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/mail"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 	"golang.org/x/crypto/bcrypt"
 
+	"github.com/readiness/readiness/account"
 	"github.com/readiness/readiness/db"
 )
 
 const (
-	minPasswordChars = 10
-	maxPasswordBytes = 72 // bcrypt ignores anything longer
-	maxNameChars     = 100
-	maxEmailBytes    = 254
-
 	throttleWindow   = 15 * time.Minute
 	throttleFailures = 5
+	// maxCheckedPassword bounds what bcrypt is given at login; no real
+	// password is longer, and bcrypt reads only 72 bytes anyway.
+	maxCheckedPassword = 1024
 )
+
+// authStore is what registering and logging in use besides the sessions:
+// the accounts, and what a visitor did before they had one.
+type authStore interface {
+	CreateUser(ctx context.Context, u db.NewUser) (db.User, error)
+	UserByEmail(ctx context.Context, email string) (db.User, error)
+	ClaimVisitorResults(ctx context.Context, sessionID string, userID int64) ([]db.Assessment, error)
+	MoveSessionDraftToUser(ctx context.Context, sessionID string, userID int64) error
+}
+
+// throttleStore counts failed logins in the database, so limits hold
+// across restarts and instances.
+type throttleStore interface {
+	RecordLoginFailure(ctx context.Context, keys ...string) error
+	CountLoginFailures(ctx context.Context, key string, since time.Time) (int, error)
+	OldestLoginFailure(ctx context.Context, key string, since time.Time) (time.Time, error)
+	ClearLoginFailures(ctx context.Context, key string) error
+}
+
+// authHandlers register, log in and log out, on the pages and in the API.
+type authHandlers struct {
+	*site
+	users    authStore
+	failures throttleStore
+	sessions *sessions
+	// bcryptCost is lowered by tests; production uses bcrypt.DefaultCost.
+	bcryptCost int
+	dummyHash  func() []byte
+}
+
+func newAuthHandlers(s *site, users authStore, failures throttleStore, sess *sessions) *authHandlers {
+	cost := bcryptCostFor(s.cfg)
+	return &authHandlers{site: s, users: users, failures: failures, sessions: sess, bcryptCost: cost, dummyHash: newDummyHash(cost)}
+}
 
 // bcryptCostFor is bcrypt's default unless the config lowers it for tests.
 func bcryptCostFor(cfg Config) int {
@@ -58,76 +89,72 @@ type credentials struct {
 	Password string `json:"password"`
 }
 
-func normalizeEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
-
-// CheckPassword returns what is wrong with a new password, or "".
-func CheckPassword(pw string) string {
-	switch {
-	case utf8.RuneCountInString(pw) < minPasswordChars:
-		return fmt.Sprintf("must be at least %d characters", minPasswordChars)
-	case len(pw) > maxPasswordBytes:
-		return fmt.Sprintf("must be at most %d bytes (about %d letters)", maxPasswordBytes, maxPasswordBytes)
-	case !utf8.ValidString(pw):
-		return "must be valid text"
+// accountProblem is a problem the account rules found, for the API and the
+// forms alike.
+func accountProblem(err error) problem {
+	var p *account.Problem
+	if errors.As(err, &p) {
+		return fieldProblem(p.Field, p.Message)
 	}
-	return ""
+	return fieldProblem("", err.Error())
 }
 
-func (r *registration) problems() []fieldProblem {
-	var ps []fieldProblem
-	r.Email = normalizeEmail(r.Email)
-	r.Name = strings.TrimSpace(r.Name)
-	if r.Email == "" {
-		ps = append(ps, fieldProblem{"email", "is required"})
-	} else if a, err := mail.ParseAddress(r.Email); err != nil || a.Address != r.Email || len(r.Email) > maxEmailBytes {
-		ps = append(ps, fieldProblem{"email", "must be an email address like name@example.com"})
+// problems normalises the registration and lists what the account rules
+// refuse in it, in the form's order.
+func (r *registration) problems() []problem {
+	var ps []problem
+	email, emailErr := account.NormalizeEmail(r.Email)
+	if emailErr == nil {
+		r.Email = email
 	}
-	if msg := CheckPassword(r.Password); msg != "" {
-		ps = append(ps, fieldProblem{"password", msg})
+	name, nameErr := account.CheckName(r.Name)
+	if nameErr == nil {
+		r.Name = name
 	}
-	switch {
-	case r.Name == "":
-		ps = append(ps, fieldProblem{"name", "is required"})
-	case !utf8.ValidString(r.Name) || strings.ContainsAny(r.Name, "\x00\r\n"):
-		ps = append(ps, fieldProblem{"name", "must be plain text on one line"})
-	case utf8.RuneCountInString(r.Name) > maxNameChars:
-		ps = append(ps, fieldProblem{"name", fmt.Sprintf("must be at most %d characters", maxNameChars)})
+	if emailErr != nil {
+		ps = append(ps, accountProblem(emailErr))
+	}
+	if err := account.CheckPassword(r.Password, r.Email, r.Name); err != nil {
+		ps = append(ps, accountProblem(err))
+	}
+	if nameErr != nil {
+		ps = append(ps, accountProblem(nameErr))
 	}
 	return ps
 }
 
 // createLearner registers a learner account, keeps any result and draft the
 // visitor made in this browser, and logs them in with a fresh session.
-func (s *server) createLearner(c *gin.Context, reg registration) (db.User, error) {
-	hash, err := bcrypt.GenerateFromPassword([]byte(reg.Password), s.bcryptCost)
+func (h *authHandlers) createLearner(c *gin.Context, reg registration) (db.User, error) {
+	hash, err := bcrypt.GenerateFromPassword([]byte(reg.Password), h.bcryptCost)
 	if err != nil {
 		return db.User{}, err
 	}
-	u, err := s.store.CreateUser(c.Request.Context(), db.NewUser{Email: reg.Email, Name: reg.Name, PasswordHash: string(hash), Role: "learner"})
+	u, err := h.users.CreateUser(c.Request.Context(), db.NewUser{Email: reg.Email, Name: reg.Name, PasswordHash: string(hash), Role: account.RoleLearner})
 	if err != nil {
 		return db.User{}, err
 	}
-	return u, s.logIn(c, &u)
+	return u, h.logIn(c, &u)
 }
 
 // logIn attaches what the visitor did to the account and rotates the session.
-func (s *server) logIn(c *gin.Context, u *db.User) error {
+func (h *authHandlers) logIn(c *gin.Context, u *db.User) error {
 	ctx := c.Request.Context()
 	old := currentSession(c)
-	if old != nil && old.UserID == 0 && u.Role == "learner" {
-		if _, err := s.store.ClaimVisitorResults(ctx, old.ID, u.ID); err != nil {
+	if old != nil && old.UserID == 0 && u.Role == account.RoleLearner {
+		if _, err := h.users.ClaimVisitorResults(ctx, old.ID, u.ID); err != nil {
 			return err
 		}
-		if err := s.store.MoveSessionDraftToUser(ctx, old.ID, u.ID); err != nil {
+		if err := h.users.MoveSessionDraftToUser(ctx, old.ID, u.ID); err != nil {
 			return err
 		}
 	}
 	if old != nil {
-		if err := s.store.DeleteSession(ctx, old.ID); err != nil {
+		if err := h.sessions.store.DeleteSession(ctx, old.ID); err != nil {
 			return err
 		}
 	}
-	if _, err := s.startSession(c, u.ID); err != nil {
+	if _, err := h.sessions.start(c, u.ID); err != nil {
 		return err
 	}
 	c.Set(ctxUser, u)
@@ -138,19 +165,22 @@ var errThrottled = errors.New("too many failed logins")
 
 // authenticate checks credentials, counting failures per account and per
 // client address in the database so limits hold across restarts. It
-// returns errThrottled with the wait, or db.ErrNotFound for bad credentials.
-func (s *server) authenticate(ctx context.Context, ip string, cr credentials) (db.User, time.Duration, error) {
-	email := normalizeEmail(cr.Email)
+// returns errThrottled with the wait, or db.ErrBadCredentials.
+func (h *authHandlers) authenticate(ctx context.Context, ip string, cr credentials) (db.User, time.Duration, error) {
+	email, err := account.NormalizeEmail(cr.Email)
+	if err != nil {
+		email = cr.Email // matches no account; still counted and timed as a failure
+	}
 	keys := []string{"email:" + email, "ip:" + ip}
-	now := s.now()
+	now := h.now()
 	since := now.Add(-throttleWindow)
 	for _, key := range keys {
-		n, err := s.store.CountLoginFailures(ctx, key, since)
+		n, err := h.failures.CountLoginFailures(ctx, key, since)
 		if err != nil {
 			return db.User{}, 0, err
 		}
 		if n >= throttleFailures {
-			oldest, err := s.store.OldestLoginFailure(ctx, key, since)
+			oldest, err := h.failures.OldestLoginFailure(ctx, key, since)
 			if err != nil {
 				return db.User{}, 0, err
 			}
@@ -158,25 +188,25 @@ func (s *server) authenticate(ctx context.Context, ip string, cr credentials) (d
 			return db.User{}, max(wait, time.Second), errThrottled
 		}
 	}
-	u, err := s.store.UserByEmail(ctx, email)
+	u, err := h.users.UserByEmail(ctx, email)
 	var hash []byte
 	if err == nil {
 		hash = []byte(u.PasswordHash)
 	} else if errors.Is(err, db.ErrNotFound) {
-		hash = s.dummyHash()
+		hash = h.dummyHash()
 	} else {
 		return db.User{}, 0, err
 	}
-	if len(cr.Password) > 1024 {
-		cr.Password = cr.Password[:1024]
+	if len(cr.Password) > maxCheckedPassword {
+		cr.Password = cr.Password[:maxCheckedPassword]
 	}
 	if bcrypt.CompareHashAndPassword(hash, []byte(cr.Password)) != nil || err != nil || u.Disabled {
-		if rerr := s.store.RecordLoginFailure(ctx, keys...); rerr != nil {
+		if rerr := h.failures.RecordLoginFailure(ctx, keys...); rerr != nil {
 			return db.User{}, 0, rerr
 		}
-		return db.User{}, 0, db.ErrNotFound
+		return db.User{}, 0, db.ErrBadCredentials
 	}
-	if err := s.store.ClearLoginFailures(ctx, keys[0]); err != nil {
+	if err := h.failures.ClearLoginFailures(ctx, keys[0]); err != nil {
 		return db.User{}, 0, err
 	}
 	return u, 0, nil
@@ -188,55 +218,55 @@ func retryAfter(c *gin.Context, wait time.Duration) {
 
 // --- API ---
 
-func (s *server) apiRegister(c *gin.Context) {
+func (h *authHandlers) apiRegister(c *gin.Context) {
 	var reg registration
-	if !s.bindJSON(c, &reg) {
+	if !h.bindJSON(c, &reg) {
 		return
 	}
 	if ps := reg.problems(); len(ps) > 0 {
-		abortFields(c, http.StatusUnprocessableEntity, "invalid registration", ps...)
+		apiFail(c, http.StatusUnprocessableEntity, "invalid registration", ps...)
 		return
 	}
-	u, err := s.createLearner(c, reg)
+	u, err := h.createLearner(c, reg)
 	if errors.Is(err, db.ErrConflict) {
-		abortFields(c, http.StatusConflict, "email already registered", fieldProblem{"email", "is already registered; log in instead"})
+		apiFail(c, http.StatusConflict, "email already registered", fieldProblem("email", "This email is already registered; log in instead."))
 		return
 	}
 	if err != nil {
-		s.abortStoreError(c, err)
+		h.apiStoreError(c, err)
 		return
 	}
-	c.JSON(http.StatusCreated, s.meResponse(&u))
+	c.JSON(http.StatusCreated, meOf(&u))
 }
 
-func (s *server) apiLogin(c *gin.Context) {
+func (h *authHandlers) apiLogin(c *gin.Context) {
 	var cr credentials
-	if !s.bindJSON(c, &cr) {
+	if !h.bindJSON(c, &cr) {
 		return
 	}
-	u, wait, err := s.authenticate(c.Request.Context(), c.ClientIP(), cr)
+	u, wait, err := h.authenticate(c.Request.Context(), c.ClientIP(), cr)
 	switch {
 	case errors.Is(err, errThrottled):
 		retryAfter(c, wait)
-		abortJSON(c, http.StatusTooManyRequests, "too many failed logins; try again later")
+		apiFail(c, http.StatusTooManyRequests, "too many failed logins; try again later")
 		return
-	case errors.Is(err, db.ErrNotFound):
-		abortJSON(c, http.StatusUnauthorized, "email or password is incorrect")
+	case errors.Is(err, db.ErrBadCredentials):
+		apiFail(c, http.StatusUnauthorized, "email or password is incorrect")
 		return
 	case err != nil:
-		s.abortStoreError(c, err)
+		h.apiStoreError(c, err)
 		return
 	}
-	if err := s.logIn(c, &u); err != nil {
-		s.abortStoreError(c, err)
+	if err := h.logIn(c, &u); err != nil {
+		h.apiStoreError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, s.meResponse(&u))
+	c.JSON(http.StatusOK, meOf(&u))
 }
 
-func (s *server) apiLogout(c *gin.Context) {
-	if err := s.endSession(c); err != nil {
-		s.abortStoreError(c, err)
+func (h *authHandlers) apiLogout(c *gin.Context) {
+	if err := h.sessions.end(c); err != nil {
+		h.apiStoreError(c, err)
 		return
 	}
 	c.Status(http.StatusNoContent)
@@ -258,33 +288,32 @@ func safeNext(next string) string {
 	return next
 }
 
-func (s *server) registerPage(c *gin.Context) {
+func (h *authHandlers) registerPage(c *gin.Context) {
 	if currentUser(c) != nil {
 		c.Redirect(http.StatusSeeOther, "/progress")
 		return
 	}
-	s.render(c, http.StatusOK, "register", "Create an account", authForm{Next: safeNext(c.Query("next")), Save: c.Query("save") != ""})
+	h.render(c, http.StatusOK, "register", "Create an account", authForm{Next: safeNext(c.Query("next")), Save: c.Query("save") != ""})
 }
 
-func (s *server) registerSubmit(c *gin.Context) {
+func (h *authHandlers) registerSubmit(c *gin.Context) {
 	reg := registration{Email: c.PostForm("email"), Password: c.PostForm("password"), Name: c.PostForm("name")}
 	form := authForm{Email: reg.Email, Name: reg.Name, Next: safeNext(c.PostForm("next")), Save: c.PostForm("save") != "", Errors: map[string]string{}}
 	if ps := reg.problems(); len(ps) > 0 {
 		for _, p := range ps {
 			form.Errors[p.Field] = p.Problem
 		}
-		s.render(c, http.StatusUnprocessableEntity, "register", "Create an account", form)
+		h.render(c, http.StatusUnprocessableEntity, "register", "Create an account", form)
 		return
 	}
-	_, err := s.createLearner(c, reg)
+	_, err := h.createLearner(c, reg)
 	if errors.Is(err, db.ErrConflict) {
-		form.Errors["email"] = "is already registered: log in instead"
-		s.render(c, http.StatusConflict, "register", "Create an account", form)
+		form.Errors["email"] = "This email is already registered: log in instead."
+		h.render(c, http.StatusConflict, "register", "Create an account", form)
 		return
 	}
 	if err != nil {
-		s.log.Error("register", "err", err)
-		s.renderError(c, http.StatusInternalServerError, "We could not create your account. Please try again.")
+		h.pageStoreError(c, err, "")
 		return
 	}
 	to := form.Next
@@ -295,61 +324,59 @@ func (s *server) registerSubmit(c *gin.Context) {
 	if form.Save {
 		flash = "saved"
 	}
-	s.redirect(c, to, flash)
+	h.redirect(c, to, flash)
 }
 
-func (s *server) loginPage(c *gin.Context) {
-	if currentUser(c) != nil {
-		c.Redirect(http.StatusSeeOther, homeFor(currentUser(c)))
+func (h *authHandlers) loginPage(c *gin.Context) {
+	if u := currentUser(c); u != nil {
+		c.Redirect(http.StatusSeeOther, homeFor(u))
 		return
 	}
-	s.render(c, http.StatusOK, "login", "Log in", authForm{Next: safeNext(c.Query("next")), Save: c.Query("save") != ""})
+	h.render(c, http.StatusOK, "login", "Log in", authForm{Next: safeNext(c.Query("next")), Save: c.Query("save") != ""})
 }
 
-func (s *server) loginSubmit(c *gin.Context) {
+func (h *authHandlers) loginSubmit(c *gin.Context) {
 	cr := credentials{Email: c.PostForm("email"), Password: c.PostForm("password")}
 	form := authForm{Email: cr.Email, Next: safeNext(c.PostForm("next")), Save: c.PostForm("save") != ""}
-	u, wait, err := s.authenticate(c.Request.Context(), c.ClientIP(), cr)
+	u, wait, err := h.authenticate(c.Request.Context(), c.ClientIP(), cr)
 	switch {
 	case errors.Is(err, errThrottled):
 		retryAfter(c, wait)
 		form.Error = fmt.Sprintf("Too many failed attempts. Try again in %d minutes.", int(wait.Minutes())+1)
-		s.render(c, http.StatusTooManyRequests, "login", "Log in", form)
+		h.render(c, http.StatusTooManyRequests, "login", "Log in", form)
 		return
-	case errors.Is(err, db.ErrNotFound):
+	case errors.Is(err, db.ErrBadCredentials):
 		form.Error = "Email or password is incorrect."
-		s.render(c, http.StatusUnauthorized, "login", "Log in", form)
+		h.render(c, http.StatusUnauthorized, "login", "Log in", form)
 		return
 	case err != nil:
-		s.log.Error("login", "err", err)
-		s.renderError(c, http.StatusInternalServerError, "We could not log you in. Please try again.")
+		h.pageStoreError(c, err, "")
 		return
 	}
-	if err := s.logIn(c, &u); err != nil {
-		s.log.Error("login", "err", err)
-		s.renderError(c, http.StatusInternalServerError, "We could not log you in. Please try again.")
+	if err := h.logIn(c, &u); err != nil {
+		h.pageStoreError(c, err, "")
 		return
 	}
 	to := form.Next
 	if to == "" {
 		to = homeFor(&u)
 	}
-	s.redirect(c, to, "logged-in")
+	h.redirect(c, to, "logged-in")
 }
 
-func (s *server) logoutSubmit(c *gin.Context) {
-	if err := s.endSession(c); err != nil {
-		s.log.Error("logout", "err", err)
+func (h *authHandlers) logoutSubmit(c *gin.Context) {
+	if err := h.sessions.end(c); err != nil {
+		h.log.Error("logout", "err", err)
 	}
-	s.redirect(c, "/", "logged-out")
+	h.redirect(c, "/", "logged-out")
 }
 
 // homeFor is where a user lands after logging in.
 func homeFor(u *db.User) string {
 	switch u.Role {
-	case "counselor":
+	case account.RoleCounselor:
 		return "/counselor"
-	case "admin":
+	case account.RoleAdmin:
 		return "/admin/users"
 	}
 	return "/progress"

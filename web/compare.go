@@ -26,7 +26,7 @@ type attemptOption struct {
 	Label string
 }
 
-func (s *server) newCompareForm(newestFirst []db.Attempt) compareForm {
+func (s *site) newCompareForm(newestFirst []db.Attempt) compareForm {
 	f := compareForm{}
 	for _, a := range newestFirst {
 		f.Options = append(f.Options, attemptOption{ID: a.ID, Label: fmt.Sprintf("%s · %.1f, %s",
@@ -81,17 +81,15 @@ type itemChange struct {
 	Change            changeView
 }
 
-func (s *server) comparePage(c *gin.Context) {
-	var st progressStore = s.store
+func (h *resultPages) comparePage(c *gin.Context) {
 	ctx := c.Request.Context()
 	u := currentUser(c)
-	list, err := st.AttemptHistory(ctx, u.ID, progressLimit)
+	list, err := h.store.AttemptHistory(ctx, u.ID, progressLimit)
 	if err != nil {
-		s.log.Error("compare", "err", err)
-		s.renderError(c, http.StatusInternalServerError, "We could not load your results. Please try again.")
+		h.pageStoreError(c, err, "")
 		return
 	}
-	v := compareView{Form: s.newCompareForm(list)}
+	v := compareView{Form: h.newCompareForm(list)}
 	if len(list) >= 2 {
 		v.Form.A, v.Form.B = list[1].ID, list[0].ID
 	}
@@ -104,26 +102,21 @@ func (s *server) comparePage(c *gin.Context) {
 		v.Form.B = idb
 	}
 	if !okA || !okB {
-		s.render(c, http.StatusBadRequest, "compare", "Compare two attempts", v)
+		h.render(c, http.StatusBadRequest, "compare", "Compare two attempts", v)
 		return
 	}
-	a, err := st.Assessment(ctx, u.ID, ida)
+	a, err := h.store.Assessment(ctx, u.ID, ida)
 	if err == nil {
 		var b db.Assessment
-		if b, err = st.Assessment(ctx, u.ID, idb); err == nil {
-			err = s.fillCompare(&v, a, b)
+		if b, err = h.store.Assessment(ctx, u.ID, idb); err == nil {
+			err = h.fillCompare(&v, a, b)
 		}
 	}
 	if err != nil {
-		if isNotFound(err) {
-			s.renderError(c, http.StatusNotFound, "There is no such attempt among your results. Choose two of your own attempts on your progress page.")
-			return
-		}
-		s.log.Error("compare", "err", err)
-		s.renderError(c, http.StatusInternalServerError, "We could not load these results. Please try again.")
+		h.pageStoreError(c, err, "There is no such attempt among your results. Choose two of your own attempts on your progress page.")
 		return
 	}
-	s.render(c, http.StatusOK, "compare", "Compare two attempts", v)
+	h.render(c, http.StatusOK, "compare", "Compare two attempts", v)
 }
 
 // compareParam reads one attempt id, adding a message naming the parameter
@@ -145,7 +138,7 @@ func compareParam(c *gin.Context, name, label string, f *compareForm) (int64, bo
 	return id, true
 }
 
-func (s *server) fillCompare(v *compareView, a, b db.Assessment) error {
+func (s *site) fillCompare(v *compareView, a, b db.Assessment) error {
 	ra, err := decodeResult(a)
 	if err != nil {
 		return fmt.Errorf("decode %d: %w", a.ID, err)
@@ -243,7 +236,7 @@ func stepDiff(from, to []scoring.StepResult) []scoring.StepResult {
 
 // changedItems lists the questions whose points differ between the two
 // results, in A's order.
-func (s *server) changedItems(pa, pb *assessment.Profile, ra, rb scoring.Result) []itemChange {
+func (s *site) changedItems(pa, pb *assessment.Profile, ra, rb scoring.Result) []itemChange {
 	bItems := map[string]scoring.Item{}
 	for _, d := range rb.Dimensions {
 		for _, it := range d.Items {

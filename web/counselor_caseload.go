@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"net/http"
@@ -11,6 +12,23 @@ import (
 	"github.com/readiness/readiness/db"
 )
 
+// caseloadStore is what a counselor's caseload, its CSV and the cohort
+// summary read. Every method takes the counselor's id and sees only
+// learners who share with them.
+type caseloadStore interface {
+	Caseload(ctx context.Context, counselorID int64, q db.CaseloadQuery) ([]db.CaseloadEntry, error)
+	CountCaseload(ctx context.Context, counselorID int64, q db.CaseloadQuery) (int, error)
+	EachCaseload(ctx context.Context, counselorID int64, q db.CaseloadQuery, fn func(db.CaseloadEntry) error) error
+	Cohort(ctx context.Context, counselorID int64) (db.Cohort, error)
+}
+
+// caseloadHandlers serve the counselor's caseload (/counselor and
+// /api/v1/learners), its CSV export and the cohort summary.
+type caseloadHandlers struct {
+	*site
+	store caseloadStore
+}
+
 // attentionWords are the needs-attention reasons in words: short for the
 // caseload table (the page explains them above it), long for the learner page.
 var attentionWords = map[string][2]string{
@@ -20,7 +38,7 @@ var attentionWords = map[string][2]string{
 }
 
 // bandLabel is a band's name in the current profile, or its id.
-func (s *server) bandLabel(id string) string {
+func (s *site) bandLabel(id string) string {
 	if b, ok := s.profile.Band(id); ok {
 		return b.Name
 	}
@@ -62,7 +80,7 @@ type caseloadRowView struct {
 	Reasons      []string // the same, in full
 }
 
-func (s *server) caseloadRow(e db.CaseloadEntry) caseloadRowView {
+func (s *site) caseloadRow(e db.CaseloadEntry) caseloadRowView {
 	r := caseloadRowView{ID: e.LearnerID, Name: e.Name, Email: e.Email, Attempts: e.Attempts,
 		LastActivity: e.LastActivityAt, Flagged: e.Flagged}
 	if e.LatestOverall != nil && e.LatestBand != nil {
@@ -92,29 +110,28 @@ type caseloadView struct {
 	ClearURL         string
 	Headers          []sortHeader
 	Bands            []bandOption
-	Problems         []fieldProblem
+	Problems         []problem
 }
 
-func (s *server) caseloadPage(c *gin.Context) {
+func (h *caseloadHandlers) caseloadPage(c *gin.Context) {
 	u := currentUser(c)
-	p, problems := s.parseCaseloadParams(c)
+	p, problems := h.parseCaseloadParams(c)
 	ctx := c.Request.Context()
-	q := s.caseloadQuery(p)
-	entries, err := s.store.Caseload(ctx, u.ID, q)
+	q := h.caseloadQuery(p)
+	entries, err := h.store.Caseload(ctx, u.ID, q)
 	var total int
 	if err == nil {
-		total, err = s.store.CountCaseload(ctx, u.ID, q)
+		total, err = h.store.CountCaseload(ctx, u.ID, q)
 	}
 	if err != nil {
-		s.log.Error("caseload", "err", err)
-		s.renderError(c, http.StatusInternalServerError, "We could not load your caseload. Please try again.")
+		h.pageStoreError(c, err, "")
 		return
 	}
 	v := caseloadView{ShareCode: u.ShareCode, P: p, Total: total, Page: p.Page, Headers: p.headers(),
-		Bands: s.bandOptions(p.Band), Problems: problems, ClearURL: "/counselor"}
+		Bands: h.bandOptions(p.Band), Problems: problems, ClearURL: "/counselor"}
 	v.Pages = max(1, (total+caseloadPageSize-1)/caseloadPageSize)
 	for _, e := range entries {
-		v.Rows = append(v.Rows, s.caseloadRow(e))
+		v.Rows = append(v.Rows, h.caseloadRow(e))
 	}
 	if p.Page > 1 {
 		prev := p
@@ -129,7 +146,7 @@ func (s *server) caseloadPage(c *gin.Context) {
 	all := p
 	all.Page = 1
 	v.CSVURL = all.url("/counselor/caseload.csv")
-	s.render(c, http.StatusOK, "counselor", "Caseload", v)
+	h.render(c, http.StatusOK, "counselor", "Caseload", v)
 }
 
 // caseloadJSON is one learner as GET /api/v1/learners shows them.
@@ -166,23 +183,23 @@ func toCaseloadJSON(e db.CaseloadEntry) caseloadJSON {
 	return j
 }
 
-func (s *server) apiCaseload(c *gin.Context) {
-	p, problems := s.parseCaseloadParams(c)
+func (h *caseloadHandlers) apiCaseload(c *gin.Context) {
+	p, problems := h.parseCaseloadParams(c)
 	if len(problems) > 0 {
-		abortFields(c, http.StatusUnprocessableEntity, "invalid caseload query", problems...)
+		apiFail(c, http.StatusUnprocessableEntity, "invalid caseload query", problems...)
 		return
 	}
 	ctx := c.Request.Context()
 	u := currentUser(c)
-	q := s.caseloadQuery(p)
-	entries, err := s.store.Caseload(ctx, u.ID, q)
+	q := h.caseloadQuery(p)
+	entries, err := h.store.Caseload(ctx, u.ID, q)
 	if err != nil {
-		s.abortStoreError(c, err)
+		h.apiStoreError(c, err)
 		return
 	}
-	total, err := s.store.CountCaseload(ctx, u.ID, q)
+	total, err := h.store.CountCaseload(ctx, u.ID, q)
 	if err != nil {
-		s.abortStoreError(c, err)
+		h.apiStoreError(c, err)
 		return
 	}
 	out := make([]caseloadJSON, len(entries))

@@ -48,7 +48,7 @@ type cohortChangeJSON struct {
 	FirstAttempt int `json:"first_attempt"`
 }
 
-func (s *server) cohortOf(c db.Cohort) cohortView {
+func (s *site) cohortOf(c db.Cohort) cohortView {
 	v := cohortView{Learners: c.Learners, Bands: []cohortBand{}, Dims: []cohortDim{}, TopSteps: []cohortStep{},
 		Change: cohortChangeJSON{c.Improved, c.Declined, c.Same, c.FirstAttempt}}
 	pct := func(n int) float64 {
@@ -100,27 +100,26 @@ type cohortPageView struct {
 	MaxBand int
 }
 
-func (s *server) cohortPage(c *gin.Context) {
-	co, err := s.store.Cohort(c.Request.Context(), currentUser(c).ID)
+func (h *caseloadHandlers) cohortPage(c *gin.Context) {
+	co, err := h.store.Cohort(c.Request.Context(), currentUser(c).ID)
 	if err != nil {
-		s.log.Error("cohort", "err", err)
-		s.renderError(c, http.StatusInternalServerError, "We could not load the cohort summary. Please try again.")
+		h.pageStoreError(c, err, "")
 		return
 	}
-	v := cohortPageView{cohortView: s.cohortOf(co)}
+	v := cohortPageView{cohortView: h.cohortOf(co)}
 	for _, d := range v.Dims {
 		if d.Learners > 0 {
 			v.DimBars = append(v.DimBars, scoring.DimensionResult{ID: d.ID, Name: d.Name, Weight: d.Weight, Score: d.Mean})
 		}
 	}
-	s.render(c, http.StatusOK, "counselor_cohort", "Cohort summary", v)
+	h.render(c, http.StatusOK, "counselor_cohort", "Cohort summary", v)
 }
 
-func (s *server) apiCohort(c *gin.Context) {
-	co, err := s.store.Cohort(c.Request.Context(), currentUser(c).ID)
+func (h *caseloadHandlers) apiCohort(c *gin.Context) {
+	co, err := h.store.Cohort(c.Request.Context(), currentUser(c).ID)
 	if err != nil {
-		s.abortStoreError(c, err)
+		h.apiStoreError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, s.cohortOf(co))
+	c.JSON(http.StatusOK, h.cohortOf(co))
 }

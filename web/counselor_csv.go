@@ -56,26 +56,26 @@ func caseloadCSVRecord(e db.CaseloadEntry) []string {
 // caseloadCSV answers every learner matching the filters (not one page) as
 // RFC 4180 CSV in UTF-8 with a header row, written as the rows are read.
 // The same handler serves the page link and the API.
-func (s *server) caseloadCSV(c *gin.Context) {
-	p, problems := s.parseCaseloadParams(c)
+func (h *caseloadHandlers) caseloadCSV(c *gin.Context) {
+	p, problems := h.parseCaseloadParams(c)
 	if len(problems) > 0 {
 		if isAPI(c) {
-			abortFields(c, http.StatusUnprocessableEntity, "invalid caseload query", problems...)
+			apiFail(c, http.StatusUnprocessableEntity, "invalid caseload query", problems...)
 		} else {
-			s.renderError(c, http.StatusUnprocessableEntity, "That export link has an invalid filter: "+problems[0].Field+" "+problems[0].Problem+".")
+			h.renderError(c, http.StatusUnprocessableEntity, "That export link has an invalid filter: "+problems[0].Field+" "+problems[0].Problem+".")
 		}
 		return
 	}
 	c.Header("Content-Type", "text/csv; charset=utf-8")
-	c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="caseload-%s.csv"`, s.now().Format("2006-01-02")))
+	c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="caseload-%s.csv"`, h.now().Format("2006-01-02")))
 	c.Header("Cache-Control", "no-store")
 	c.Status(http.StatusOK)
 	buf := bufio.NewWriterSize(c.Writer, 32<<10)
 	w := csv.NewWriter(buf)
 	w.UseCRLF = true
 	_ = w.Write(caseloadCSVHeader)
-	q := s.caseloadQuery(p)
-	err := s.store.EachCaseload(c.Request.Context(), currentUser(c).ID, q, func(e db.CaseloadEntry) error {
+	q := h.caseloadQuery(p)
+	err := h.store.EachCaseload(c.Request.Context(), currentUser(c).ID, q, func(e db.CaseloadEntry) error {
 		return w.Write(caseloadCSVRecord(e))
 	})
 	w.Flush()
@@ -88,6 +88,6 @@ func (s *server) caseloadCSV(c *gin.Context) {
 	if err != nil {
 		// The status is sent: all we can do is stop and log. A cut-off file
 		// lacks its last line break, so it does not pass for a whole one.
-		s.log.Error("caseload csv", "err", err)
+		h.log.Error("caseload csv", "err", err)
 	}
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -14,6 +15,24 @@ import (
 	"github.com/readiness/readiness/scoring"
 )
 
+// learnerStore is what a counselor's view of one learner uses. A learner
+// who does not share with the counselor is db.ErrNotFound everywhere.
+type learnerStore interface {
+	CaseloadLearner(ctx context.Context, counselorID, learnerID int64, now time.Time) (db.CaseloadEntry, error)
+	AssessmentsByUser(ctx context.Context, userID int64, limit, offset int) ([]db.Assessment, error)
+	Notes(ctx context.Context, counselorID, learnerID int64) ([]db.Note, error)
+	AddNote(ctx context.Context, counselorID, learnerID int64, text string) (db.Note, error)
+	SetFlagged(ctx context.Context, counselorID, learnerID int64, flagged bool) error
+}
+
+// learnerHandlers serve a counselor's view of one learner on their
+// caseload: results, trend, private notes and the follow-up flag, on the
+// page and in the API.
+type learnerHandlers struct {
+	*site
+	store learnerStore
+}
+
 // maxNoteChars bounds a note; longer text is refused, not cut.
 const maxNoteChars = 2000
 
@@ -25,26 +44,35 @@ const learnerResultsLimit = 100
 const notFoundLearner = "There is no learner here who shares results with you. They may have stopped sharing."
 
 // caseloadLearner loads the learner named by :id if they share with the
-// current counselor; otherwise it answers 404 and returns false.
-func (s *server) caseloadLearner(c *gin.Context) (db.CaseloadEntry, bool) {
+// current counselor; otherwise it answers 404 (or the store's error) and
+// returns false.
+func (h *learnerHandlers) caseloadLearner(c *gin.Context) (db.CaseloadEntry, bool) {
 	id, ok := parseID(c.Param("id"))
 	var (
 		e   db.CaseloadEntry
 		err = db.ErrNotFound
 	)
 	if ok {
-		e, err = s.store.CaseloadLearner(c.Request.Context(), currentUser(c).ID, id, s.now())
+		e, err = h.store.CaseloadLearner(c.Request.Context(), currentUser(c).ID, id, h.now())
 	}
+	if err != nil {
+		h.learnerError(c, err)
+		return db.CaseloadEntry{}, false
+	}
+	return e, true
+}
+
+// learnerError answers a failed store call about one learner: a learner
+// no longer on the caseload is the one 404, on the page or in the API.
+func (h *learnerHandlers) learnerError(c *gin.Context, err error) {
 	switch {
-	case err == nil:
-		return e, true
+	case !isAPI(c):
+		h.pageStoreError(c, err, notFoundLearner)
 	case isNotFound(err):
-		s.fail(c, http.StatusNotFound, notFoundLearner)
+		apiFail(c, http.StatusNotFound, notFoundLearner)
 	default:
-		s.log.Error("caseload learner", "err", err)
-		s.fail(c, http.StatusInternalServerError, "We could not load this learner. Please try again.")
+		h.apiStoreError(c, err)
 	}
-	return db.CaseloadEntry{}, false
 }
 
 // checkNote trims a note and says what is wrong with it, or "".
@@ -77,32 +105,31 @@ type learnerView struct {
 	MaxNote   int
 }
 
-func (s *server) learnerPage(c *gin.Context) {
-	e, ok := s.caseloadLearner(c)
+func (h *learnerHandlers) learnerPage(c *gin.Context) {
+	e, ok := h.caseloadLearner(c)
 	if !ok {
 		return
 	}
-	s.renderLearner(c, http.StatusOK, e, "", "")
+	h.renderLearner(c, http.StatusOK, e, "", "")
 }
 
-func (s *server) renderLearner(c *gin.Context, status int, e db.CaseloadEntry, noteText, noteError string) {
+func (h *learnerHandlers) renderLearner(c *gin.Context, status int, e db.CaseloadEntry, noteText, noteError string) {
 	ctx := c.Request.Context()
-	list, err := s.store.AssessmentsByUser(ctx, e.LearnerID, learnerResultsLimit, 0)
+	list, err := h.store.AssessmentsByUser(ctx, e.LearnerID, learnerResultsLimit, 0)
 	var notes []db.Note
 	if err == nil {
-		notes, err = s.store.Notes(ctx, currentUser(c).ID, e.LearnerID)
+		notes, err = h.store.Notes(ctx, currentUser(c).ID, e.LearnerID)
 	}
 	if err != nil {
-		s.log.Error("learner page", "err", err)
-		s.renderError(c, http.StatusInternalServerError, "We could not load this learner. Please try again.")
+		h.pageStoreError(c, err, notFoundLearner)
 		return
 	}
-	v := learnerView{Learner: s.caseloadRow(e), Since: e.LinkedAt, Limited: len(list) == learnerResultsLimit,
+	v := learnerView{Learner: h.caseloadRow(e), Since: e.LinkedAt, Limited: len(list) == learnerResultsLimit,
 		Notes: notes, NoteText: noteText, NoteError: noteError, MaxNote: maxNoteChars}
 	for i, a := range list {
-		rv, err := s.buildResultView(a, false)
+		rv, err := h.buildResultView(a, false)
 		if err != nil {
-			s.log.Error("learner page decode", "id", a.ID, "err", err)
+			h.log.Error("learner page decode", "id", a.ID, "err", err)
 			continue
 		}
 		if i == 0 {
@@ -110,69 +137,59 @@ func (s *server) renderLearner(c *gin.Context, status int, e db.CaseloadEntry, n
 		}
 		v.Results = append(v.Results, rv)
 	}
-	v.Chart, v.HasChart = s.learnerTrend(list)
-	s.render(c, status, "counselor_learner", e.Name, v)
+	v.Chart, v.HasChart = h.learnerTrend(list)
+	h.render(c, status, "counselor_learner", e.Name, v)
 }
 
-func (s *server) noteSubmit(c *gin.Context) {
-	e, ok := s.caseloadLearner(c)
+func (h *learnerHandlers) noteSubmit(c *gin.Context) {
+	e, ok := h.caseloadLearner(c)
 	if !ok {
 		return
 	}
 	text, problem := checkNote(c.PostForm("text"))
 	if problem != "" {
-		s.renderLearner(c, http.StatusUnprocessableEntity, e, c.PostForm("text"), problem)
+		h.renderLearner(c, http.StatusUnprocessableEntity, e, c.PostForm("text"), problem)
 		return
 	}
-	if _, err := s.store.AddNote(c.Request.Context(), currentUser(c).ID, e.LearnerID, text); err != nil {
-		if isNotFound(err) { // they stopped sharing a moment ago
-			s.renderError(c, http.StatusNotFound, notFoundLearner)
-			return
-		}
-		s.log.Error("add note", "err", err)
-		s.renderError(c, http.StatusInternalServerError, "We could not save the note. Please try again.")
+	if _, err := h.store.AddNote(c.Request.Context(), currentUser(c).ID, e.LearnerID, text); err != nil {
+		h.pageStoreError(c, err, notFoundLearner) // not found: they stopped sharing a moment ago
 		return
 	}
-	s.redirect(c, learnerPath(e.LearnerID)+"#notes", "note-added")
+	h.redirect(c, learnerPath(e.LearnerID)+"#notes", "note-added")
 }
 
 func learnerPath(id int64) string { return "/counselor/learners/" + strconv.FormatInt(id, 10) }
 
-func (s *server) flagSubmit(c *gin.Context) {
-	e, ok := s.caseloadLearner(c)
+func (h *learnerHandlers) flagSubmit(c *gin.Context) {
+	e, ok := h.caseloadLearner(c)
 	if !ok {
 		return
 	}
 	flagged, valid := parseBoolParam(c.PostForm("flagged"))
 	if !valid {
-		s.renderError(c, http.StatusUnprocessableEntity, "The flag must be true or false.")
+		h.renderError(c, http.StatusUnprocessableEntity, "The flag must be true or false.")
 		return
 	}
-	if err := s.store.SetFlagged(c.Request.Context(), currentUser(c).ID, e.LearnerID, flagged); err != nil {
-		if isNotFound(err) {
-			s.renderError(c, http.StatusNotFound, notFoundLearner)
-			return
-		}
-		s.log.Error("set flag", "err", err)
-		s.renderError(c, http.StatusInternalServerError, "We could not change the flag. Please try again.")
+	if err := h.store.SetFlagged(c.Request.Context(), currentUser(c).ID, e.LearnerID, flagged); err != nil {
+		h.pageStoreError(c, err, notFoundLearner)
 		return
 	}
-	s.redirect(c, learnerPath(e.LearnerID), "flag-changed")
+	h.redirect(c, learnerPath(e.LearnerID), "flag-changed")
 }
 
-func (s *server) apiLearnerAssessments(c *gin.Context) {
-	e, ok := s.caseloadLearner(c)
+func (h *learnerHandlers) apiLearnerAssessments(c *gin.Context) {
+	e, ok := h.caseloadLearner(c)
 	if !ok {
 		return
 	}
 	limit, offset, ok := pageParams(c, caseloadPageSize)
 	if !ok {
-		abortFields(c, http.StatusUnprocessableEntity, "invalid paging", fieldProblem{"page", "page must be a whole number from 1; limit from 1 to 100"})
+		apiFail(c, http.StatusUnprocessableEntity, "invalid paging", fieldProblem("page", "page must be a whole number from 1; limit from 1 to 100"))
 		return
 	}
-	list, err := s.store.AssessmentsByUser(c.Request.Context(), e.LearnerID, limit, offset)
+	list, err := h.store.AssessmentsByUser(c.Request.Context(), e.LearnerID, limit, offset)
 	if err != nil {
-		s.abortStoreError(c, err)
+		h.apiStoreError(c, err)
 		return
 	}
 	writeAssessmentList(c, list)
@@ -196,14 +213,14 @@ func toNoteJSON(n db.Note) noteJSON {
 		CreatedAt: n.CreatedAt.UTC().Format(time.RFC3339)}
 }
 
-func (s *server) apiNotes(c *gin.Context) {
-	e, ok := s.caseloadLearner(c)
+func (h *learnerHandlers) apiNotes(c *gin.Context) {
+	e, ok := h.caseloadLearner(c)
 	if !ok {
 		return
 	}
-	notes, err := s.store.Notes(c.Request.Context(), currentUser(c).ID, e.LearnerID)
+	notes, err := h.store.Notes(c.Request.Context(), currentUser(c).ID, e.LearnerID)
 	if err != nil {
-		s.abortStoreError(c, err)
+		h.apiStoreError(c, err)
 		return
 	}
 	out := make([]noteJSON, len(notes))
@@ -213,51 +230,51 @@ func (s *server) apiNotes(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"notes": out})
 }
 
-func (s *server) apiAddNote(c *gin.Context) {
-	e, ok := s.caseloadLearner(c)
+func (h *learnerHandlers) apiAddNote(c *gin.Context) {
+	e, ok := h.caseloadLearner(c)
 	if !ok {
 		return
 	}
 	var body struct {
 		Text *string `json:"text"`
 	}
-	if !s.bindJSON(c, &body) {
+	if !h.bindJSON(c, &body) {
 		return
 	}
 	if body.Text == nil {
-		abortFields(c, http.StatusUnprocessableEntity, "invalid note", fieldProblem{"text", "is required"})
+		apiFail(c, http.StatusUnprocessableEntity, "invalid note", fieldProblem("text", "is required"))
 		return
 	}
 	text, problem := checkNote(*body.Text)
 	if problem != "" {
-		abortFields(c, http.StatusUnprocessableEntity, "invalid note", fieldProblem{"text", problem})
+		apiFail(c, http.StatusUnprocessableEntity, "invalid note", fieldProblem("text", problem))
 		return
 	}
-	n, err := s.store.AddNote(c.Request.Context(), currentUser(c).ID, e.LearnerID, text)
+	n, err := h.store.AddNote(c.Request.Context(), currentUser(c).ID, e.LearnerID, text)
 	if err != nil {
-		s.abortStoreError(c, err)
+		h.apiStoreError(c, err)
 		return
 	}
 	c.JSON(http.StatusCreated, toNoteJSON(n))
 }
 
-func (s *server) apiSetFlag(c *gin.Context) {
-	e, ok := s.caseloadLearner(c)
+func (h *learnerHandlers) apiSetFlag(c *gin.Context) {
+	e, ok := h.caseloadLearner(c)
 	if !ok {
 		return
 	}
 	var body struct {
 		Flagged *bool `json:"flagged"`
 	}
-	if !s.bindJSON(c, &body) {
+	if !h.bindJSON(c, &body) {
 		return
 	}
 	if body.Flagged == nil {
-		abortFields(c, http.StatusUnprocessableEntity, "invalid flag", fieldProblem{"flagged", "is required: true or false"})
+		apiFail(c, http.StatusUnprocessableEntity, "invalid flag", fieldProblem("flagged", "is required: true or false"))
 		return
 	}
-	if err := s.store.SetFlagged(c.Request.Context(), currentUser(c).ID, e.LearnerID, *body.Flagged); err != nil {
-		s.abortStoreError(c, err)
+	if err := h.store.SetFlagged(c.Request.Context(), currentUser(c).ID, e.LearnerID, *body.Flagged); err != nil {
+		h.apiStoreError(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, gin.H{"id": e.LearnerID, "flagged": *body.Flagged})
@@ -265,6 +282,6 @@ func (s *server) apiSetFlag(c *gin.Context) {
 
 // learnerTrend is the learner's trend chart, drawn by the same code as
 // their own /progress page (web/chart.go), from attempts newest first.
-func (s *server) learnerTrend(newestFirst []db.Assessment) (chartView, bool) {
+func (s *site) learnerTrend(newestFirst []db.Assessment) (chartView, bool) {
 	return s.trendOf(s.attemptsOf(newestFirst))
 }

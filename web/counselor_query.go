@@ -31,32 +31,32 @@ type caseloadParams struct {
 }
 
 // parseCaseloadParams reads the query string; every problem names its field.
-func (s *server) parseCaseloadParams(c *gin.Context) (caseloadParams, []fieldProblem) {
+func (s *site) parseCaseloadParams(c *gin.Context) (caseloadParams, []problem) {
 	p := caseloadParams{Page: 1}
-	var problems []fieldProblem
+	var problems []problem
 	p.Q = strings.TrimSpace(c.Query("q"))
 	if utf8.RuneCountInString(p.Q) > maxSearchChars || !utf8.ValidString(p.Q) {
-		problems = append(problems, fieldProblem{"q", fmt.Sprintf("must be text of at most %d characters", maxSearchChars)})
+		problems = append(problems, fieldProblem("q", fmt.Sprintf("must be text of at most %d characters", maxSearchChars)))
 		p.Q = ""
 	}
 	if b := c.Query("band"); b != "" {
 		if _, ok := s.profile.Band(b); ok || b == db.BandNone {
 			p.Band = b
 		} else {
-			problems = append(problems, fieldProblem{"band", "must be one of " + s.bandList()})
+			problems = append(problems, fieldProblem("band", "must be one of "+s.bandList()))
 		}
 	}
 	var ok bool
 	if p.Flagged, ok = parseBoolParam(c.Query("flagged")); !ok {
-		problems = append(problems, fieldProblem{"flagged", "must be true or false"})
+		problems = append(problems, fieldProblem("flagged", "must be true or false"))
 	}
 	if p.Attention, ok = parseBoolParam(c.Query("needs_attention")); !ok {
-		problems = append(problems, fieldProblem{"needs_attention", "must be true or false"})
+		problems = append(problems, fieldProblem("needs_attention", "must be true or false"))
 	}
 	if v := c.Query("sort"); v != "" {
 		col, desc := strings.CutPrefix(v, "-")
 		if col == "" || !db.ValidCaseloadSort(col) {
-			problems = append(problems, fieldProblem{"sort", "must be name, email, attempts, overall, delta, activity, flagged or linked, with a leading - for descending"})
+			problems = append(problems, fieldProblem("sort", "must be name, email, attempts, overall, delta, activity, flagged or linked, with a leading - for descending"))
 		} else {
 			p.Sort, p.Desc = col, desc
 		}
@@ -64,7 +64,7 @@ func (s *server) parseCaseloadParams(c *gin.Context) (caseloadParams, []fieldPro
 	if v := c.Query("page"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > 1_000_000 {
-			problems = append(problems, fieldProblem{"page", "must be a whole number from 1"})
+			problems = append(problems, fieldProblem("page", "must be a whole number from 1"))
 		} else {
 			p.Page = n
 		}
@@ -72,7 +72,7 @@ func (s *server) parseCaseloadParams(c *gin.Context) (caseloadParams, []fieldPro
 	return p, problems
 }
 
-func (s *server) bandList() string {
+func (s *site) bandList() string {
 	var ids []string
 	for _, b := range s.profile.Bands {
 		ids = append(ids, b.ID)
@@ -81,7 +81,7 @@ func (s *server) bandList() string {
 }
 
 // query is the store query for one page of these params.
-func (s *server) caseloadQuery(p caseloadParams) db.CaseloadQuery {
+func (s *site) caseloadQuery(p caseloadParams) db.CaseloadQuery {
 	return db.CaseloadQuery{
 		Q: p.Q, Band: p.Band, FlaggedOnly: p.Flagged, NeedsAttention: p.Attention,
 		Sort: p.Sort, Desc: p.Desc, Now: s.now(),
@@ -192,7 +192,7 @@ type bandOption struct {
 	Selected bool
 }
 
-func (s *server) bandOptions(selected string) []bandOption {
+func (s *site) bandOptions(selected string) []bandOption {
 	var out []bandOption
 	for _, b := range s.profile.Bands {
 		out = append(out, bandOption{b.ID, b.Name, b.ID == selected})

@@ -20,7 +20,7 @@ import (
 // bindJSON decodes a JSON request body into v, answering 415 for another
 // content type, 413 for a body over the limit, 400 for malformed JSON and
 // 422 for text that is not UTF-8.
-func (s *server) bindJSON(c *gin.Context, v any) bool {
+func (s *site) bindJSON(c *gin.Context, v any) bool {
 	return s.withJSONBody(c, func(body []byte) bool {
 		if e := decodeJSON(body, v, true); e != nil {
 			abortBody(c, e)
@@ -34,11 +34,11 @@ func (s *server) bindJSON(c *gin.Context, v any) bool {
 // whether the request may go on. It answers 415 for another content type,
 // 413 for a body over the limit and 400 for one it cannot read. The body is
 // a pooled buffer, valid only during use.
-func (s *server) withJSONBody(c *gin.Context, use func(body []byte) bool) bool {
+func (s *site) withJSONBody(c *gin.Context, use func(body []byte) bool) bool {
 	if ct := c.GetHeader("Content-Type"); ct != "" {
 		mt, _, err := mime.ParseMediaType(ct)
 		if err != nil || mt != "application/json" {
-			abortJSON(c, http.StatusUnsupportedMediaType, "Content-Type must be application/json")
+			apiFail(c, http.StatusUnsupportedMediaType, "Content-Type must be application/json")
 			return false
 		}
 	}
@@ -53,9 +53,9 @@ func (s *server) withJSONBody(c *gin.Context, use func(body []byte) bool) bool {
 	}()
 	if err != nil {
 		if isTooLarge(err) {
-			abortJSON(c, http.StatusRequestEntityTooLarge, "request body too large")
+			apiFail(c, http.StatusRequestEntityTooLarge, "request body too large")
 		} else {
-			abortJSON(c, http.StatusBadRequest, "could not read the request body")
+			apiFail(c, http.StatusBadRequest, "could not read the request body")
 		}
 		return false
 	}
@@ -64,9 +64,9 @@ func (s *server) withJSONBody(c *gin.Context, use func(body []byte) bool) bool {
 
 func abortBody(c *gin.Context, e *bodyError) {
 	if e.status == http.StatusUnprocessableEntity {
-		abortFields(c, e.status, "invalid text", fieldProblem{"body", e.msg})
+		apiFail(c, e.status, "invalid text", fieldProblem("body", e.msg))
 	} else {
-		abortJSON(c, e.status, e.msg)
+		apiFail(c, e.status, e.msg)
 	}
 }
 
@@ -154,7 +154,7 @@ func jsonErrorText(err error) string {
 // straight into the profile's questions, skipping the answers map; any
 // other body is decoded into a Submission first. Both paths give the same
 // result, problems and errors (a test and a fuzzer hold them together).
-func (s *server) scoreBody(body []byte, fast bool) (scored, []assessment.Problem, *bodyError) {
+func (s *site) scoreBody(body []byte, fast bool) (scored, []assessment.Problem, *bodyError) {
 	if fast && jsonscan.Valid(body) {
 		if profile, answers, ok := assessment.SplitSubmission(body); ok {
 			sc, problems := s.scoreWith(profile, func(p *assessment.Profile) (assessment.Answers, []assessment.Problem) {
@@ -173,7 +173,7 @@ func (s *server) scoreBody(body []byte, fast bool) (scored, []assessment.Problem
 
 // bindScored decodes, validates and scores a submission body, answering the
 // request itself (400, 413, 415 or 422) when it cannot.
-func (s *server) bindScored(c *gin.Context) (sc scored, ok bool) {
+func (s *site) bindScored(c *gin.Context) (sc scored, ok bool) {
 	var problems []assessment.Problem
 	ok = s.withJSONBody(c, func(body []byte) bool {
 		var e *bodyError
@@ -187,7 +187,7 @@ func (s *server) bindScored(c *gin.Context) (sc scored, ok bool) {
 		return scored{}, false
 	}
 	if len(problems) > 0 {
-		c.AbortWithStatusJSON(http.StatusUnprocessableEntity, apiError{Error: "invalid answers", Problems: problems})
+		apiFail(c, http.StatusUnprocessableEntity, "invalid answers", answerProblems(problems)...)
 		return scored{}, false
 	}
 	return sc, true

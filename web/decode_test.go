@@ -84,7 +84,7 @@ func FuzzDecodeJSONPaths(f *testing.F) {
 
 // checkScorePaths scores body by the fast path and by the standard one and
 // fails unless both give the same error, problems, answers and result.
-func checkScorePaths(t *testing.T, s *server, body []byte) {
+func checkScorePaths(t *testing.T, s *site, body []byte) {
 	t.Helper()
 	fastSc, fastProblems, fastErr := s.scoreBody(body, true)
 	stdSc, stdProblems, stdErr := s.scoreBody(body, false)
@@ -99,13 +99,13 @@ func checkScorePaths(t *testing.T, s *server, body []byte) {
 	}
 }
 
-func scoreTestServer(t testing.TB) *server {
+func scoreTestServer(t testing.TB) *site {
 	reg, err := assessment.Builtin()
 	if err != nil {
 		t.Fatal(err)
 	}
 	p, _ := reg.Lookup("ecommerce-manager")
-	return &server{profiles: reg, profile: p}
+	return &site{profiles: reg, profile: p}
 }
 
 func TestScoreBody_FastPathMatchesStandard(t *testing.T) {

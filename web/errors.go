@@ -10,43 +10,75 @@ import (
 	"github.com/readiness/readiness/db"
 )
 
-// apiError is the one JSON error body of the API.
-type apiError struct {
-	Error    string               `json:"error"`
-	Problems []assessment.Problem `json:"problems,omitempty"`
+// problem is one thing wrong with a request: an answer, named by its
+// question, or another field of the request.
+type problem struct {
+	Question string `json:"question,omitempty"`
+	Field    string `json:"field,omitempty"`
+	Problem  string `json:"problem"`
 }
 
 // fieldProblem names a request field and what is wrong with it.
-type fieldProblem struct {
-	Field   string `json:"field"`
-	Problem string `json:"problem"`
+func fieldProblem(field, msg string) problem { return problem{Field: field, Problem: msg} }
+
+// answerProblems are the answers' problems, each named by its question.
+func answerProblems(ps []assessment.Problem) []problem {
+	out := make([]problem, len(ps))
+	for i, p := range ps {
+		out[i] = problem{Question: p.Question, Problem: p.Problem}
+	}
+	return out
 }
 
-type fieldErrors struct {
-	Error    string         `json:"error"`
-	Problems []fieldProblem `json:"problems"`
+// apiError is the one JSON error body of the API.
+type apiError struct {
+	Error    string    `json:"error"`
+	Problems []problem `json:"problems,omitempty"`
 }
 
-func abortJSON(c *gin.Context, status int, msg string) {
-	c.AbortWithStatusJSON(status, apiError{Error: msg})
+// apiFail ends an API request with the one error body.
+func apiFail(c *gin.Context, status int, msg string, problems ...problem) {
+	c.AbortWithStatusJSON(status, apiError{Error: msg, Problems: problems})
 }
 
-func abortFields(c *gin.Context, status int, msg string, problems ...fieldProblem) {
-	c.AbortWithStatusJSON(status, fieldErrors{Error: msg, Problems: problems})
-}
+// unavailableMessage says why nothing could be saved when the database
+// cannot be written (disk full, read-only or removed file).
+const unavailableMessage = "Readiness cannot save anything just now: its database cannot be written. Nothing was changed; please try again later."
 
-// abortStoreError maps a store error to its status: missing rows are 404,
-// conflicts 409, anything else a logged 500 with no detail.
-func (s *server) abortStoreError(c *gin.Context, err error) {
+// apiStoreError ends an API request whose store call failed: missing rows
+// are 404, conflicts 409, a database that cannot be written 503, anything
+// else a logged 500 with no detail.
+func (s *site) apiStoreError(c *gin.Context, err error) {
 	switch {
 	case errors.Is(err, db.ErrNotFound):
-		abortJSON(c, http.StatusNotFound, "not found")
+		apiFail(c, http.StatusNotFound, "not found")
 	case errors.Is(err, db.ErrConflict):
-		abortJSON(c, http.StatusConflict, "conflict")
+		apiFail(c, http.StatusConflict, "conflict")
+	case errors.Is(err, db.ErrUnavailable):
+		s.log.Error("store unavailable", "err", err, "route", c.FullPath())
+		apiFail(c, http.StatusServiceUnavailable, unavailableMessage)
 	default:
-		s.log.Error("store", "err", err, "path", c.FullPath())
-		abortJSON(c, http.StatusInternalServerError, "internal error")
+		s.log.Error("store", "err", err, "route", c.FullPath())
+		apiFail(c, http.StatusInternalServerError, "internal error")
 	}
+}
+
+// pageStoreError ends a page request whose store call failed: a missing
+// row is the 404 page saying notFound, a database that cannot be written a
+// 503 page saying so, anything else a logged 500. With notFound "" a
+// missing row was not expected, so it is a 500 too.
+func (s *site) pageStoreError(c *gin.Context, err error, notFound string) {
+	switch {
+	case notFound != "" && errors.Is(err, db.ErrNotFound):
+		s.renderError(c, http.StatusNotFound, notFound)
+	case errors.Is(err, db.ErrUnavailable):
+		s.log.Error("store unavailable", "err", err, "route", c.FullPath())
+		s.renderError(c, http.StatusServiceUnavailable, unavailableMessage)
+	default:
+		s.log.Error("store", "err", err, "route", c.FullPath())
+		s.renderError(c, http.StatusInternalServerError, "Something went wrong on our side. Please try again.")
+	}
+	c.Abort()
 }
 
 // isTooLarge reports whether reading the body hit the size limit.

@@ -6,6 +6,6 @@ import (
 	"github.com/gin-gonic/gin"
 )
 
-func (s *server) landingPage(c *gin.Context) {
+func (s *site) landingPage(c *gin.Context) {
 	s.render(c, http.StatusOK, "landing", "E-commerce manager readiness", s.profile)
 }

@@ -31,7 +31,7 @@ var securityHeaderValues = []struct {
 
 var hstsValue = []string{"max-age=31536000"}
 
-func (s *server) securityHeaders(c *gin.Context) {
+func (s *site) securityHeaders(c *gin.Context) {
 	h := c.Writer.Header()
 	for _, sh := range securityHeaderValues {
 		h[sh.key] = sh.value
@@ -44,7 +44,7 @@ func (s *server) securityHeaders(c *gin.Context) {
 
 // logRequests writes one structured line per request. It logs the route
 // pattern, never the query string, cookies or body.
-func (s *server) logRequests(c *gin.Context) {
+func (s *site) logRequests(c *gin.Context) {
 	start := time.Now()
 	c.Next()
 	route := c.FullPath()
@@ -63,7 +63,7 @@ func (s *server) logRequests(c *gin.Context) {
 
 // limitBody caps every request body; reading past the cap fails with
 // *http.MaxBytesError, which handlers answer with 413.
-func (s *server) limitBody(c *gin.Context) {
+func (s *site) limitBody(c *gin.Context) {
 	if c.Request.ContentLength > s.cfg.MaxBodyBytes {
 		s.fail(c, http.StatusRequestEntityTooLarge, "request body too large")
 		return
@@ -88,7 +88,7 @@ func (s *server) limitBody(c *gin.Context) {
 // crossOrigin rejects cross-site browser requests that change state, using
 // the standard library's Fetch-metadata and Origin checks. Non-browser clients
 // (no Sec-Fetch-Site or Origin header) pass.
-func (s *server) crossOrigin(c *gin.Context) {
+func (s *site) crossOrigin(c *gin.Context) {
 	if err := s.cop.Check(c.Request); err != nil {
 		s.fail(c, http.StatusForbidden, "cross-origin request refused")
 		return
@@ -99,9 +99,9 @@ func (s *server) crossOrigin(c *gin.Context) {
 func isAPI(c *gin.Context) bool { return strings.HasPrefix(c.Request.URL.Path, "/api/") }
 
 // fail ends the request with an error: JSON for the API, a page otherwise.
-func (s *server) fail(c *gin.Context, status int, msg string) {
+func (s *site) fail(c *gin.Context, status int, msg string) {
 	if isAPI(c) {
-		abortJSON(c, status, msg)
+		apiFail(c, status, msg)
 		return
 	}
 	s.renderError(c, status, msg)
@@ -110,13 +110,13 @@ func (s *server) fail(c *gin.Context, status int, msg string) {
 
 // requireUser lets only logged-in users through: the API answers 401, pages
 // redirect to the login page and come back.
-func (s *server) requireUser(c *gin.Context) {
+func (s *site) requireUser(c *gin.Context) {
 	if currentUser(c) != nil {
 		c.Next()
 		return
 	}
 	if isAPI(c) {
-		abortJSON(c, http.StatusUnauthorized, "not logged in")
+		apiFail(c, http.StatusUnauthorized, "not logged in")
 		return
 	}
 	next := c.Request.URL.Path
@@ -128,7 +128,7 @@ func (s *server) requireUser(c *gin.Context) {
 }
 
 // requireRole lets only users with one of the roles through (after requireUser).
-func (s *server) requireRole(roles ...string) gin.HandlerFunc {
+func (s *site) requireRole(roles ...string) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		u := currentUser(c)
 		for _, r := range roles {
@@ -142,7 +142,7 @@ func (s *server) requireRole(roles ...string) gin.HandlerFunc {
 }
 
 // recover turns a panic into a logged 500 without the stack in the response.
-func (s *server) recover(c *gin.Context) {
+func (s *site) recover(c *gin.Context) {
 	defer func() {
 		if v := recover(); v != nil {
 			s.log.Error("panic", "value", fmt.Sprint(v), "route", c.FullPath())

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"time"
@@ -10,12 +9,6 @@ import (
 
 	"github.com/readiness/readiness/db"
 )
-
-// progressStore is what the progress pages read.
-type progressStore interface {
-	AttemptHistory(ctx context.Context, userID int64, limit int) ([]db.Attempt, error)
-	Assessment(ctx context.Context, userID, id int64) (db.Assessment, error)
-}
 
 // progressLimit caps how many attempts the progress pages load.
 const progressLimit = 200
@@ -61,33 +54,31 @@ func newChange(from, to float64) changeView {
 	return changeView{Class: "same", Text: signed1(0), Words: "no change"}
 }
 
-func (s *server) progressPage(c *gin.Context) {
-	var st progressStore = s.store
+func (h *resultPages) progressPage(c *gin.Context) {
 	u := currentUser(c)
-	list, err := st.AttemptHistory(c.Request.Context(), u.ID, progressLimit)
+	list, err := h.store.AttemptHistory(c.Request.Context(), u.ID, progressLimit)
 	if err != nil {
-		s.log.Error("progress", "err", err)
-		s.renderError(c, http.StatusInternalServerError, "We could not load your results. Please try again.")
+		h.pageStoreError(c, err, "")
 		return
 	}
-	v := progressView{Limited: len(list) == progressLimit, Form: s.newCompareForm(list)}
+	v := progressView{Limited: len(list) == progressLimit, Form: h.newCompareForm(list)}
 	if len(list) >= 2 {
 		v.Form.A, v.Form.B = list[1].ID, list[0].ID
 	}
 	for i, a := range list {
-		row := attemptRow{ID: a.ID, At: a.CreatedAt, Time: a.CreatedAt.UTC().Format("15:04 MST"), Overall: a.Overall, BandID: a.Band, Band: s.bandName(a.ProfileID, a.Band)}
+		row := attemptRow{ID: a.ID, At: a.CreatedAt, Time: a.CreatedAt.UTC().Format("15:04 MST"), Overall: a.Overall, BandID: a.Band, Band: h.bandName(a.ProfileID, a.Band)}
 		if i+1 < len(list) {
 			ch := newChange(list[i+1].Overall, a.Overall)
 			row.Change = &ch
 		}
 		v.Attempts = append(v.Attempts, row)
 	}
-	v.Chart, v.HasChart = s.trendOf(list)
-	s.render(c, http.StatusOK, "progress", "Your progress", v)
+	v.Chart, v.HasChart = h.trendOf(list)
+	h.render(c, http.StatusOK, "progress", "Your progress", v)
 }
 
 // trendOf charts attempts given newest first, as the store returns them.
-func (s *server) trendOf(newestFirst []db.Attempt) (chartView, bool) {
+func (s *site) trendOf(newestFirst []db.Attempt) (chartView, bool) {
 	var dims []dimInfo
 	seen := map[string]bool{}
 	for _, d := range s.profile.Dimensions {
@@ -116,7 +107,7 @@ func (s *server) trendOf(newestFirst []db.Attempt) (chartView, bool) {
 // attemptsOf turns full stored results into chartable attempts, reading the
 // dimension scores from each result. A result that cannot be decoded still
 // shows its overall score.
-func (s *server) attemptsOf(list []db.Assessment) []db.Attempt {
+func (s *site) attemptsOf(list []db.Assessment) []db.Attempt {
 	out := make([]db.Attempt, len(list))
 	for i, a := range list {
 		out[i] = db.Attempt{ID: a.ID, ProfileID: a.ProfileID, Overall: a.Overall, Band: a.Band, CreatedAt: a.CreatedAt, Dimensions: map[string]float64{}}
@@ -131,7 +122,7 @@ func (s *server) attemptsOf(list []db.Assessment) []db.Attempt {
 	return out
 }
 
-func (s *server) bandName(profileID, band string) string {
+func (s *site) bandName(profileID, band string) string {
 	if b, ok := s.profileFor(profileID).Band(band); ok {
 		return b.Name
 	}

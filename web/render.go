@@ -15,6 +15,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/readiness/readiness/account"
 	"github.com/readiness/readiness/db"
 )
 
@@ -24,13 +25,36 @@ var assets embed.FS
 // view is what every page template receives.
 type view struct {
 	Title string
-	User  *db.User
+	User  *userView // nil for a visitor
 	Flash string
 	Path  string
 	Data  any
 }
 
-// formField is one labelled input of a form, with its error beside it.
+// userView is an account as templates see it: never the stored row, which
+// carries the password hash.
+type userView struct {
+	ID        int64
+	Name      string
+	Email     string
+	Role      string
+	ShareCode string // "" unless a counselor
+	Disabled  bool
+}
+
+func userViewOf(u *db.User) *userView {
+	if u == nil {
+		return nil
+	}
+	v := &userView{ID: u.ID, Name: u.Name, Email: u.Email, Role: u.Role, Disabled: u.Disabled}
+	if u.Role == account.RoleCounselor {
+		v.ShareCode = u.ShareCode
+	}
+	return v
+}
+
+// formField is one labelled input of a form, with its error beside it: a
+// whole sentence, shown as it is.
 type formField struct {
 	Name, Label, Type, Autocomplete, Value, Error, Hint string
 }
@@ -95,14 +119,14 @@ func signed1(x float64) string {
 
 // render writes a page, rendered fully into a buffer first so a template
 // error becomes a clean 500 rather than half a page.
-func (s *server) render(c *gin.Context, status int, name, title string, data any) {
+func (s *site) render(c *gin.Context, status int, name, title string, data any) {
 	t, ok := s.tmpl[name]
 	if !ok {
 		s.log.Error("render: no such template", "name", name)
 		c.String(http.StatusInternalServerError, "internal error")
 		return
 	}
-	v := view{Title: title, User: currentUser(c), Flash: s.takeFlash(c), Path: c.Request.URL.Path, Data: data}
+	v := view{Title: title, User: userViewOf(currentUser(c)), Flash: s.takeFlash(c), Path: c.Request.URL.Path, Data: data}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout.html", v); err != nil {
 		s.log.Error("render", "name", name, "err", err)
@@ -119,7 +143,7 @@ func (s *server) render(c *gin.Context, status int, name, title string, data any
 	c.Data(status, "text/html; charset=utf-8", page)
 }
 
-func (s *server) renderError(c *gin.Context, status int, msg string) {
+func (s *site) renderError(c *gin.Context, status int, msg string) {
 	s.render(c, status, "error", http.StatusText(status), struct {
 		Status  int
 		Message string
@@ -146,12 +170,12 @@ var flashMessages = map[string]string{
 	"unlinked":     "Learner unlinked from counselor.",
 }
 
-func (s *server) setFlash(c *gin.Context, code string) {
+func (s *site) setFlash(c *gin.Context, code string) {
 	http.SetCookie(c.Writer, &http.Cookie{Name: flashCookie, Value: code, Path: "/", MaxAge: 60,
 		HttpOnly: true, Secure: s.cfg.SecureCookies, SameSite: http.SameSiteLaxMode})
 }
 
-func (s *server) takeFlash(c *gin.Context) string {
+func (s *site) takeFlash(c *gin.Context) string {
 	code, err := c.Cookie(flashCookie)
 	if err != nil || code == "" {
 		return ""
@@ -162,7 +186,7 @@ func (s *server) takeFlash(c *gin.Context) string {
 }
 
 // redirect answers a form post with 303 See Other, optionally with a flash.
-func (s *server) redirect(c *gin.Context, to, flash string) {
+func (s *site) redirect(c *gin.Context, to, flash string) {
 	if flash != "" {
 		s.setFlash(c, flash)
 	}

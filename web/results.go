@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"sort"
@@ -14,6 +15,20 @@ import (
 	"github.com/readiness/readiness/db"
 	"github.com/readiness/readiness/scoring"
 )
+
+// resultStore is what the result, progress and compare pages read.
+type resultStore interface {
+	Assessment(ctx context.Context, userID, id int64) (db.Assessment, error)
+	VisitorResult(ctx context.Context, sessionID string, id int64) (db.Assessment, error)
+	AttemptHistory(ctx context.Context, userID int64, limit int) ([]db.Attempt, error)
+}
+
+// resultPages serve one result (/results/{id}), a learner's history
+// (/progress) and the comparison of two attempts (/progress/compare).
+type resultPages struct {
+	*site
+	store resultStore
+}
 
 // resultView is one stored result, ready for the result page. It is built
 // from the result as it was scored; the current profile only supplies wording,
@@ -80,14 +95,7 @@ func answerText(p *assessment.Profile, questionID string, v assessment.Value) st
 	return strings.Join(parts, ", ")
 }
 
-func (s *server) profileFor(id string) *assessment.Profile {
-	if p, ok := s.profiles.Lookup(id); ok {
-		return p
-	}
-	return s.profile
-}
-
-func (s *server) buildResultView(a db.Assessment, visitor bool) (resultView, error) {
+func (s *site) buildResultView(a db.Assessment, visitor bool) (resultView, error) {
 	r, err := decodeResult(a)
 	if err != nil {
 		return resultView{}, err
@@ -144,7 +152,7 @@ func (s *server) buildResultView(a db.Assessment, visitor bool) (resultView, err
 	return v, nil
 }
 
-func (s *server) resultPage(c *gin.Context) {
+func (h *resultPages) resultPage(c *gin.Context) {
 	raw := c.Param("id")
 	ctx := c.Request.Context()
 	var (
@@ -161,30 +169,23 @@ func (s *server) resultPage(c *gin.Context) {
 		if sess == nil {
 			err = db.ErrNotFound
 		} else {
-			a, err = s.store.VisitorResult(ctx, sess.ID, id)
+			a, err = h.store.VisitorResult(ctx, sess.ID, id)
 		}
 	default:
 		u := currentUser(c)
 		if u == nil {
-			s.requireUser(c)
+			h.requireUser(c)
 			return
 		}
-		a, err = s.store.Assessment(ctx, u.ID, id)
+		a, err = h.store.Assessment(ctx, u.ID, id)
+	}
+	var v resultView
+	if err == nil {
+		v, err = h.buildResultView(a, visitor)
 	}
 	if err != nil {
-		if isNotFound(err) {
-			s.renderError(c, http.StatusNotFound, "There is no result here, or it is not yours. Results you took without an account stay with the browser they were taken in until you create an account.")
-			return
-		}
-		s.log.Error("result", "err", err)
-		s.renderError(c, http.StatusInternalServerError, "We could not load this result. Please try again.")
+		h.pageStoreError(c, err, "There is no result here, or it is not yours. Results you took without an account stay with the browser they were taken in until you create an account.")
 		return
 	}
-	v, err := s.buildResultView(a, visitor)
-	if err != nil {
-		s.log.Error("result decode", "err", err)
-		s.renderError(c, http.StatusInternalServerError, "We could not read this result.")
-		return
-	}
-	s.render(c, http.StatusOK, "result", "Your result: "+v.Band.Name, v)
+	h.render(c, http.StatusOK, "result", "Your result: "+v.Band.Name, v)
 }

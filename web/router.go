@@ -10,7 +10,7 @@ import (
 	"github.com/gin-contrib/gzip"
 	"github.com/gin-gonic/gin"
 
-	"github.com/readiness/readiness/db"
+	"github.com/readiness/readiness/account"
 )
 
 // NewRouter builds the whole HTTP surface: every route and role group is here.
@@ -41,12 +41,24 @@ func NewRouter(d Deps) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &server{
-		store: d.Store, profiles: d.Profiles, profile: p, log: d.Logger,
-		now: func() time.Time { return d.Now().UTC() }, cfg: d.Config, tmpl: tmpl,
-		cop: http.NewCrossOriginProtection(), bcryptCost: bcryptCostFor(d.Config),
+	s := &site{
+		log: d.Logger, now: func() time.Time { return d.Now().UTC() }, cfg: d.Config, tmpl: tmpl,
+		profiles: d.Profiles, profile: p, cop: http.NewCrossOriginProtection(),
 	}
-	s.dummyHash = newDummyHash(s.bcryptCost)
+	// Each handler group gets the site and only its own part of the store.
+	var (
+		sess      = &sessions{site: s, store: d.Store}
+		auth      = newAuthHandlers(s, d.Store, d.Store, sess)
+		assess    = &assessmentPages{site: s, store: d.Store, sessions: sess}
+		results   = &resultPages{site: s, store: d.Store}
+		acct      = &accountHandlers{site: s, store: d.Store, sessions: sess}
+		caseload  = &caseloadHandlers{site: s, store: d.Store}
+		learners  = &learnerHandlers{site: s, store: d.Store}
+		admins    = &adminPages{site: s, store: d.Store}
+		scores    = &scoreAPI{site: s}
+		assessAPI = &assessmentAPI{site: s, store: d.Store}
+		healthz   = &health{store: d.Store, log: d.Logger}
+	)
 
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
@@ -57,87 +69,87 @@ func NewRouter(d Deps) (http.Handler, error) {
 	// Pages and static files are gzipped; the API is not, where the CPU is
 	// better spent on requests than on compressing small JSON bodies.
 	zip := gzip.Gzip(gzip.DefaultCompression, gzip.WithExcludedPaths([]string{"/api/", "/healthz"}))
-	r.Use(s.logRequests, s.recover, s.securityHeaders, zip, s.limitBody, s.crossOrigin, s.loadSession)
+	r.Use(s.logRequests, s.recover, s.securityHeaders, zip, s.limitBody, s.crossOrigin, sess.load)
 	r.NoRoute(func(c *gin.Context) { s.fail(c, http.StatusNotFound, "page not found") })
 	r.NoMethod(func(c *gin.Context) { s.fail(c, http.StatusMethodNotAllowed, "method not allowed") })
 
 	static, _ := fs.Sub(assets, "static")
 	r.GET("/static/*file", s.serveStatic(static))
-	r.GET("/healthz", s.healthz)
+	r.GET("/healthz", healthz.healthz)
 
 	// Pages anyone may see.
 	r.GET("/", s.landingPage)
-	r.GET("/register", s.registerPage)
-	r.POST("/register", s.registerSubmit)
-	r.GET("/login", s.loginPage)
-	r.POST("/login", s.loginSubmit)
-	r.POST("/logout", s.logoutSubmit)
-	r.GET("/assessment", s.assessmentPage)
-	r.POST("/assessment", s.assessmentSubmit)
-	r.POST("/assessment/restart", s.assessmentRestart)
-	r.GET("/results/:id", s.resultPage) // a learner's own, or this browser's visitor result
+	r.GET("/register", auth.registerPage)
+	r.POST("/register", auth.registerSubmit)
+	r.GET("/login", auth.loginPage)
+	r.POST("/login", auth.loginSubmit)
+	r.POST("/logout", auth.logoutSubmit)
+	r.GET("/assessment", assess.assessmentPage)
+	r.POST("/assessment", assess.assessmentSubmit)
+	r.POST("/assessment/restart", assess.assessmentRestart)
+	r.GET("/results/:id", results.resultPage) // a learner's own, or this browser's visitor result
 
 	// Pages for logged-in users.
 	user := r.Group("/", s.requireUser)
-	user.GET("/progress", s.progressPage)
-	user.GET("/progress/compare", s.comparePage)
-	user.GET("/account", s.accountPage)
-	user.GET("/account/export", s.exportDownload)
-	user.POST("/account/share", s.shareSubmit)
-	user.POST("/account/unshare/:id", s.unshareSubmit)
-	user.POST("/account/delete", s.deleteAccountSubmit)
+	user.GET("/progress", results.progressPage)
+	user.GET("/progress/compare", results.comparePage)
+	user.GET("/account", acct.accountPage)
+	user.GET("/account/export", acct.exportDownload)
+	user.POST("/account/share", acct.shareSubmit)
+	user.POST("/account/unshare/:id", acct.unshareSubmit)
+	user.POST("/account/delete", acct.deleteAccountSubmit)
 
 	// The counselor workspace. A learner who does not share with the
 	// counselor is a 404 everywhere, pages and API, so the counselor cannot
 	// tell them apart from an id that does not exist.
-	counselor := r.Group("/counselor", s.requireUser, s.requireRole(db.RoleCounselor))
-	counselor.GET("", s.caseloadPage)
-	counselor.GET("/caseload.csv", s.caseloadCSV)
-	counselor.GET("/cohort", s.cohortPage)
-	counselor.GET("/learners/:id", s.learnerPage)
-	counselor.POST("/learners/:id/notes", s.noteSubmit)
-	counselor.POST("/learners/:id/flag", s.flagSubmit)
+	counselor := r.Group("/counselor", s.requireUser, s.requireRole(account.RoleCounselor))
+	counselor.GET("", caseload.caseloadPage)
+	counselor.GET("/caseload.csv", caseload.caseloadCSV)
+	counselor.GET("/cohort", caseload.cohortPage)
+	counselor.GET("/learners/:id", learners.learnerPage)
+	counselor.POST("/learners/:id/notes", learners.noteSubmit)
+	counselor.POST("/learners/:id/flag", learners.flagSubmit)
 
 	// Admin pages.
-	admin := r.Group("/admin", s.requireUser, s.requireRole(db.RoleAdmin))
-	admin.GET("/users", s.adminUsersPage)
-	admin.POST("/users/:id/role", s.adminRoleSubmit)
-	admin.POST("/users/:id/disabled", s.adminDisabledSubmit)
-	admin.POST("/links", s.adminLinkSubmit)
-	admin.POST("/links/remove", s.adminUnlinkSubmit)
+	admin := r.Group("/admin", s.requireUser, s.requireRole(account.RoleAdmin))
+	admin.GET("/users", admins.adminUsersPage)
+	admin.POST("/users/:id/role", admins.adminRoleSubmit)
+	admin.POST("/users/:id/disabled", admins.adminDisabledSubmit)
+	admin.POST("/links", admins.adminLinkSubmit)
+	admin.POST("/links/remove", admins.adminUnlinkSubmit)
 
 	// The JSON API: open to anyone.
 	api := r.Group("/api/v1")
-	api.GET("/profiles/:id", s.apiProfile)
-	api.POST("/score", s.apiScore)
-	api.POST("/auth/register", s.apiRegister)
-	api.POST("/auth/login", s.apiLogin)
-	api.POST("/auth/logout", s.requireUser, s.apiLogout)
+	api.GET("/profiles/:id", scores.apiProfile)
+	api.POST("/score", scores.apiScore)
+	api.POST("/auth/register", auth.apiRegister)
+	api.POST("/auth/login", auth.apiLogin)
+	api.POST("/auth/logout", s.requireUser, auth.apiLogout)
 
 	// The API for any logged-in user.
 	apiUser := api.Group("", s.requireUser)
-	apiUser.GET("/me", s.apiMe)
-	apiUser.GET("/me/export", s.apiExport)
-	apiUser.DELETE("/me", s.apiDeleteMe)
+	apiUser.GET("/me", acct.apiMe)
+	apiUser.GET("/me/export", acct.apiExport)
+	apiUser.DELETE("/me", acct.apiDeleteMe)
 
 	// The API for learners.
-	apiLearner := apiUser.Group("", s.requireRole(db.RoleLearner))
-	apiLearner.POST("/assessments", s.apiCreateAssessment)
-	apiLearner.GET("/assessments", s.apiListAssessments)
-	apiLearner.GET("/assessments/:id", s.apiGetAssessment)
-	apiLearner.GET("/me/counselors", s.apiCounselors)
-	apiLearner.POST("/me/counselors", s.apiShare)
-	apiLearner.DELETE("/me/counselors/:id", s.apiUnshare)
+	apiLearner := apiUser.Group("", s.requireRole(account.RoleLearner))
+	apiLearner.POST("/assessments", assessAPI.apiCreateAssessment)
+	apiLearner.GET("/assessments", assessAPI.apiListAssessments)
+	apiLearner.GET("/assessments/:id", assessAPI.apiGetAssessment)
+	apiLearner.GET("/me/counselors", acct.apiCounselors)
+	apiLearner.POST("/me/counselors", acct.apiShare)
+	apiLearner.DELETE("/me/counselors/:id", acct.apiUnshare)
 
 	// The API for counselors.
-	apiCounselor := apiUser.Group("", s.requireRole(db.RoleCounselor))
-	apiCounselor.GET("/learners", s.apiCaseload)
-	apiCounselor.GET("/learners.csv", s.caseloadCSV)
-	apiCounselor.GET("/learners/:id/assessments", s.apiLearnerAssessments)
-	apiCounselor.GET("/learners/:id/notes", s.apiNotes)
-	apiCounselor.POST("/learners/:id/notes", s.apiAddNote)
-	apiCounselor.PUT("/learners/:id/flag", s.apiSetFlag)
-	apiCounselor.GET("/cohort", s.apiCohort)
+	apiCounselor := apiUser.Group("", s.requireRole(account.RoleCounselor))
+	apiCounselor.GET("/learners", caseload.apiCaseload)
+	apiCounselor.GET("/learners.csv", caseload.caseloadCSV)
+	apiCounselor.GET("/learners/:id/assessments", learners.apiLearnerAssessments)
+	apiCounselor.GET("/learners/:id/notes", learners.apiNotes)
+	apiCounselor.POST("/learners/:id/notes", learners.apiAddNote)
+	apiCounselor.PUT("/learners/:id/flag", learners.apiSetFlag)
+	apiCounselor.GET("/cohort", caseload.apiCohort)
 
 	return headAsGet{r}, nil
 }

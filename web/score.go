@@ -14,7 +14,7 @@ type scored struct {
 }
 
 // scoreSubmission validates and scores a submission, returning every problem.
-func (s *server) scoreSubmission(sub assessment.Submission) (scored, []assessment.Problem) {
+func (s *site) scoreSubmission(sub assessment.Submission) (scored, []assessment.Problem) {
 	return s.scoreWith(sub.Profile, func(p *assessment.Profile) (assessment.Answers, []assessment.Problem) {
 		return p.Parse(sub.Answers)
 	})
@@ -22,7 +22,7 @@ func (s *server) scoreSubmission(sub assessment.Submission) (scored, []assessmen
 
 // scoreWith looks up the profile (the default when id is empty), validates
 // the answers with parse and scores them.
-func (s *server) scoreWith(id string, parse func(*assessment.Profile) (assessment.Answers, []assessment.Problem)) (scored, []assessment.Problem) {
+func (s *site) scoreWith(id string, parse func(*assessment.Profile) (assessment.Answers, []assessment.Problem)) (scored, []assessment.Problem) {
 	if id == "" {
 		id = s.profile.ID
 	}

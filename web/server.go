@@ -1,5 +1,9 @@
 // Package web serves Readiness: the HTML pages, the JSON API under /api/v1,
 // sessions, and the security middleware around them.
+//
+// Each handler group is a struct holding the small store interface it uses
+// (declared beside it) and a *site with what every group shares. NewRouter
+// in router.go builds the groups and registers every route.
 package web
 
 import (
@@ -10,17 +14,24 @@ import (
 	"github.com/readiness/readiness/assessment"
 )
 
-// server carries the handlers' dependencies.
-type server struct {
-	store    Store
-	profiles *assessment.Registry
-	profile  *assessment.Profile // the profile the pages use
+// site is what every handler group shares: the templates and the page
+// helpers around them, the logger, the clock, the settings and the
+// profiles. It holds no store.
+type site struct {
 	log      *slog.Logger
-	now      func() time.Time
+	now      func() time.Time // always UTC
 	cfg      Config
 	tmpl     templates
+	profiles *assessment.Registry
+	profile  *assessment.Profile // the profile the pages use
 	cop      *http.CrossOriginProtection
-	// bcryptCost is lowered by tests; production uses bcrypt.DefaultCost.
-	bcryptCost int
-	dummyHash  func() []byte
+}
+
+// profileFor is the profile a stored result was scored with, or the pages'
+// profile when that one is no longer loaded.
+func (s *site) profileFor(id string) *assessment.Profile {
+	if p, ok := s.profiles.Lookup(id); ok {
+		return p
+	}
+	return s.profile
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
@@ -44,6 +45,23 @@ func hashToken(token string) string {
 	return hex.EncodeToString(sum[:])
 }
 
+// sessionStore is what sessions read and write: the session rows and the
+// user each belongs to.
+type sessionStore interface {
+	CreateSession(ctx context.Context, s db.Session) error
+	SessionByID(ctx context.Context, id string) (db.Session, error)
+	TouchSession(ctx context.Context, id string, lastSeen, expires time.Time) error
+	DeleteSession(ctx context.Context, id string) error
+	UserByID(ctx context.Context, id int64) (db.User, error)
+}
+
+// sessions keeps the server-side sessions behind the session cookie; the
+// handler groups that log people in or out share one.
+type sessions struct {
+	*site
+	store sessionStore
+}
+
 func currentUser(c *gin.Context) *db.User {
 	v, _ := c.Get(ctxUser)
 	u, _ := v.(*db.User)
@@ -56,9 +74,9 @@ func currentSession(c *gin.Context) *db.Session {
 	return s
 }
 
-// loadSession finds the request's server-side session and its user. An
-// expired, unknown or disabled one is treated as no session.
-func (s *server) loadSession(c *gin.Context) {
+// load finds the request's server-side session and its user, for every
+// request. An expired, unknown or disabled one is treated as no session.
+func (s *sessions) load(c *gin.Context) {
 	token, err := c.Cookie(sessionCookie)
 	if err != nil || token == "" || len(token) > 100 {
 		c.Next()
@@ -98,17 +116,17 @@ func (s *server) loadSession(c *gin.Context) {
 	c.Next()
 }
 
-// startSession creates a new server-side session (for userID, or a visitor
+// start creates a new server-side session (for userID, or a visitor
 // when 0), replaces any session the request had, and sets the cookie. A fresh
 // id at every login prevents session fixation.
-func (s *server) startSession(c *gin.Context, userID int64) (*db.Session, error) {
+func (s *sessions) start(c *gin.Context, userID int64) (*db.Session, error) {
 	now := s.now()
 	token, id := newToken()
 	sess := db.Session{ID: id, UserID: userID, CreatedAt: now, LastSeenAt: now, ExpiresAt: s.expiry(now, now)}
 	if err := s.store.CreateSession(c.Request.Context(), sess); err != nil {
 		return nil, err
 	}
-	s.setSessionCookie(c, token, int(s.cfg.SessionMax.Seconds()))
+	s.setCookie(c, token, int(s.cfg.SessionMax.Seconds()))
 	c.Set(ctxSession, &sess)
 	return &sess, nil
 }
@@ -116,7 +134,7 @@ func (s *server) startSession(c *gin.Context, userID int64) (*db.Session, error)
 // expiry is when a session created at created and last used at lastSeen
 // ends: after SessionIdle unused, and never later than SessionMax after login.
 // Keeping it in expires_at lets the database sweep ended sessions by one index.
-func (s *server) expiry(created, lastSeen time.Time) time.Time {
+func (s *sessions) expiry(created, lastSeen time.Time) time.Time {
 	idle, hard := lastSeen.Add(s.cfg.SessionIdle), created.Add(s.cfg.SessionMax)
 	if idle.Before(hard) {
 		return idle
@@ -124,29 +142,29 @@ func (s *server) expiry(created, lastSeen time.Time) time.Time {
 	return hard
 }
 
-// visitorSession returns the request's session, creating a visitor one if
+// visitor returns the request's session, creating a visitor one if
 // there is none, so an anonymous assessment can keep its draft and result.
-func (s *server) visitorSession(c *gin.Context) (*db.Session, error) {
+func (s *sessions) visitor(c *gin.Context) (*db.Session, error) {
 	if sess := currentSession(c); sess != nil {
 		return sess, nil
 	}
-	return s.startSession(c, 0)
+	return s.start(c, 0)
 }
 
-// endSession deletes the server-side session and clears the cookie.
-func (s *server) endSession(c *gin.Context) error {
+// end deletes the server-side session and clears the cookie.
+func (s *sessions) end(c *gin.Context) error {
 	if sess := currentSession(c); sess != nil {
 		if err := s.store.DeleteSession(c.Request.Context(), sess.ID); err != nil {
 			return err
 		}
 	}
-	s.setSessionCookie(c, "", -1)
+	s.setCookie(c, "", -1)
 	c.Set(ctxSession, (*db.Session)(nil))
 	c.Set(ctxUser, (*db.User)(nil))
 	return nil
 }
 
-func (s *server) setSessionCookie(c *gin.Context, token string, maxAge int) {
+func (s *sessions) setCookie(c *gin.Context, token string, maxAge int) {
 	http.SetCookie(c.Writer, &http.Cookie{
 		Name:     sessionCookie,
 		Value:    token,

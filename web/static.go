@@ -11,7 +11,7 @@ import (
 
 // serveStatic serves the embedded assets. fs.FS paths cannot climb out of
 // the embedded tree, so traversal attempts simply miss.
-func (s *server) serveStatic(static fs.FS) gin.HandlerFunc {
+func (s *site) serveStatic(static fs.FS) gin.HandlerFunc {
 	files := http.FileServerFS(static)
 	return func(c *gin.Context) {
 		file := c.Param("file")

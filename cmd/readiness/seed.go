@@ -18,6 +18,7 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
+	"github.com/readiness/readiness/account"
 	"github.com/readiness/readiness/assessment"
 	"github.com/readiness/readiness/db"
 	"github.com/readiness/readiness/scoring"
@@ -55,12 +56,13 @@ func runSeed(args []string, cfg Config, stdin io.Reader, stdout, stderr io.Write
 		fmt.Fprintln(stderr, "readiness seed-demo: --assessments-per must be from 0 to 1000")
 		return 2
 	}
-	o.counselorEmail = db.NormalizeEmail(o.counselorEmail)
-	if !strings.Contains(o.counselorEmail, "@") {
-		fmt.Fprintln(stderr, "readiness seed-demo: --counselor-email: an email address is required")
+	email, err := account.NormalizeEmail(o.counselorEmail)
+	if err != nil {
+		fmt.Fprintf(stderr, "readiness seed-demo: --counselor-email: %s\n", problemText(err))
 		return 2
 	}
-	pw, generated, err := seedPassword(stdin)
+	o.counselorEmail = email
+	pw, generated, err := seedPassword(stdin, o.counselorEmail)
 	if err != nil {
 		fmt.Fprintf(stderr, "readiness seed-demo: %v\n", err)
 		return 2
@@ -88,16 +90,16 @@ func runSeed(args []string, cfg Config, stdin io.Reader, stdout, stderr io.Write
 }
 
 // seedPassword reads the first line of stdin, or makes one up when stdin is a
-// terminal or empty.
-func seedPassword(stdin io.Reader) (pw string, generated bool, err error) {
+// terminal or empty. It must pass the account rules for the counselor's email.
+func seedPassword(stdin io.Reader, email string) (pw string, generated bool, err error) {
 	if f, ok := stdin.(*os.File); !ok || !isTerminal(f) {
 		line, err := bufio.NewReader(stdin).ReadString('\n')
 		if err != nil && !errors.Is(err, io.EOF) {
 			return "", false, fmt.Errorf("reading the password: %w", err)
 		}
 		if pw = strings.TrimRight(line, "\r\n"); pw != "" {
-			if msg := web.CheckPassword(pw); msg != "" {
-				return "", false, fmt.Errorf("password (first line of standard input) %s", msg)
+			if err := account.CheckPassword(pw, email, ""); err != nil {
+				return "", false, fmt.Errorf("password (first line of standard input): %s", problemText(err))
 			}
 			return pw, false, nil
 		}

@@ -18,6 +18,7 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
+	"github.com/readiness/readiness/account"
 	"github.com/readiness/readiness/assessment"
 	"github.com/readiness/readiness/db"
 	"github.com/readiness/readiness/web"
@@ -197,20 +198,18 @@ func runUser(args []string, cfg Config, stdin io.Reader, stdout, stderr io.Write
 	fs := newFlagSet("user create", stderr)
 	dbFlag(fs, &cfg)
 	email := fs.String("email", "", "email address (required)")
-	role := fs.String("role", "learner", "learner, counselor or admin")
+	role := fs.String("role", account.RoleLearner, roleList())
 	name := fs.String("name", "", "display name (defaults to the part of the email before @)")
 	if err := fs.Parse(args[1:]); err != nil {
 		return 2
 	}
-	e := strings.ToLower(strings.TrimSpace(*email))
-	if e == "" || !strings.Contains(e, "@") {
-		fmt.Fprintln(stderr, "readiness user create: --email: an email address is required")
+	e, err := account.NormalizeEmail(*email)
+	if err != nil {
+		fmt.Fprintf(stderr, "readiness user create: --email: %s\n", problemText(err))
 		return 2
 	}
-	switch *role {
-	case "learner", "counselor", "admin":
-	default:
-		fmt.Fprintf(stderr, "readiness user create: --role: %q is not learner, counselor or admin\n", *role)
+	if !account.ValidRole(*role) {
+		fmt.Fprintf(stderr, "readiness user create: --role: %q is not %s\n", *role, roleList())
 		return 2
 	}
 	line, err := bufio.NewReader(stdin).ReadString('\n')
@@ -219,13 +218,17 @@ func runUser(args []string, cfg Config, stdin io.Reader, stdout, stderr io.Write
 		return 1
 	}
 	pw := strings.TrimRight(line, "\r\n")
-	if msg := web.CheckPassword(pw); msg != "" {
-		fmt.Fprintf(stderr, "readiness user create: password (first line of standard input) %s\n", msg)
-		return 2
-	}
 	n := strings.TrimSpace(*name)
 	if n == "" {
 		n = e[:strings.Index(e, "@")]
+	}
+	if n, err = account.CheckName(n); err != nil {
+		fmt.Fprintf(stderr, "readiness user create: --name: %s\n", problemText(err))
+		return 2
+	}
+	if err := account.CheckPassword(pw, e, n); err != nil {
+		fmt.Fprintf(stderr, "readiness user create: password (first line of standard input): %s\n", problemText(err))
+		return 2
 	}
 	hash, err := bcrypt.GenerateFromPassword([]byte(pw), bcrypt.DefaultCost)
 	if err != nil {
@@ -253,4 +256,20 @@ func runUser(args []string, cfg Config, stdin io.Reader, stdout, stderr io.Write
 	}
 	fmt.Fprintln(stdout)
 	return 0
+}
+
+// problemText is what the account rules said, without the field's name
+// (the caller names the flag).
+func problemText(err error) string {
+	var p *account.Problem
+	if errors.As(err, &p) {
+		return p.Message
+	}
+	return err.Error()
+}
+
+// roleList spells account.Roles as "learner, counselor or admin".
+func roleList() string {
+	rs := account.Roles
+	return strings.Join(rs[:len(rs)-1], ", ") + " or " + rs[len(rs)-1]
 }
