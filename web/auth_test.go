@@ -1,0 +1,208 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/readiness/readiness/db"
+)
+
+// fakeAuthStore is the accounts, failed-login counts and sessions of the
+// auth handlers, in memory. userErr, when set, is what every account
+// lookup returns.
+type fakeAuthStore struct {
+	users    map[string]db.User // by email
+	userErr  error
+	failures map[string]int // by throttle key
+	sessions map[string]db.Session
+}
+
+func newFakeAuthStore() *fakeAuthStore {
+	return &fakeAuthStore{users: map[string]db.User{}, failures: map[string]int{}, sessions: map[string]db.Session{}}
+}
+
+func (f *fakeAuthStore) CreateUser(_ context.Context, u db.NewUser) (db.User, error) {
+	if _, ok := f.users[u.Email]; ok {
+		return db.User{}, db.ErrConflict
+	}
+	row := db.User{ID: int64(len(f.users) + 1), Email: u.Email, Name: u.Name, PasswordHash: u.PasswordHash, Role: u.Role}
+	f.users[u.Email] = row
+	return row, nil
+}
+
+func (f *fakeAuthStore) UserByEmail(_ context.Context, email string) (db.User, error) {
+	if f.userErr != nil {
+		return db.User{}, f.userErr
+	}
+	u, ok := f.users[email]
+	if !ok {
+		return db.User{}, fmt.Errorf("fake: %w", db.ErrNotFound)
+	}
+	return u, nil
+}
+
+func (f *fakeAuthStore) ClaimVisitorResults(context.Context, string, int64) ([]db.Assessment, error) {
+	return nil, nil
+}
+
+func (f *fakeAuthStore) MoveSessionDraftToUser(context.Context, string, int64) error { return nil }
+
+func (f *fakeAuthStore) RecordLoginFailure(_ context.Context, keys ...string) error {
+	for _, k := range keys {
+		f.failures[k]++
+	}
+	return nil
+}
+
+func (f *fakeAuthStore) CountLoginFailures(_ context.Context, key string, _ time.Time) (int, error) {
+	return f.failures[key], nil
+}
+
+func (f *fakeAuthStore) OldestLoginFailure(context.Context, string, time.Time) (time.Time, error) {
+	return time.Date(2026, 3, 2, 8, 55, 0, 0, time.UTC), nil // five minutes before the test clock
+}
+
+func (f *fakeAuthStore) ClearLoginFailures(_ context.Context, key string) error {
+	delete(f.failures, key)
+	return nil
+}
+
+func (f *fakeAuthStore) CreateSession(_ context.Context, s db.Session) error {
+	f.sessions[s.ID] = s
+	return nil
+}
+
+func (f *fakeAuthStore) SessionByID(_ context.Context, id string) (db.Session, error) {
+	s, ok := f.sessions[id]
+	if !ok {
+		return db.Session{}, db.ErrNotFound
+	}
+	return s, nil
+}
+
+func (f *fakeAuthStore) TouchSession(context.Context, string, time.Time, time.Time) error { return nil }
+
+func (f *fakeAuthStore) DeleteSession(_ context.Context, id string) error {
+	delete(f.sessions, id)
+	return nil
+}
+
+func (f *fakeAuthStore) UserByID(_ context.Context, id int64) (db.User, error) {
+	for _, u := range f.users {
+		if u.ID == id {
+			return u, nil
+		}
+	}
+	return db.User{}, db.ErrNotFound
+}
+
+// authTest serves the login routes of authHandlers over a fake store.
+func authTest(t *testing.T, store *fakeAuthStore) http.Handler {
+	t.Helper()
+	s, _ := testSite(t)
+	h := newAuthHandlers(s, store, store, &sessions{site: s, store: store})
+	r := testEngine(nil)
+	r.POST("/api/v1/auth/login", h.apiLogin)
+	r.POST("/login", h.loginSubmit)
+	return r
+}
+
+func TestAuthLogin_UnknownEmailIsBadCredentials(t *testing.T) {
+	store := newFakeAuthStore()
+	w := serveTest(authTest(t, store), "POST", "/api/v1/auth/login", "application/json", `{"email":"Nobody@Example.org","password":"correct horse battery"}`)
+	if w.Code != http.StatusUnauthorized {
+		t.Fatalf("status %d, want 401; %s", w.Code, w.Body)
+	}
+	var e apiError
+	if err := json.Unmarshal(w.Body.Bytes(), &e); err != nil || e.Error != "email or password is incorrect" {
+		t.Fatalf("body %s, want the bad-credentials error", w.Body)
+	}
+	// The failure counts against the normalised email and the address.
+	if store.failures["email:nobody@example.org"] != 1 || store.failures["ip:192.0.2.1"] != 1 {
+		t.Errorf("failures %v, want one for the email and one for the address", store.failures)
+	}
+	if len(store.sessions) != 0 || w.Header().Get("Set-Cookie") != "" {
+		t.Errorf("a failed login made a session: %v, cookie %q", store.sessions, w.Header().Get("Set-Cookie"))
+	}
+}
+
+func TestAuthLogin_WrongPasswordThenRightOne(t *testing.T) {
+	store := newFakeAuthStore()
+	store.users["ada@example.org"] = db.User{ID: 7, Email: "ada@example.org", Name: "Ada", Role: "learner", PasswordHash: mustHash(t, "correct horse battery")}
+	h := authTest(t, store)
+
+	w := serveTest(h, "POST", "/api/v1/auth/login", "application/json", `{"email":"ada@example.org","password":"not the password"}`)
+	if w.Code != http.StatusUnauthorized || store.failures["email:ada@example.org"] != 1 {
+		t.Fatalf("wrong password: status %d, failures %v", w.Code, store.failures)
+	}
+	w = serveTest(h, "POST", "/api/v1/auth/login", "application/json", `{"email":" ADA@example.org ","password":"correct horse battery"}`)
+	if w.Code != http.StatusOK {
+		t.Fatalf("right password: status %d; %s", w.Code, w.Body)
+	}
+	var me meResponse
+	if err := json.Unmarshal(w.Body.Bytes(), &me); err != nil || me.ID != 7 || me.Email != "ada@example.org" {
+		t.Fatalf("body %s, want Ada", w.Body)
+	}
+	if strings.Contains(w.Body.String(), "$2a$") {
+		t.Fatalf("the response carries the hash: %s", w.Body)
+	}
+	if _, ok := store.failures["email:ada@example.org"]; ok {
+		t.Errorf("the account's failures were not cleared: %v", store.failures)
+	}
+	if len(store.sessions) != 1 || !strings.Contains(w.Header().Get("Set-Cookie"), sessionCookie+"=") {
+		t.Errorf("sessions %v, cookie %q: want one new session and its cookie", store.sessions, w.Header().Get("Set-Cookie"))
+	}
+}
+
+func TestAuthLogin_DisabledAccountIsBadCredentials(t *testing.T) {
+	store := newFakeAuthStore()
+	store.users["off@example.org"] = db.User{ID: 3, Email: "off@example.org", Role: "learner", Disabled: true, PasswordHash: mustHash(t, "correct horse battery")}
+	w := serveTest(authTest(t, store), "POST", "/login", formType, url.Values{"email": {"off@example.org"}, "password": {"correct horse battery"}}.Encode())
+	if w.Code != http.StatusUnauthorized || !strings.Contains(w.Body.String(), "Email or password is incorrect.") {
+		t.Fatalf("status %d, want 401 with the generic message; %.300s", w.Code, w.Body)
+	}
+}
+
+func TestAuthLogin_ThrottledAfterFiveFailures(t *testing.T) {
+	store := newFakeAuthStore()
+	store.failures["email:ada@example.org"] = throttleFailures
+	w := serveTest(authTest(t, store), "POST", "/api/v1/auth/login", "application/json", `{"email":"ada@example.org","password":"correct horse battery"}`)
+	// The oldest failure was five minutes ago, so the lockout ends in ten.
+	if w.Code != http.StatusTooManyRequests || w.Header().Get("Retry-After") != "600" {
+		t.Fatalf("status %d, Retry-After %q; want 429 and 600", w.Code, w.Header().Get("Retry-After"))
+	}
+}
+
+func TestAuthLogin_StoreErrors(t *testing.T) {
+	cases := []struct {
+		err    error
+		status int
+		want   string
+	}{
+		{fmt.Errorf("lookup: %w", db.ErrUnavailable), http.StatusServiceUnavailable, "database cannot be written"},
+		{errors.New("disk on fire"), http.StatusInternalServerError, "internal error"},
+	}
+	for _, tc := range cases {
+		store := newFakeAuthStore()
+		store.userErr = tc.err
+		h := authTest(t, store)
+		w := serveTest(h, "POST", "/api/v1/auth/login", "application/json", `{"email":"ada@example.org","password":"correct horse battery"}`)
+		if w.Code != tc.status || !strings.Contains(w.Body.String(), tc.want) {
+			t.Errorf("API, %v: status %d %s; want %d with %q", tc.err, w.Code, w.Body, tc.status, tc.want)
+		}
+		w = serveTest(h, "POST", "/login", formType, "email=ada%40example.org&password=x")
+		if w.Code != tc.status || !strings.Contains(w.Header().Get("Content-Type"), "text/html") {
+			t.Errorf("page, %v: status %d (%s); want an HTML %d", tc.err, w.Code, w.Header().Get("Content-Type"), tc.status)
+		}
+		if len(store.failures) != 0 {
+			t.Errorf("%v: a store error counted as a failed login: %v", tc.err, store.failures)
+		}
+	}
+}
