@@ -138,6 +138,8 @@ func compareParam(c *gin.Context, name, label string, f *compareForm) (int64, bo
 	return id, true
 }
 
+// fillCompare puts scoring.Compare's answer into words, using each
+// result's own profile for the wording.
 func (s *site) fillCompare(v *compareView, a, b db.Assessment) error {
 	ra, err := decodeResult(a)
 	if err != nil {
@@ -148,35 +150,41 @@ func (s *site) fillCompare(v *compareView, a, b db.Assessment) error {
 		return fmt.Errorf("decode %d: %w", b.ID, err)
 	}
 	pa, pb := s.profileFor(ra.Profile.ID), s.profileFor(rb.Profile.ID)
+	c := scoring.Compare(ra, rb)
 	v.Ready, v.Same = true, a.ID == b.ID
 	v.A = compareSide{ID: a.ID, At: a.CreatedAt, Overall: ra.Overall, Band: bandOf(pa, ra.Band)}
 	v.B = compareSide{ID: b.ID, At: b.CreatedAt, Overall: rb.Overall, Band: bandOf(pb, rb.Band)}
 	v.Overall = newChange(ra.Overall, rb.Overall)
-	v.BandMoved = ra.Band != rb.Band
-
-	// Dimensions: A's order, then any only B has.
-	bDims := map[string]scoring.DimensionResult{}
-	for _, d := range rb.Dimensions {
-		bDims[d.ID] = d
-	}
-	aDims := map[string]bool{}
-	for _, d := range ra.Dimensions {
-		aDims[d.ID] = true
-		dc := dimChange{Name: d.Name, Weight: d.Weight, A: fmt.Sprintf("%.1f", d.Score), B: "–"}
-		if bd, ok := bDims[d.ID]; ok {
-			dc.B, dc.HasBoth, dc.Change = fmt.Sprintf("%.1f", bd.Score), true, newChange(d.Score, bd.Score)
+	v.BandMoved = c.BandMoved
+	for _, d := range c.Dimensions {
+		dc := dimChange{Name: d.Name, Weight: d.Weight, A: "–", B: "–", HasBoth: d.InA && d.InB}
+		if d.InA {
+			dc.A = fmt.Sprintf("%.1f", d.A)
+		}
+		if d.InB {
+			dc.B = fmt.Sprintf("%.1f", d.B)
+		}
+		if dc.HasBoth {
+			dc.Change = newChange(d.A, d.B)
 		}
 		v.Dims = append(v.Dims, dc)
 	}
-	for _, d := range rb.Dimensions {
-		if !aDims[d.ID] {
-			v.Dims = append(v.Dims, dimChange{Name: d.Name, Weight: d.Weight, A: "–", B: fmt.Sprintf("%.1f", d.Score)})
-		}
+	for _, r := range c.Requirements {
+		v.Reqs = append(v.Reqs, requirementChange(pb, r))
 	}
-
-	v.Reqs = compareRequirements(pb, ra.Requirements, rb.Requirements)
-	v.Gone, v.New = stepDiff(ra.Steps, rb.Steps), stepDiff(rb.Steps, ra.Steps)
-	v.Items = s.changedItems(pa, pb, ra, rb)
+	v.Gone, v.New = c.StepsGone, c.StepsNew
+	for _, it := range c.Items {
+		ic := itemChange{
+			Prompt: it.A.Question, Dimension: it.Dimension,
+			AnswerA: answerText(pa, it.A.Question, it.A.Answer), AnswerB: answerText(pb, it.B.Question, it.B.Answer),
+			PointsA: it.A.Points, PointsB: it.B.Points, Target: it.B.Target,
+			Change: pointsChange(it.B.Points - it.A.Points),
+		}
+		if q, ok := pb.Question(it.A.Question); ok {
+			ic.Prompt = q.Prompt
+		}
+		v.Items = append(v.Items, ic)
+	}
 	return nil
 }
 
@@ -187,82 +195,25 @@ func bandOf(p *assessment.Profile, id string) assessment.Band {
 	return assessment.Band{ID: id, Name: id}
 }
 
-func compareRequirements(p *assessment.Profile, a, b []scoring.RequirementResult) []reqChange {
-	metB := map[string]bool{}
-	for _, r := range b {
-		metB[r.ID] = r.Met
-	}
-	var out []reqChange
-	for _, r := range a {
-		bMet, ok := metB[r.ID]
-		if !ok {
-			continue
-		}
-		rc := reqChange{Title: r.ID, A: r.Met, B: bMet}
-		for _, req := range p.Requirements {
-			if req.ID == r.ID {
-				rc.Title = req.Title
-			}
-		}
-		switch {
-		case !r.Met && bMet:
-			rc.Status, rc.Class = "now met", "up"
-		case r.Met && !bMet:
-			rc.Status, rc.Class = "no longer met", "down"
-		case bMet:
-			rc.Status, rc.Class = "met in both", "same"
-		default:
-			rc.Status, rc.Class = "not met in either", "same"
-		}
-		out = append(out, rc)
-	}
-	return out
-}
-
-// stepDiff returns the steps of from, in its rank order, that to lacks.
-func stepDiff(from, to []scoring.StepResult) []scoring.StepResult {
-	in := map[string]bool{}
-	for _, st := range to {
-		in[st.ID] = true
-	}
-	var out []scoring.StepResult
-	for _, st := range from {
-		if !in[st.ID] {
-			out = append(out, st)
+// requirementChange is a requirement's change in words, titled from p.
+func requirementChange(p *assessment.Profile, r scoring.RequirementChange) reqChange {
+	rc := reqChange{Title: r.ID, A: r.A, B: r.B}
+	for _, req := range p.Requirements {
+		if req.ID == r.ID {
+			rc.Title = req.Title
 		}
 	}
-	return out
-}
-
-// changedItems lists the questions whose points differ between the two
-// results, in A's order.
-func (s *site) changedItems(pa, pb *assessment.Profile, ra, rb scoring.Result) []itemChange {
-	bItems := map[string]scoring.Item{}
-	for _, d := range rb.Dimensions {
-		for _, it := range d.Items {
-			bItems[it.Question] = it
-		}
+	switch {
+	case !r.A && r.B:
+		rc.Status, rc.Class = "now met", "up"
+	case r.A && !r.B:
+		rc.Status, rc.Class = "no longer met", "down"
+	case r.B:
+		rc.Status, rc.Class = "met in both", "same"
+	default:
+		rc.Status, rc.Class = "not met in either", "same"
 	}
-	var out []itemChange
-	for _, d := range ra.Dimensions {
-		for _, ia := range d.Items {
-			ib, ok := bItems[ia.Question]
-			if !ok || ia.Points == ib.Points {
-				continue
-			}
-			ic := itemChange{
-				Prompt: ia.Question, Dimension: d.Name,
-				AnswerA: answerText(pa, ia.Question, ia.Answer), AnswerB: answerText(pb, ib.Question, ib.Answer),
-				PointsA: ia.Points, PointsB: ib.Points, Target: ib.Target,
-				Change: pointsChange(ib.Points - ia.Points),
-			}
-			if q, ok := pb.Question(ia.Question); ok {
-				ic.Prompt = q.Prompt
-			}
-			out = append(out, ic)
-		}
-	}
-	return out
+	return rc
 }
 
 // pointsChange is a change in an item's points (never zero here).
