@@ -11,6 +11,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/readiness/readiness/db"
+	"github.com/readiness/readiness/record"
 )
 
 // assessmentAPIStore is what a learner's results in the API use.
@@ -63,7 +64,7 @@ func (h *assessmentAPI) apiCreateAssessment(c *gin.Context) {
 	if !ok {
 		return
 	}
-	a, err := h.store.CreateAssessment(c.Request.Context(), currentUser(c).ID, sc.newResult())
+	a, err := h.store.CreateAssessment(c.Request.Context(), currentUser(c).ID, record.Of(sc.profile, sc.answers, &sc.result))
 	if err != nil {
 		h.apiStoreError(c, err)
 		return

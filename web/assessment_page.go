@@ -12,6 +12,7 @@ import (
 	"github.com/readiness/readiness/account"
 	"github.com/readiness/readiness/assessment"
 	"github.com/readiness/readiness/db"
+	"github.com/readiness/readiness/record"
 )
 
 // assessmentStore is what taking the assessment uses: the draft kept
@@ -291,7 +292,7 @@ func (h *assessmentPages) finishAssessment(c *gin.Context, raw map[string]json.R
 		h.render(c, http.StatusUnprocessableEntity, "assessment", "Check your answers", v)
 		return
 	}
-	to, err := h.storeFinished(c, sc.newResult())
+	to, err := h.storeFinished(c, record.Of(sc.profile, sc.answers, &sc.result))
 	if err != nil {
 		h.pageStoreError(c, err, "")
 		return

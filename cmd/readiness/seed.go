@@ -21,6 +21,7 @@ import (
 	"github.com/readiness/readiness/account"
 	"github.com/readiness/readiness/assessment"
 	"github.com/readiness/readiness/db"
+	"github.com/readiness/readiness/record"
 	"github.com/readiness/readiness/scoring"
 	"github.com/readiness/readiness/web"
 )
@@ -311,26 +312,7 @@ func (g demoGenerator) result(skill float64) (db.NewResult, error) {
 		return db.NewResult{}, fmt.Errorf("generated answers are invalid: %v", problems)
 	}
 	r := scoring.Score(g.p, answers)
-	aj, err := json.Marshal(answers)
-	if err != nil {
-		return db.NewResult{}, err
-	}
-	rj, err := json.Marshal(r)
-	if err != nil {
-		return db.NewResult{}, err
-	}
-	met := true
-	for _, req := range r.Requirements {
-		met = met && req.Met
-	}
-	top := ""
-	if len(r.Steps) > 0 && !r.Steps[0].AlsoConsider() {
-		top = r.Steps[0].ID
-	}
-	return db.NewResult{
-		ProfileID: g.p.ID, ProfileVersion: g.p.Version, Answers: aj, Result: rj,
-		Overall: r.Overall, Band: r.Band, BachelorMet: met, TopStep: top,
-	}, nil
+	return record.Of(g.p, answers, &r), nil
 }
 
 var (
