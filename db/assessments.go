@@ -220,8 +220,10 @@ func (s *Store) CreateVisitorResult(ctx context.Context, sessionID string, r New
 	at := s.clock()
 	var id int64
 	args := append([]any{sessionID}, resultArgs(r, at)...)
-	err := s.w.WithContext(ctx).Raw("INSERT INTO visitor_results (session_id, "+resultColumns+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-		args...).Scan(&id).Error
+	err := s.write(ctx, func(tx *gorm.DB) error {
+		return tx.Raw("INSERT INTO visitor_results (session_id, "+resultColumns+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+			args...).Scan(&id).Error
+	})
 	if err != nil {
 		return Assessment{}, wrap("create visitor result", err)
 	}

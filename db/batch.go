@@ -118,6 +118,13 @@ func (s *Store) commitBatch(batch []*submission) {
 		return nil
 	})
 	if err == nil {
+		// Acknowledge only what reached the file a restart will open.
+		if err := s.checkLive(); err != nil {
+			for _, sub := range batch {
+				sub.done <- submitted{err: err}
+			}
+			return
+		}
 		for i, sub := range batch {
 			sub.done <- submitted{a: results[i]}
 		}
@@ -130,6 +137,9 @@ func (s *Store) commitBatch(batch []*submission) {
 			a, err = createAssessmentTx(tx, sub.userID, sub.r, at)
 			return err
 		})
+		if err == nil {
+			err = s.checkLive()
+		}
 		sub.done <- submitted{a: a, err: err}
 	}
 }

@@ -40,7 +40,7 @@ var (
 func benchStore(b *testing.B) (*Store, int64) {
 	b.Helper()
 	benchOnce.Do(func() {
-		ms, err := loadMigrations()
+		ms, err := loadMigrations(SQLite)
 		if err != nil {
 			benchErr = err
 			return

@@ -23,9 +23,8 @@ type caseloadFixture struct {
 	ann, bob, cat, dan, eve User
 }
 
-func newCaseloadFixture(t *testing.T) caseloadFixture {
+func newCaseloadFixture(t *testing.T, s *Store, clock *fakeClock) caseloadFixture {
 	t.Helper()
-	s, clock := openTest(t)
 	ctx := context.Background()
 	f := caseloadFixture{s: s, clock: clock}
 	f.c = mustUser(t, s, "c@example.org", RoleCounselor)
@@ -68,120 +67,125 @@ func ids(es []CaseloadEntry) []int64 {
 }
 
 func TestCaseload_AttentionDeltaAndNoAttempts(t *testing.T) {
-	f := newCaseloadFixture(t)
-	got, err := f.s.Caseload(context.Background(), f.c.ID, CaseloadQuery{})
-	must(t, err)
-	by := map[int64]CaseloadEntry{}
-	for _, e := range got {
-		by[e.LearnerID] = e
-	}
-	if len(by) != 5 {
-		t.Fatalf("%d learners, want 5 (no-attempt learners included)", len(by))
-	}
-	tests := []struct {
-		name      string
-		u         User
-		attention []string
-		delta     *float64
-	}{
-		{"improved", f.ann, []string{}, ptr(20.0)},
-		{"dropped", f.bob, []string{AttentionScoreDropped}, ptr(-15.0)},
-		{"no attempt, linked now", f.cat, []string{}, nil},
-		{"inactive and no bachelor", f.dan, []string{AttentionInactive, AttentionBachelorUnmet}, nil},
-		{"one attempt", f.eve, []string{}, nil},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			e := by[tt.u.ID]
-			if !slices.Equal(e.NeedsAttention, tt.attention) {
-				t.Errorf("NeedsAttention = %v, want %v", e.NeedsAttention, tt.attention)
-			}
-			if (e.Delta == nil) != (tt.delta == nil) || (e.Delta != nil && *e.Delta != *tt.delta) {
-				t.Errorf("Delta = %v, want %v", deref(e.Delta), deref(tt.delta))
-			}
-		})
-	}
-	cat := by[f.cat.ID]
-	if cat.Attempts != 0 || cat.LatestID != nil || cat.LastActivityAt != nil {
-		t.Errorf("no-attempt learner has stats: %+v", cat)
-	}
-	// A learner linked long ago who never took it is inactive too.
-	later, err := f.s.CaseloadLearner(context.Background(), f.c.ID, f.cat.ID, f.clock.Now().Add(91*24*time.Hour))
-	must(t, err)
-	if !slices.Equal(later.NeedsAttention, []string{AttentionInactive}) {
-		t.Errorf("never-attempted learner after 91 days: %v", later.NeedsAttention)
-	}
+	forEachStore(t, func(t *testing.T, s *Store, clock *fakeClock) {
+		f := newCaseloadFixture(t, s, clock)
+		got, err := f.s.Caseload(context.Background(), f.c.ID, CaseloadQuery{})
+		must(t, err)
+		by := map[int64]CaseloadEntry{}
+		for _, e := range got {
+			by[e.LearnerID] = e
+		}
+		if len(by) != 5 {
+			t.Fatalf("%d learners, want 5 (no-attempt learners included)", len(by))
+		}
+		tests := []struct {
+			name      string
+			u         User
+			attention []string
+			delta     *float64
+		}{
+			{"improved", f.ann, []string{}, ptr(20.0)},
+			{"dropped", f.bob, []string{AttentionScoreDropped}, ptr(-15.0)},
+			{"no attempt, linked now", f.cat, []string{}, nil},
+			{"inactive and no bachelor", f.dan, []string{AttentionInactive, AttentionBachelorUnmet}, nil},
+			{"one attempt", f.eve, []string{}, nil},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				e := by[tt.u.ID]
+				if !slices.Equal(e.NeedsAttention, tt.attention) {
+					t.Errorf("NeedsAttention = %v, want %v", e.NeedsAttention, tt.attention)
+				}
+				if (e.Delta == nil) != (tt.delta == nil) || (e.Delta != nil && *e.Delta != *tt.delta) {
+					t.Errorf("Delta = %v, want %v", deref(e.Delta), deref(tt.delta))
+				}
+			})
+		}
+		cat := by[f.cat.ID]
+		if cat.Attempts != 0 || cat.LatestID != nil || cat.LastActivityAt != nil {
+			t.Errorf("no-attempt learner has stats: %+v", cat)
+		}
+		// A learner linked long ago who never took it is inactive too.
+		later, err := f.s.CaseloadLearner(context.Background(), f.c.ID, f.cat.ID, f.clock.Now().Add(91*24*time.Hour))
+		must(t, err)
+		if !slices.Equal(later.NeedsAttention, []string{AttentionInactive}) {
+			t.Errorf("never-attempted learner after 91 days: %v", later.NeedsAttention)
+		}
+	})
 }
 
 func TestCaseload_FiltersSearchAndSortEveryColumn(t *testing.T) {
-	f := newCaseloadFixture(t)
-	ctx := context.Background()
-	a, b, c, d, e := f.ann.ID, f.bob.ID, f.cat.ID, f.dan.ID, f.eve.ID
-	tests := []struct {
-		name string
-		q    CaseloadQuery
-		want []int64
-	}{
-		{"default by name", CaseloadQuery{}, []int64{e, a, b, c, d}},
-		{"name desc", CaseloadQuery{Sort: SortByName, Desc: true}, []int64{d, c, b, a, e}},
-		{"email", CaseloadQuery{Sort: SortByEmail}, []int64{a, b, c, d, e}},
-		{"attempts desc", CaseloadQuery{Sort: SortByAttempts, Desc: true}, []int64{a, b, e, d, c}},
-		{"overall asc, none last", CaseloadQuery{Sort: SortByOverall}, []int64{d, b, e, a, c}},
-		{"overall desc, none last", CaseloadQuery{Sort: SortByOverall, Desc: true}, []int64{a, e, b, d, c}},
-		{"delta asc", CaseloadQuery{Sort: SortByDelta}, []int64{b, a, e, c, d}},
-		{"delta desc", CaseloadQuery{Sort: SortByDelta, Desc: true}, []int64{a, b, e, c, d}},
-		{"activity asc, ties by name", CaseloadQuery{Sort: SortByActivity}, []int64{d, e, a, b, c}},
-		{"flagged desc", CaseloadQuery{Sort: SortByFlagged, Desc: true}, []int64{b, e, a, c, d}},
-		{"linked desc", CaseloadQuery{Sort: SortByLinked, Desc: true}, []int64{c, e, a, b, d}},
-		{"search name any case", CaseloadQuery{Q: "BAKER"}, []int64{b}},
-		{"search email", CaseloadQuery{Q: "ann@"}, []int64{a}},
-		{"percent is literal", CaseloadQuery{Q: "50%"}, []int64{e}},
-		{"underscore is literal", CaseloadQuery{Q: "a_"}, nil},
-		{"backslash is literal", CaseloadQuery{Q: `\ e`}, []int64{e}},
-		{"band", CaseloadQuery{Band: "nearly-ready"}, []int64{e}},
-		{"no attempt yet", CaseloadQuery{Band: BandNone}, []int64{c}},
-		{"flagged", CaseloadQuery{FlaggedOnly: true}, []int64{b}},
-		{"needs attention", CaseloadQuery{NeedsAttention: true}, []int64{b, d}},
-		{"combined", CaseloadQuery{NeedsAttention: true, Band: "developing", Q: "bob"}, []int64{b}},
-		{"paged", CaseloadQuery{Limit: 2, Offset: 2}, []int64{b, c}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, err := f.s.Caseload(ctx, f.c.ID, tt.q)
-			must(t, err)
-			if !slices.Equal(ids(got), tt.want) {
-				t.Errorf("ids %v, want %v", ids(got), tt.want)
-			}
-			if tt.q.Limit == 0 {
-				n, err := f.s.CountCaseload(ctx, f.c.ID, tt.q)
-				if err != nil || n != len(tt.want) {
-					t.Errorf("CountCaseload = %d, %v; want %d", n, err, len(tt.want))
+	forEachStore(t, func(t *testing.T, s *Store, clock *fakeClock) {
+		f := newCaseloadFixture(t, s, clock)
+		ctx := context.Background()
+		a, b, c, d, e := f.ann.ID, f.bob.ID, f.cat.ID, f.dan.ID, f.eve.ID
+		tests := []struct {
+			name string
+			q    CaseloadQuery
+			want []int64
+		}{
+			{"default by name", CaseloadQuery{}, []int64{e, a, b, c, d}},
+			{"name desc", CaseloadQuery{Sort: SortByName, Desc: true}, []int64{d, c, b, a, e}},
+			{"email", CaseloadQuery{Sort: SortByEmail}, []int64{a, b, c, d, e}},
+			{"attempts desc", CaseloadQuery{Sort: SortByAttempts, Desc: true}, []int64{a, b, e, d, c}},
+			{"overall asc, none last", CaseloadQuery{Sort: SortByOverall}, []int64{d, b, e, a, c}},
+			{"overall desc, none last", CaseloadQuery{Sort: SortByOverall, Desc: true}, []int64{a, e, b, d, c}},
+			{"delta asc", CaseloadQuery{Sort: SortByDelta}, []int64{b, a, e, c, d}},
+			{"delta desc", CaseloadQuery{Sort: SortByDelta, Desc: true}, []int64{a, b, e, c, d}},
+			{"activity asc, ties by name", CaseloadQuery{Sort: SortByActivity}, []int64{d, e, a, b, c}},
+			{"flagged desc", CaseloadQuery{Sort: SortByFlagged, Desc: true}, []int64{b, e, a, c, d}},
+			{"linked desc", CaseloadQuery{Sort: SortByLinked, Desc: true}, []int64{c, e, a, b, d}},
+			{"search name any case", CaseloadQuery{Q: "BAKER"}, []int64{b}},
+			{"search email", CaseloadQuery{Q: "ann@"}, []int64{a}},
+			{"percent is literal", CaseloadQuery{Q: "50%"}, []int64{e}},
+			{"underscore is literal", CaseloadQuery{Q: "a_"}, nil},
+			{"backslash is literal", CaseloadQuery{Q: `\ e`}, []int64{e}},
+			{"band", CaseloadQuery{Band: "nearly-ready"}, []int64{e}},
+			{"no attempt yet", CaseloadQuery{Band: BandNone}, []int64{c}},
+			{"flagged", CaseloadQuery{FlaggedOnly: true}, []int64{b}},
+			{"needs attention", CaseloadQuery{NeedsAttention: true}, []int64{b, d}},
+			{"combined", CaseloadQuery{NeedsAttention: true, Band: "developing", Q: "bob"}, []int64{b}},
+			{"paged", CaseloadQuery{Limit: 2, Offset: 2}, []int64{b, c}},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				got, err := f.s.Caseload(ctx, f.c.ID, tt.q)
+				must(t, err)
+				if !slices.Equal(ids(got), tt.want) {
+					t.Errorf("ids %v, want %v", ids(got), tt.want)
 				}
-			}
-		})
-	}
-	var streamed []int64
-	must(t, f.s.EachCaseload(ctx, f.c.ID, CaseloadQuery{NeedsAttention: true, Limit: 1}, func(e CaseloadEntry) error {
-		streamed = append(streamed, e.LearnerID)
-		return nil
-	}))
-	if !slices.Equal(streamed, []int64{b, d}) {
-		t.Errorf("EachCaseload = %v, want every match regardless of Limit", streamed)
-	}
-	other := mustUser(t, f.s, "c2@example.org", RoleCounselor)
-	if got, _ := f.s.Caseload(ctx, other.ID, CaseloadQuery{}); len(got) != 0 {
-		t.Errorf("another counselor sees %v", ids(got))
-	}
-	if _, err := f.s.CaseloadLearner(ctx, other.ID, f.ann.ID, time.Time{}); !errors.Is(err, ErrNotFound) {
-		t.Errorf("CaseloadLearner off caseload: %v", err)
-	}
+				if tt.q.Limit == 0 {
+					n, err := f.s.CountCaseload(ctx, f.c.ID, tt.q)
+					if err != nil || n != len(tt.want) {
+						t.Errorf("CountCaseload = %d, %v; want %d", n, err, len(tt.want))
+					}
+				}
+			})
+		}
+		var streamed []int64
+		must(t, f.s.EachCaseload(ctx, f.c.ID, CaseloadQuery{NeedsAttention: true, Limit: 1}, func(e CaseloadEntry) error {
+			streamed = append(streamed, e.LearnerID)
+			return nil
+		}))
+		if !slices.Equal(streamed, []int64{b, d}) {
+			t.Errorf("EachCaseload = %v, want every match regardless of Limit", streamed)
+		}
+		other := mustUser(t, f.s, "c2@example.org", RoleCounselor)
+		if got, _ := f.s.Caseload(ctx, other.ID, CaseloadQuery{}); len(got) != 0 {
+			t.Errorf("another counselor sees %v", ids(got))
+		}
+		if _, err := f.s.CaseloadLearner(ctx, other.ID, f.ann.ID, time.Time{}); !errors.Is(err, ErrNotFound) {
+			t.Errorf("CaseloadLearner off caseload: %v", err)
+		}
+	})
 }
 
 // TestCaseload_QueryPlansUseIndexes checks that the caseload, its count and
 // the cohort reach users, learner_stats and assessments by key, never by
 // scanning them: the cost grows with the caseload, not the database.
 func TestCaseload_QueryPlansUseIndexes(t *testing.T) {
-	f := newCaseloadFixture(t)
+	s, clock := openTest(t) // EXPLAIN QUERY PLAN is SQLite's
+	f := newCaseloadFixture(t, s, clock)
 	queries := map[string]struct {
 		sql  string
 		args []any

@@ -1,16 +1,15 @@
-// Package db stores Readiness users, sessions, drafts and assessment results in SQLite.
+// Package db stores Readiness users, sessions, drafts and assessment results
+// in SQLite (the default: one file, one process) or PostgreSQL (several app
+// instances sharing one database).
 package db
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 	"time"
 
-	"github.com/mattn/go-sqlite3"
-	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
 
@@ -35,27 +34,49 @@ const (
 	RoleAdmin     = account.RoleAdmin
 )
 
-// readerConns is the size of the read pool; WAL lets readers run alongside the writer.
-const readerConns = 4
+// Dialect names the database engine behind a Store.
+type Dialect string
 
-// Store is the Readiness database. Writes go through a single connection so
-// SQLite never sees two writers from this process; reads use a separate pool.
+// The supported dialects.
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// IsPostgresURL reports whether dsn selects PostgreSQL rather than a SQLite file.
+func IsPostgresURL(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// Store is the Readiness database.
+//
+// On SQLite, writes go through a single connection so SQLite never sees two
+// writers from this process, and reads use a separate pool. On PostgreSQL
+// both handles are one pool: the server sorts out concurrent writers.
 type Store struct {
-	w    *gorm.DB
-	r    *gorm.DB
-	path string
-	now  func() time.Time
+	dialect Dialect
+	w       *gorm.DB
+	r       *gorm.DB
+	now     func() time.Time
 	// wp and rp are w and r with cached prepared statements, for fixed SQL
 	// only (a multi-statement migration must not go through them).
 	wp, rp *gorm.DB
 	// commit is the group committer for CreateAssessment (batch.go).
 	commit *committer
+
+	dsn string // what Open was given
+
+	// SQLite only: the file and the identity it had when opened (live.go).
+	path string
+	file fileID
 }
 
-// Open opens (creating if needed) the SQLite file at path and applies pending
-// migrations. now is the clock for every stored timestamp; nil means time.Now.
-func Open(path string, now func() time.Time) (*Store, error) {
-	s, err := open(path, now)
+// Open opens the database and applies pending migrations. dsn is a
+// postgres:// URL for PostgreSQL, otherwise the path of a SQLite file
+// (created if needed). now is the clock for every stored timestamp; nil means
+// time.Now.
+func Open(dsn string, now func() time.Time) (*Store, error) {
+	s, err := open(dsn, now)
 	if err != nil {
 		return nil, err
 	}
@@ -66,80 +87,53 @@ func Open(path string, now func() time.Time) (*Store, error) {
 	return s, nil
 }
 
-// open connects both handles without migrating, so tests can build old schemas.
-func open(path string, now func() time.Time) (*Store, error) {
+// open connects without migrating, so tests can build old schemas.
+func open(dsn string, now func() time.Time) (*Store, error) {
 	if now == nil {
 		now = time.Now
 	}
-	w, err := openGorm(dsn(path, writer), 1)
+	var (
+		s   *Store
+		err error
+	)
+	if IsPostgresURL(dsn) {
+		s, err = openPostgres(dsn)
+	} else {
+		s, err = openSQLite(dsn)
+	}
 	if err != nil {
 		return nil, err
 	}
-	// The writer connects first so the file exists and is in WAL mode before
-	// read-only connections touch it.
-	if err := w.Exec("SELECT 1").Error; err != nil {
-		closeGorm(w)
-		return nil, fmt.Errorf("db: open %s: %w", path, err)
-	}
-	r, err := openGorm(dsn(path, reader), readerConns)
-	if err != nil {
-		closeGorm(w)
-		return nil, err
-	}
+	s.now, s.dsn = now, dsn
 	// The hot paths (session and user lookups on every request, the group
-	// committer) run fixed SQL through prepared-statement sessions, so SQLite
-	// compiles each statement once per connection instead of per call.
+	// committer) run fixed SQL through prepared-statement sessions, so the
+	// database compiles each statement once per connection instead of per call.
 	prep := &gorm.Session{PrepareStmt: true}
-	s := &Store{w: w, r: r, wp: w.Session(prep), rp: r.Session(prep), path: path, now: now}
+	s.wp, s.rp = s.w.Session(prep), s.r.Session(prep)
 	s.startCommitter()
 	return s, nil
 }
 
-type connKind int
+// Dialect reports which engine the store runs on.
+func (s *Store) Dialect() Dialect { return s.dialect }
 
-const (
-	writer connKind = iota
-	reader
-	backup
-)
-
-// dsn builds the go-sqlite3 URI. The writer takes the lock at BEGIN
-// (_txlock=immediate) so concurrent transactions wait on busy_timeout instead
-// of failing with "database is locked" on upgrade. Readers use deferred
-// transactions and query_only, so they never take the write lock. The backup
-// connection reads like a reader but may write the VACUUM INTO target, which
-// query_only forbids.
-func dsn(path string, kind connKind) string {
-	p := strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
-	q := "_journal_mode=WAL&_synchronous=FULL&_foreign_keys=on&_busy_timeout=10000"
-	switch kind {
-	case writer:
-		q += "&_txlock=immediate"
-	case reader:
-		q += "&_txlock=deferred&_query_only=true"
-	case backup:
-		q += "&_txlock=deferred"
-	}
-	return "file:" + p + "?" + q
-}
-
-func openGorm(dsn string, conns int) (*gorm.DB, error) {
-	g, err := gorm.Open(sqlite.Open(dsn), &gorm.Config{
+func gormConfig() *gorm.Config {
+	return &gorm.Config{
 		Logger:                 logger.Default.LogMode(logger.Silent),
 		SkipDefaultTransaction: true,
 		TranslateError:         true,
-	})
-	if err != nil {
-		return nil, fmt.Errorf("db: open: %w", err)
 	}
+}
+
+func poolSize(g *gorm.DB, conns int) error {
 	sqlDB, err := g.DB()
 	if err != nil {
-		return nil, fmt.Errorf("db: open: %w", err)
+		return fmt.Errorf("db: open: %w", err)
 	}
 	sqlDB.SetMaxOpenConns(conns)
 	sqlDB.SetMaxIdleConns(conns)
 	sqlDB.SetConnMaxLifetime(0)
-	return g, nil
+	return nil
 }
 
 func closeGorm(g *gorm.DB) error {
@@ -150,13 +144,17 @@ func closeGorm(g *gorm.DB) error {
 	return sqlDB.Close()
 }
 
-// Close finishes queued writes, then closes both connection pools.
+// Close finishes queued writes, then closes the connection pools.
 func (s *Store) Close() error {
 	s.stopCommitter()
+	if s.r == s.w {
+		return closeGorm(s.w)
+	}
 	return errors.Join(closeGorm(s.r), closeGorm(s.w))
 }
 
 // Ping checks that both the reader and the writer can reach the database.
+// It does not write: CheckWritable does.
 func (s *Store) Ping(ctx context.Context) error {
 	for _, g := range []*gorm.DB{s.r, s.w} {
 		sqlDB, err := g.DB()
@@ -170,36 +168,30 @@ func (s *Store) Ping(ctx context.Context) error {
 	return nil
 }
 
-// Backup writes a consistent copy of the live database to dest with
-// VACUUM INTO. It refuses to overwrite an existing file.
-func (s *Store) Backup(ctx context.Context, dest string) error {
-	if _, err := os.Stat(dest); err == nil {
-		return fmt.Errorf("db: backup: destination %s already exists", dest)
-	} else if !errors.Is(err, os.ErrNotExist) {
-		return fmt.Errorf("db: backup: %w", err)
-	}
-	// VACUUM INTO needs only a read transaction on the source, so it runs on
-	// its own connection and writers keep going.
-	g, err := openGorm(dsn(s.path, backup), 1)
-	if err != nil {
-		return err
-	}
-	defer closeGorm(g)
-	if err := g.WithContext(ctx).Exec("VACUUM INTO ?", dest).Error; err != nil {
-		return fmt.Errorf("db: backup to %s: %w", dest, err)
-	}
-	return nil
-}
-
 // clock returns the injected time in UTC, truncated to microseconds so values
 // round-trip identically on databases with microsecond precision.
 func (s *Store) clock() time.Time {
 	return s.now().UTC().Truncate(time.Microsecond)
 }
 
-// write runs fn in one immediate write transaction on the writer.
+// write runs fn in one write transaction (on SQLite an immediate one, on the
+// single writer connection). The commit counts only if it reached the
+// database file that will be there after a restart (live.go).
 func (s *Store) write(ctx context.Context, fn func(tx *gorm.DB) error) error {
-	return s.w.WithContext(ctx).Transaction(fn)
+	if err := s.w.WithContext(ctx).Transaction(fn); err != nil {
+		return err
+	}
+	return s.checkLive()
+}
+
+// exec runs one statement on the writer outside a transaction and reports
+// how many rows it changed, with write's guarantee.
+func (s *Store) exec(ctx context.Context, sql string, args ...any) (int64, error) {
+	res := s.w.WithContext(ctx).Exec(sql, args...)
+	if res.Error != nil {
+		return 0, res.Error
+	}
+	return res.RowsAffected, s.checkLive()
 }
 
 // wrap turns driver errors into the package sentinels.
@@ -209,22 +201,32 @@ func wrap(op string, err error) error {
 		return nil
 	case errors.Is(err, ErrNotFound), errors.Is(err, ErrConflict), errors.Is(err, ErrInvalidShareCode):
 		return err
+	case errors.Is(err, ErrUnavailable):
+		return fmt.Errorf("db: %s: %w", op, err)
 	case errors.Is(err, gorm.ErrRecordNotFound):
 		return fmt.Errorf("db: %s: %w", op, ErrNotFound)
-	case errors.Is(err, gorm.ErrDuplicatedKey), isSQLite(err, sqlite3.ErrConstraintUnique), isSQLite(err, sqlite3.ErrConstraintPrimaryKey):
-		return fmt.Errorf("db: %s: %w", op, ErrConflict)
-	case errors.Is(err, gorm.ErrForeignKeyViolated), isSQLite(err, sqlite3.ErrConstraintForeignKey):
+	case errors.Is(err, gorm.ErrDuplicatedKey), isUniqueViolation(err):
+		return fmt.Errorf("db: %s: %w (%v)", op, ErrConflict, err)
+	case errors.Is(err, gorm.ErrForeignKeyViolated), isForeignKeyViolation(err):
 		// The row this one points at (a user or session) does not exist.
 		return fmt.Errorf("db: %s: %w", op, ErrNotFound)
+	case isUnwritable(err):
+		return fmt.Errorf("db: %s: %w (%v)", op, ErrUnavailable, err)
 	}
 	return fmt.Errorf("db: %s: %w", op, err)
 }
 
-// isSQLite reports whether err is a go-sqlite3 error with the extended code.
-// gorm's translation misses errors raised while reading RETURNING rows.
-func isSQLite(err error, code sqlite3.ErrNoExtended) bool {
-	var se sqlite3.Error
-	return errors.As(err, &se) && se.ExtendedCode == code
+func isUniqueViolation(err error) bool {
+	return isSQLiteCode(err, sqliteUnique...) || isPgCode(err, "23505")
+}
+
+func isForeignKeyViolation(err error) bool {
+	return isSQLiteCode(err, sqliteForeignKey...) || isPgCode(err, "23503")
+}
+
+// isUnwritable reports errors that mean a write cannot reach the database.
+func isUnwritable(err error) bool {
+	return isSQLiteUnwritable(err) || isPgUnwritable(err)
 }
 
 // utc normalises a time read back from the driver.

@@ -53,10 +53,11 @@ func TestOpen_ReaderCannotWrite(t *testing.T) {
 }
 
 func TestPing(t *testing.T) {
-	s, _ := openTest(t)
-	if err := s.Ping(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	forEachStore(t, func(t *testing.T, s *Store, clock *fakeClock) {
+		if err := s.Ping(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	})
 }
 
 func TestBackup_CopyIsIntactAndHasRows(t *testing.T) {
@@ -105,46 +106,48 @@ func TestBackup_RefusesExistingDestination(t *testing.T) {
 }
 
 func TestStore_TimesReadBackInUTC(t *testing.T) {
-	s, _ := openTest(t)
-	u := mustUser(t, s, "utc@example.org", RoleLearner)
-	got, err := s.UserByID(context.Background(), u.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got.CreatedAt.Location() != time.UTC || !got.CreatedAt.Equal(u.CreatedAt) {
-		t.Errorf("CreatedAt = %v (%v), want %v in UTC", got.CreatedAt, got.CreatedAt.Location(), u.CreatedAt)
-	}
+	forEachStore(t, func(t *testing.T, s *Store, clock *fakeClock) {
+		u := mustUser(t, s, "utc@example.org", RoleLearner)
+		got, err := s.UserByID(context.Background(), u.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.CreatedAt.Location() != time.UTC || !got.CreatedAt.Equal(u.CreatedAt) {
+			t.Errorf("CreatedAt = %v (%v), want %v in UTC", got.CreatedAt, got.CreatedAt.Location(), u.CreatedAt)
+		}
+	})
 }
 
 func TestNotFoundIsSentinel(t *testing.T) {
-	s, _ := openTest(t)
-	ctx := context.Background()
-	tests := []struct {
-		name string
-		call func() error
-	}{
-		{"UserByID", func() error { _, err := s.UserByID(ctx, 999); return err }},
-		{"UserByEmail", func() error { _, err := s.UserByEmail(ctx, "nobody@example.org"); return err }},
-		{"DeleteUser", func() error { return s.DeleteUser(ctx, 999) }},
-		{"UpdateRole", func() error { return s.UpdateRole(ctx, 999, RoleAdmin) }},
-		{"UpdateDisabled", func() error { return s.UpdateDisabled(ctx, 999, true) }},
-		{"SetPassword", func() error { return s.SetPassword(ctx, 999, "h") }},
-		{"SessionByID", func() error { _, err := s.SessionByID(ctx, "nope"); return err }},
-		{"TouchSession", func() error { return s.TouchSession(ctx, "nope", time.Now(), time.Now()) }},
-		{"Draft", func() error { _, err := s.Draft(ctx, DraftOwner{UserID: 999}); return err }},
-		{"Assessment", func() error { _, err := s.Assessment(ctx, 1, 999); return err }},
-		{"CreateAssessment unknown user", func() error { _, err := s.CreateAssessment(ctx, 999, result(1, "b")); return err }},
-		{"VisitorResult", func() error { _, err := s.VisitorResult(ctx, "nope", 1); return err }},
-		{"CreateVisitorResult unknown session", func() error { _, err := s.CreateVisitorResult(ctx, "nope", result(1, "b")); return err }},
-		{"Unshare", func() error { return s.Unshare(ctx, 1, 2) }},
-		{"OldestLoginFailure", func() error { _, err := s.OldestLoginFailure(ctx, "k", time.Time{}); return err }},
-		{"ExportUser", func() error { _, err := s.ExportUser(ctx, 999); return err }},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if err := tt.call(); !errors.Is(err, ErrNotFound) {
-				t.Errorf("err = %v, want ErrNotFound", err)
-			}
-		})
-	}
+	forEachStore(t, func(t *testing.T, s *Store, clock *fakeClock) {
+		ctx := context.Background()
+		tests := []struct {
+			name string
+			call func() error
+		}{
+			{"UserByID", func() error { _, err := s.UserByID(ctx, 999); return err }},
+			{"UserByEmail", func() error { _, err := s.UserByEmail(ctx, "nobody@example.org"); return err }},
+			{"DeleteUser", func() error { return s.DeleteUser(ctx, 999) }},
+			{"UpdateRole", func() error { return s.UpdateRole(ctx, 999, RoleAdmin) }},
+			{"UpdateDisabled", func() error { return s.UpdateDisabled(ctx, 999, true) }},
+			{"SetPassword", func() error { return s.SetPassword(ctx, 999, "h") }},
+			{"SessionByID", func() error { _, err := s.SessionByID(ctx, "nope"); return err }},
+			{"TouchSession", func() error { return s.TouchSession(ctx, "nope", time.Now(), time.Now()) }},
+			{"Draft", func() error { _, err := s.Draft(ctx, DraftOwner{UserID: 999}); return err }},
+			{"Assessment", func() error { _, err := s.Assessment(ctx, 1, 999); return err }},
+			{"CreateAssessment unknown user", func() error { _, err := s.CreateAssessment(ctx, 999, result(1, "b")); return err }},
+			{"VisitorResult", func() error { _, err := s.VisitorResult(ctx, "nope", 1); return err }},
+			{"CreateVisitorResult unknown session", func() error { _, err := s.CreateVisitorResult(ctx, "nope", result(1, "b")); return err }},
+			{"Unshare", func() error { return s.Unshare(ctx, 1, 2) }},
+			{"OldestLoginFailure", func() error { _, err := s.OldestLoginFailure(ctx, "k", time.Time{}); return err }},
+			{"ExportUser", func() error { _, err := s.ExportUser(ctx, 999); return err }},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				if err := tt.call(); !errors.Is(err, ErrNotFound) {
+					t.Errorf("err = %v, want ErrNotFound", err)
+				}
+			})
+		}
+	})
 }

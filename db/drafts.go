@@ -58,11 +58,11 @@ func (s *Store) SaveDraft(ctx context.Context, owner DraftOwner, d Draft) error 
 		sessionID = &owner.SessionID
 	}
 	// col comes from where(), never from the caller.
-	err = s.w.WithContext(ctx).Exec(`INSERT INTO drafts (user_id, session_id, profile_id, answers, section, updated_at)
+	_, err = s.exec(ctx, `INSERT INTO drafts (user_id, session_id, profile_id, answers, section, updated_at)
 VALUES (?, ?, ?, ?, ?, ?)
 ON CONFLICT (`+col+`) DO UPDATE SET profile_id = excluded.profile_id, answers = excluded.answers,
     section = excluded.section, updated_at = excluded.updated_at`,
-		userID, sessionID, d.ProfileID, string(d.Answers), d.Section, s.clock()).Error
+		userID, sessionID, d.ProfileID, string(d.Answers), d.Section, s.clock())
 	return wrap("save draft", err)
 }
 
@@ -94,7 +94,8 @@ func (s *Store) DeleteDraft(ctx context.Context, owner DraftOwner) error {
 	if err != nil {
 		return err
 	}
-	return wrap("delete draft", s.w.WithContext(ctx).Exec("DELETE FROM drafts WHERE "+col+" = ?", val).Error)
+	_, err = s.exec(ctx, "DELETE FROM drafts WHERE "+col+" = ?", val)
+	return wrap("delete draft", err)
 }
 
 // MoveSessionDraftToUser hands a visitor's draft to the account they just

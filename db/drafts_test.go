@@ -8,52 +8,55 @@ import (
 )
 
 func TestSaveDraft_Upserts(t *testing.T) {
-	s, clock := openTest(t)
-	ctx := context.Background()
-	u := mustUser(t, s, "d@example.org", RoleLearner)
-	must(t, s.CreateSession(ctx, Session{ID: "v", ExpiresAt: clock.Now().Add(time.Hour)}))
+	forEachStore(t, func(t *testing.T, s *Store, clock *fakeClock) {
+		ctx := context.Background()
+		u := mustUser(t, s, "d@example.org", RoleLearner)
+		must(t, s.CreateSession(ctx, Session{ID: "v", ExpiresAt: clock.Now().Add(time.Hour)}))
 
-	for _, owner := range []DraftOwner{{UserID: u.ID}, {SessionID: "v"}} {
-		must(t, s.SaveDraft(ctx, owner, Draft{ProfileID: "p1", Answers: []byte(`{"a":1}`), Section: 1}))
-		clock.Advance(time.Minute)
-		must(t, s.SaveDraft(ctx, owner, Draft{ProfileID: "p2", Answers: []byte(`{"a":2}`), Section: 3}))
-		got, err := s.Draft(ctx, owner)
-		if err != nil {
-			t.Fatal(err)
+		for _, owner := range []DraftOwner{{UserID: u.ID}, {SessionID: "v"}} {
+			must(t, s.SaveDraft(ctx, owner, Draft{ProfileID: "p1", Answers: []byte(`{"a":1}`), Section: 1}))
+			clock.Advance(time.Minute)
+			must(t, s.SaveDraft(ctx, owner, Draft{ProfileID: "p2", Answers: []byte(`{"a":2}`), Section: 3}))
+			got, err := s.Draft(ctx, owner)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.ProfileID != "p2" || string(got.Answers) != `{"a":2}` || got.Section != 3 || !got.UpdatedAt.Equal(clock.Now()) {
+				t.Errorf("draft for %+v = %+v", owner, got)
+			}
 		}
-		if got.ProfileID != "p2" || string(got.Answers) != `{"a":2}` || got.Section != 3 || !got.UpdatedAt.Equal(clock.Now()) {
-			t.Errorf("draft for %+v = %+v", owner, got)
+		if n := countRows(t, s, "drafts", ""); n != 2 {
+			t.Errorf("%d draft rows, want 2", n)
 		}
-	}
-	if n := countRows(t, s, "drafts", ""); n != 2 {
-		t.Errorf("%d draft rows, want 2", n)
-	}
+	})
 }
 
 func TestDraft_OwnerMustBeExactlyOne(t *testing.T) {
-	s, _ := openTest(t)
-	ctx := context.Background()
-	for _, owner := range []DraftOwner{{}, {UserID: 1, SessionID: "x"}} {
-		if err := s.SaveDraft(ctx, owner, Draft{}); err == nil {
-			t.Errorf("SaveDraft(%+v) accepted", owner)
+	forEachStore(t, func(t *testing.T, s *Store, clock *fakeClock) {
+		ctx := context.Background()
+		for _, owner := range []DraftOwner{{}, {UserID: 1, SessionID: "x"}} {
+			if err := s.SaveDraft(ctx, owner, Draft{}); err == nil {
+				t.Errorf("SaveDraft(%+v) accepted", owner)
+			}
+			if _, err := s.Draft(ctx, owner); err == nil || errors.Is(err, ErrNotFound) {
+				t.Errorf("Draft(%+v) err = %v", owner, err)
+			}
 		}
-		if _, err := s.Draft(ctx, owner); err == nil || errors.Is(err, ErrNotFound) {
-			t.Errorf("Draft(%+v) err = %v", owner, err)
-		}
-	}
+	})
 }
 
 func TestDeleteDraft(t *testing.T) {
-	s, _ := openTest(t)
-	ctx := context.Background()
-	u := mustUser(t, s, "dd@example.org", RoleLearner)
-	owner := DraftOwner{UserID: u.ID}
-	must(t, s.SaveDraft(ctx, owner, Draft{ProfileID: "p", Answers: []byte(`{}`)}))
-	must(t, s.DeleteDraft(ctx, owner))
-	must(t, s.DeleteDraft(ctx, owner))
-	if _, err := s.Draft(ctx, owner); !errors.Is(err, ErrNotFound) {
-		t.Errorf("after delete: %v", err)
-	}
+	forEachStore(t, func(t *testing.T, s *Store, clock *fakeClock) {
+		ctx := context.Background()
+		u := mustUser(t, s, "dd@example.org", RoleLearner)
+		owner := DraftOwner{UserID: u.ID}
+		must(t, s.SaveDraft(ctx, owner, Draft{ProfileID: "p", Answers: []byte(`{}`)}))
+		must(t, s.DeleteDraft(ctx, owner))
+		must(t, s.DeleteDraft(ctx, owner))
+		if _, err := s.Draft(ctx, owner); !errors.Is(err, ErrNotFound) {
+			t.Errorf("after delete: %v", err)
+		}
+	})
 }
 
 func TestMoveSessionDraftToUser(t *testing.T) {
@@ -70,28 +73,29 @@ func TestMoveSessionDraftToUser(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s, clock := openTest(t)
-			ctx := context.Background()
-			u := mustUser(t, s, "m@example.org", RoleLearner)
-			must(t, s.CreateSession(ctx, Session{ID: "v", ExpiresAt: clock.Now().Add(time.Hour)}))
-			if tt.userDraft {
-				must(t, s.SaveDraft(ctx, DraftOwner{UserID: u.ID}, Draft{ProfileID: "user", Answers: []byte(`{}`)}))
-			}
-			if tt.visitorDraft {
-				must(t, s.SaveDraft(ctx, DraftOwner{SessionID: "v"}, Draft{ProfileID: "visitor", Answers: []byte(`{"v":1}`), Section: 2}))
-			}
-			must(t, s.MoveSessionDraftToUser(ctx, "v", u.ID))
+			forEachStore(t, func(t *testing.T, s *Store, clock *fakeClock) {
+				ctx := context.Background()
+				u := mustUser(t, s, "m@example.org", RoleLearner)
+				must(t, s.CreateSession(ctx, Session{ID: "v", ExpiresAt: clock.Now().Add(time.Hour)}))
+				if tt.userDraft {
+					must(t, s.SaveDraft(ctx, DraftOwner{UserID: u.ID}, Draft{ProfileID: "user", Answers: []byte(`{}`)}))
+				}
+				if tt.visitorDraft {
+					must(t, s.SaveDraft(ctx, DraftOwner{SessionID: "v"}, Draft{ProfileID: "visitor", Answers: []byte(`{"v":1}`), Section: 2}))
+				}
+				must(t, s.MoveSessionDraftToUser(ctx, "v", u.ID))
 
-			got, err := s.Draft(ctx, DraftOwner{UserID: u.ID})
-			switch {
-			case tt.wantProfile == "" && !errors.Is(err, ErrNotFound):
-				t.Errorf("user draft = %+v, %v; want none", got, err)
-			case tt.wantProfile != "" && (err != nil || got.ProfileID != tt.wantProfile):
-				t.Errorf("user draft = %+v, %v; want profile %q", got, err, tt.wantProfile)
-			}
-			if _, err := s.Draft(ctx, DraftOwner{SessionID: "v"}); !errors.Is(err, ErrNotFound) {
-				t.Errorf("session still has a draft: %v", err)
-			}
+				got, err := s.Draft(ctx, DraftOwner{UserID: u.ID})
+				switch {
+				case tt.wantProfile == "" && !errors.Is(err, ErrNotFound):
+					t.Errorf("user draft = %+v, %v; want none", got, err)
+				case tt.wantProfile != "" && (err != nil || got.ProfileID != tt.wantProfile):
+					t.Errorf("user draft = %+v, %v; want profile %q", got, err, tt.wantProfile)
+				}
+				if _, err := s.Draft(ctx, DraftOwner{SessionID: "v"}); !errors.Is(err, ErrNotFound) {
+					t.Errorf("session still has a draft: %v", err)
+				}
+			})
 		})
 	}
 }

@@ -8,38 +8,39 @@ import (
 )
 
 func TestExportUser_HasOwnDataButNoHashOrNotes(t *testing.T) {
-	s, _ := openTest(t)
-	ctx := context.Background()
-	l := mustUser(t, s, "l@example.org", RoleLearner)
-	c := mustUser(t, s, "c@example.org", RoleCounselor)
-	_, err := s.CreateAssessment(ctx, l.ID, result(50, "building"))
-	must(t, err)
-	must(t, s.SaveDraft(ctx, DraftOwner{UserID: l.ID}, Draft{ProfileID: "p", Answers: []byte(`{"q":2}`), Section: 1}))
-	_, err = s.ShareWith(ctx, l.ID, c.ShareCode)
-	must(t, err)
-	_, err = s.AddNote(ctx, c.ID, l.ID, "SECRET-NOTE")
-	must(t, err)
+	forEachStore(t, func(t *testing.T, s *Store, clock *fakeClock) {
+		ctx := context.Background()
+		l := mustUser(t, s, "l@example.org", RoleLearner)
+		c := mustUser(t, s, "c@example.org", RoleCounselor)
+		_, err := s.CreateAssessment(ctx, l.ID, result(50, "building"))
+		must(t, err)
+		must(t, s.SaveDraft(ctx, DraftOwner{UserID: l.ID}, Draft{ProfileID: "p", Answers: []byte(`{"q":2}`), Section: 1}))
+		_, err = s.ShareWith(ctx, l.ID, c.ShareCode)
+		must(t, err)
+		_, err = s.AddNote(ctx, c.ID, l.ID, "SECRET-NOTE")
+		must(t, err)
 
-	ex, err := s.ExportUser(ctx, l.ID)
-	must(t, err)
-	if ex.User.Email != l.Email || len(ex.Assessments) != 1 || ex.Draft == nil || len(ex.Counselors) != 1 {
-		t.Fatalf("export = %+v", ex)
-	}
-	out, err := json.Marshal(ex)
-	must(t, err)
-	for _, forbidden := range []string{"SECRET-NOTE", "hash"} {
-		if strings.Contains(string(out), forbidden) {
-			t.Errorf("export contains %q: %s", forbidden, out)
+		ex, err := s.ExportUser(ctx, l.ID)
+		must(t, err)
+		if ex.User.Email != l.Email || len(ex.Assessments) != 1 || ex.Draft == nil || len(ex.Counselors) != 1 {
+			t.Fatalf("export = %+v", ex)
 		}
-	}
-	if !strings.Contains(string(out), `"answers":{"q1":"yes"}`) {
-		t.Errorf("answers not embedded as JSON: %s", out)
-	}
+		out, err := json.Marshal(ex)
+		must(t, err)
+		for _, forbidden := range []string{"SECRET-NOTE", "hash"} {
+			if strings.Contains(string(out), forbidden) {
+				t.Errorf("export contains %q: %s", forbidden, out)
+			}
+		}
+		if !strings.Contains(string(out), `"answers":{"q1":"yes"}`) {
+			t.Errorf("answers not embedded as JSON: %s", out)
+		}
 
-	empty, err := s.ExportUser(ctx, c.ID)
-	must(t, err)
-	out, _ = json.Marshal(empty)
-	if !strings.Contains(string(out), `"assessments":[]`) || strings.Contains(string(out), `"draft"`) {
-		t.Errorf("empty export = %s", out)
-	}
+		empty, err := s.ExportUser(ctx, c.ID)
+		must(t, err)
+		out, _ = json.Marshal(empty)
+		if !strings.Contains(string(out), `"assessments":[]`) || strings.Contains(string(out), `"draft"`) {
+			t.Errorf("empty export = %s", out)
+		}
+	})
 }

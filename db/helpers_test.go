@@ -6,6 +6,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/readiness/readiness/db/dbtest"
 )
 
 // fakeClock is a deterministic clock that tests can move forward.
@@ -30,15 +32,50 @@ func (c *fakeClock) Advance(d time.Duration) {
 	c.t = c.t.Add(d)
 }
 
+// openTest opens a fresh, migrated SQLite store in a temp dir, for the tests
+// of SQLite-only behaviour; everything else runs on every dialect through
+// forEachStore.
 func openTest(t testing.TB) (*Store, *fakeClock) {
 	t.Helper()
+	return openDialect(t, SQLite)
+}
+
+// openDialect opens a fresh, migrated store: a temp-dir SQLite file, or a new
+// schema on the PostgreSQL server named by READINESS_TEST_DATABASE_URL
+// (skipping the test when it is not set).
+func openDialect(t testing.TB, d Dialect) (*Store, *fakeClock) {
+	t.Helper()
 	clock := newClock()
-	s, err := Open(filepath.Join(t.TempDir(), "readiness.db"), clock.Now)
+	s, err := Open(testDSN(t, d), clock.Now)
 	if err != nil {
-		t.Fatalf("Open: %v", err)
+		t.Fatalf("Open %s: %v", d, err)
 	}
 	t.Cleanup(func() { s.Close() })
 	return s, clock
+}
+
+// testDSN is a fresh, empty database of the dialect.
+func testDSN(t testing.TB, d Dialect) string {
+	t.Helper()
+	if d == Postgres {
+		return dbtest.PostgresURL(t)
+	}
+	return filepath.Join(t.TempDir(), "readiness.db")
+}
+
+// dialects are the engines every store test runs on.
+var dialects = []Dialect{SQLite, Postgres}
+
+// forEachStore runs fn as a subtest per dialect, each with a fresh store:
+// the one suite for SQLite and PostgreSQL.
+func forEachStore(t *testing.T, fn func(t *testing.T, s *Store, clock *fakeClock)) {
+	t.Helper()
+	for _, d := range dialects {
+		t.Run(string(d), func(t *testing.T) {
+			s, clock := openDialect(t, d)
+			fn(t, s, clock)
+		})
+	}
 }
 
 func mustUser(t testing.TB, s *Store, email, role string) User {

@@ -38,9 +38,9 @@ func (s *Store) CreateSession(ctx context.Context, sess Session) error {
 	if sess.UserID != 0 {
 		userID = &sess.UserID
 	}
-	err := s.w.WithContext(ctx).Exec(
+	_, err := s.exec(ctx,
 		"INSERT INTO sessions (id, user_id, created_at, last_seen_at, expires_at) VALUES (?, ?, ?, ?, ?)",
-		sess.ID, userID, sess.CreatedAt.UTC(), sess.LastSeenAt.UTC(), sess.ExpiresAt.UTC()).Error
+		sess.ID, userID, sess.CreatedAt.UTC(), sess.LastSeenAt.UTC(), sess.ExpiresAt.UTC())
 	return wrap("create session", err)
 }
 
@@ -66,28 +66,27 @@ func (s *Store) SessionByID(ctx context.Context, id string) (Session, error) {
 
 // TouchSession records activity and slides the expiry.
 func (s *Store) TouchSession(ctx context.Context, id string, lastSeen, expires time.Time) error {
-	res := s.w.WithContext(ctx).Exec("UPDATE sessions SET last_seen_at = ?, expires_at = ? WHERE id = ?",
+	n, err := s.exec(ctx, "UPDATE sessions SET last_seen_at = ?, expires_at = ? WHERE id = ?",
 		lastSeen.UTC(), expires.UTC(), id)
-	return affectedOne("touch session", res)
+	return affectedOne("touch session", n, err)
 }
 
 // DeleteSession ends one session (logout). Deleting a missing session is not an error.
 func (s *Store) DeleteSession(ctx context.Context, id string) error {
-	return wrap("delete session", s.w.WithContext(ctx).Exec("DELETE FROM sessions WHERE id = ?", id).Error)
+	_, err := s.exec(ctx, "DELETE FROM sessions WHERE id = ?", id)
+	return wrap("delete session", err)
 }
 
 // DeleteUserSessions ends every session of a user, e.g. after a password change.
 func (s *Store) DeleteUserSessions(ctx context.Context, userID int64) error {
-	return wrap("delete user sessions", s.w.WithContext(ctx).Exec("DELETE FROM sessions WHERE user_id = ?", userID).Error)
+	_, err := s.exec(ctx, "DELETE FROM sessions WHERE user_id = ?", userID)
+	return wrap("delete user sessions", err)
 }
 
 // DeleteExpiredSessions removes sessions past their expiry, with the drafts
 // and unclaimed results of expired visitor sessions, and reports how many
 // sessions went.
 func (s *Store) DeleteExpiredSessions(ctx context.Context) (int64, error) {
-	res := s.w.WithContext(ctx).Exec("DELETE FROM sessions WHERE expires_at <= ?", s.clock())
-	if res.Error != nil {
-		return 0, wrap("delete expired sessions", res.Error)
-	}
-	return res.RowsAffected, nil
+	n, err := s.exec(ctx, "DELETE FROM sessions WHERE expires_at <= ?", s.clock())
+	return n, wrap("delete expired sessions", err)
 }

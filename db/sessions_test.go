@@ -8,116 +8,122 @@ import (
 )
 
 func TestSessionByID_Expiry(t *testing.T) {
-	s, clock := openTest(t)
-	ctx := context.Background()
-	u := mustUser(t, s, "s@example.org", RoleLearner)
-	start := clock.Now()
-	must(t, s.CreateSession(ctx, Session{ID: "user", UserID: u.ID, ExpiresAt: start.Add(time.Hour)}))
-	must(t, s.CreateSession(ctx, Session{ID: "visitor", ExpiresAt: start.Add(2 * time.Hour)}))
+	forEachStore(t, func(t *testing.T, s *Store, clock *fakeClock) {
+		ctx := context.Background()
+		u := mustUser(t, s, "s@example.org", RoleLearner)
+		start := clock.Now()
+		must(t, s.CreateSession(ctx, Session{ID: "user", UserID: u.ID, ExpiresAt: start.Add(time.Hour)}))
+		must(t, s.CreateSession(ctx, Session{ID: "visitor", ExpiresAt: start.Add(2 * time.Hour)}))
 
-	tests := []struct {
-		name    string
-		after   time.Duration
-		id      string
-		wantErr error
-	}{
-		{"user session live", 0, "user", nil},
-		{"visitor session live", 0, "visitor", nil},
-		{"user session just before expiry", time.Hour - time.Second, "user", nil},
-		{"user session at expiry", time.Hour, "user", ErrNotFound},
-		{"visitor session still live", time.Hour, "visitor", nil},
-		{"visitor session expired", 2 * time.Hour, "visitor", ErrNotFound},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			clock.t = start.Add(tt.after)
-			got, err := s.SessionByID(ctx, tt.id)
-			if !errors.Is(err, tt.wantErr) {
-				t.Fatalf("err = %v, want %v", err, tt.wantErr)
-			}
-			if err == nil && got.ID != tt.id {
-				t.Errorf("got session %q", got.ID)
-			}
-		})
-	}
+		tests := []struct {
+			name    string
+			after   time.Duration
+			id      string
+			wantErr error
+		}{
+			{"user session live", 0, "user", nil},
+			{"visitor session live", 0, "visitor", nil},
+			{"user session just before expiry", time.Hour - time.Second, "user", nil},
+			{"user session at expiry", time.Hour, "user", ErrNotFound},
+			{"visitor session still live", time.Hour, "visitor", nil},
+			{"visitor session expired", 2 * time.Hour, "visitor", ErrNotFound},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				clock.t = start.Add(tt.after)
+				got, err := s.SessionByID(ctx, tt.id)
+				if !errors.Is(err, tt.wantErr) {
+					t.Fatalf("err = %v, want %v", err, tt.wantErr)
+				}
+				if err == nil && got.ID != tt.id {
+					t.Errorf("got session %q", got.ID)
+				}
+			})
+		}
+	})
 }
 
 func TestSession_VisitorHasNoUser(t *testing.T) {
-	s, clock := openTest(t)
-	ctx := context.Background()
-	must(t, s.CreateSession(ctx, Session{ID: "v", ExpiresAt: clock.Now().Add(time.Hour)}))
-	got, err := s.SessionByID(ctx, "v")
-	if err != nil || got.UserID != 0 || !got.CreatedAt.Equal(clock.Now()) || !got.LastSeenAt.Equal(clock.Now()) {
-		t.Fatalf("SessionByID = %+v, %v", got, err)
-	}
+	forEachStore(t, func(t *testing.T, s *Store, clock *fakeClock) {
+		ctx := context.Background()
+		must(t, s.CreateSession(ctx, Session{ID: "v", ExpiresAt: clock.Now().Add(time.Hour)}))
+		got, err := s.SessionByID(ctx, "v")
+		if err != nil || got.UserID != 0 || !got.CreatedAt.Equal(clock.Now()) || !got.LastSeenAt.Equal(clock.Now()) {
+			t.Fatalf("SessionByID = %+v, %v", got, err)
+		}
+	})
 }
 
 func TestCreateSession_Conflicts(t *testing.T) {
-	s, clock := openTest(t)
-	ctx := context.Background()
-	must(t, s.CreateSession(ctx, Session{ID: "dup", ExpiresAt: clock.Now().Add(time.Hour)}))
-	if err := s.CreateSession(ctx, Session{ID: "dup", ExpiresAt: clock.Now().Add(time.Hour)}); !errors.Is(err, ErrConflict) {
-		t.Errorf("duplicate id: %v, want ErrConflict", err)
-	}
-	if err := s.CreateSession(ctx, Session{ID: "ghost", UserID: 42, ExpiresAt: clock.Now().Add(time.Hour)}); !errors.Is(err, ErrNotFound) {
-		t.Errorf("unknown user: %v, want ErrNotFound", err)
-	}
+	forEachStore(t, func(t *testing.T, s *Store, clock *fakeClock) {
+		ctx := context.Background()
+		must(t, s.CreateSession(ctx, Session{ID: "dup", ExpiresAt: clock.Now().Add(time.Hour)}))
+		if err := s.CreateSession(ctx, Session{ID: "dup", ExpiresAt: clock.Now().Add(time.Hour)}); !errors.Is(err, ErrConflict) {
+			t.Errorf("duplicate id: %v, want ErrConflict", err)
+		}
+		if err := s.CreateSession(ctx, Session{ID: "ghost", UserID: 42, ExpiresAt: clock.Now().Add(time.Hour)}); !errors.Is(err, ErrNotFound) {
+			t.Errorf("unknown user: %v, want ErrNotFound", err)
+		}
+	})
 }
 
 func TestTouchSession_ExtendsExpiry(t *testing.T) {
-	s, clock := openTest(t)
-	ctx := context.Background()
-	start := clock.Now()
-	must(t, s.CreateSession(ctx, Session{ID: "t", ExpiresAt: start.Add(time.Hour)}))
-	clock.Advance(50 * time.Minute)
-	must(t, s.TouchSession(ctx, "t", clock.Now(), clock.Now().Add(time.Hour)))
-	clock.Advance(30 * time.Minute) // past the original expiry
-	got, err := s.SessionByID(ctx, "t")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !got.LastSeenAt.Equal(start.Add(50*time.Minute)) || !got.ExpiresAt.Equal(start.Add(110*time.Minute)) {
-		t.Errorf("touched session = %+v", got)
-	}
+	forEachStore(t, func(t *testing.T, s *Store, clock *fakeClock) {
+		ctx := context.Background()
+		start := clock.Now()
+		must(t, s.CreateSession(ctx, Session{ID: "t", ExpiresAt: start.Add(time.Hour)}))
+		clock.Advance(50 * time.Minute)
+		must(t, s.TouchSession(ctx, "t", clock.Now(), clock.Now().Add(time.Hour)))
+		clock.Advance(30 * time.Minute) // past the original expiry
+		got, err := s.SessionByID(ctx, "t")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !got.LastSeenAt.Equal(start.Add(50*time.Minute)) || !got.ExpiresAt.Equal(start.Add(110*time.Minute)) {
+			t.Errorf("touched session = %+v", got)
+		}
+	})
 }
 
 func TestDeleteExpiredSessions_TakesVisitorData(t *testing.T) {
-	s, clock := openTest(t)
-	ctx := context.Background()
-	u := mustUser(t, s, "e@example.org", RoleLearner)
-	now := clock.Now()
-	must(t, s.CreateSession(ctx, Session{ID: "old-visitor", ExpiresAt: now.Add(time.Minute)}))
-	must(t, s.CreateSession(ctx, Session{ID: "old-user", UserID: u.ID, ExpiresAt: now.Add(time.Minute)}))
-	must(t, s.CreateSession(ctx, Session{ID: "fresh", ExpiresAt: now.Add(time.Hour)}))
-	must(t, s.SaveDraft(ctx, DraftOwner{SessionID: "old-visitor"}, Draft{ProfileID: "p", Answers: []byte(`{}`)}))
-	_, err := s.CreateVisitorResult(ctx, "old-visitor", result(10, "early"))
-	must(t, err)
+	forEachStore(t, func(t *testing.T, s *Store, clock *fakeClock) {
+		ctx := context.Background()
+		u := mustUser(t, s, "e@example.org", RoleLearner)
+		now := clock.Now()
+		must(t, s.CreateSession(ctx, Session{ID: "old-visitor", ExpiresAt: now.Add(time.Minute)}))
+		must(t, s.CreateSession(ctx, Session{ID: "old-user", UserID: u.ID, ExpiresAt: now.Add(time.Minute)}))
+		must(t, s.CreateSession(ctx, Session{ID: "fresh", ExpiresAt: now.Add(time.Hour)}))
+		must(t, s.SaveDraft(ctx, DraftOwner{SessionID: "old-visitor"}, Draft{ProfileID: "p", Answers: []byte(`{}`)}))
+		_, err := s.CreateVisitorResult(ctx, "old-visitor", result(10, "early"))
+		must(t, err)
 
-	clock.Advance(2 * time.Minute)
-	n, err := s.DeleteExpiredSessions(ctx)
-	if err != nil || n != 2 {
-		t.Fatalf("DeleteExpiredSessions = %d, %v; want 2", n, err)
-	}
-	for table, want := range map[string]int64{"sessions": 1, "drafts": 0, "visitor_results": 0, "users": 1} {
-		if got := countRows(t, s, table, ""); got != want {
-			t.Errorf("%s has %d rows, want %d", table, got, want)
+		clock.Advance(2 * time.Minute)
+		n, err := s.DeleteExpiredSessions(ctx)
+		if err != nil || n != 2 {
+			t.Fatalf("DeleteExpiredSessions = %d, %v; want 2", n, err)
 		}
-	}
+		for table, want := range map[string]int64{"sessions": 1, "drafts": 0, "visitor_results": 0, "users": 1} {
+			if got := countRows(t, s, table, ""); got != want {
+				t.Errorf("%s has %d rows, want %d", table, got, want)
+			}
+		}
+	})
 }
 
 func TestDeleteSessions(t *testing.T) {
-	s, clock := openTest(t)
-	ctx := context.Background()
-	u := mustUser(t, s, "ds@example.org", RoleLearner)
-	exp := clock.Now().Add(time.Hour)
-	for _, id := range []string{"a", "b"} {
-		must(t, s.CreateSession(ctx, Session{ID: id, UserID: u.ID, ExpiresAt: exp}))
-	}
-	must(t, s.CreateSession(ctx, Session{ID: "v", ExpiresAt: exp}))
-	must(t, s.DeleteSession(ctx, "v"))
-	must(t, s.DeleteSession(ctx, "v")) // idempotent
-	must(t, s.DeleteUserSessions(ctx, u.ID))
-	if n := countRows(t, s, "sessions", ""); n != 0 {
-		t.Errorf("%d sessions left", n)
-	}
+	forEachStore(t, func(t *testing.T, s *Store, clock *fakeClock) {
+		ctx := context.Background()
+		u := mustUser(t, s, "ds@example.org", RoleLearner)
+		exp := clock.Now().Add(time.Hour)
+		for _, id := range []string{"a", "b"} {
+			must(t, s.CreateSession(ctx, Session{ID: id, UserID: u.ID, ExpiresAt: exp}))
+		}
+		must(t, s.CreateSession(ctx, Session{ID: "v", ExpiresAt: exp}))
+		must(t, s.DeleteSession(ctx, "v"))
+		must(t, s.DeleteSession(ctx, "v")) // idempotent
+		must(t, s.DeleteUserSessions(ctx, u.ID))
+		if n := countRows(t, s, "sessions", ""); n != 0 {
+			t.Errorf("%d sessions left", n)
+		}
+	})
 }

@@ -61,8 +61,8 @@ ON CONFLICT (counselor_id, learner_id) DO NOTHING`, c.ID, learnerID, false, s.cl
 
 // Unshare removes the link; a link that does not exist is ErrNotFound.
 func (s *Store) Unshare(ctx context.Context, learnerID, counselorID int64) error {
-	res := s.w.WithContext(ctx).Exec("DELETE FROM counselor_links WHERE counselor_id = ? AND learner_id = ?", counselorID, learnerID)
-	return affectedOne("unshare", res)
+	n, err := s.exec(ctx, "DELETE FROM counselor_links WHERE counselor_id = ? AND learner_id = ?", counselorID, learnerID)
+	return affectedOne("unshare", n, err)
 }
 
 // CounselorsOf lists the counselors the learner shares with, oldest link first.
@@ -105,7 +105,7 @@ func (s *Store) IsLinked(ctx context.Context, counselorID, learnerID int64) (boo
 // SetFlagged marks or unmarks a learner on the counselor's caseload; not
 // linked is ErrNotFound.
 func (s *Store) SetFlagged(ctx context.Context, counselorID, learnerID int64, flagged bool) error {
-	res := s.w.WithContext(ctx).Exec("UPDATE counselor_links SET flagged = ? WHERE counselor_id = ? AND learner_id = ?",
+	n, err := s.exec(ctx, "UPDATE counselor_links SET flagged = ? WHERE counselor_id = ? AND learner_id = ?",
 		flagged, counselorID, learnerID)
-	return affectedOne("set flagged", res)
+	return affectedOne("set flagged", n, err)
 }

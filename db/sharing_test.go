@@ -9,183 +9,188 @@ import (
 )
 
 func TestShareWith_Codes(t *testing.T) {
-	s, _ := openTest(t)
-	ctx := context.Background()
-	learner := mustUser(t, s, "l@example.org", RoleLearner)
-	counselor := mustUser(t, s, "c@example.org", RoleCounselor)
-	disabled := mustUser(t, s, "off@example.org", RoleCounselor)
-	must(t, s.UpdateDisabled(ctx, disabled.ID, true))
-	demoted := mustUser(t, s, "demoted@example.org", RoleCounselor)
-	must(t, s.UpdateRole(ctx, demoted.ID, RoleLearner))
+	forEachStore(t, func(t *testing.T, s *Store, clock *fakeClock) {
+		ctx := context.Background()
+		learner := mustUser(t, s, "l@example.org", RoleLearner)
+		counselor := mustUser(t, s, "c@example.org", RoleCounselor)
+		disabled := mustUser(t, s, "off@example.org", RoleCounselor)
+		must(t, s.UpdateDisabled(ctx, disabled.ID, true))
+		demoted := mustUser(t, s, "demoted@example.org", RoleCounselor)
+		must(t, s.UpdateRole(ctx, demoted.ID, RoleLearner))
 
-	tests := []struct {
-		name    string
-		learner int64
-		code    string
-		wantErr error
-	}{
-		{"exact code", learner.ID, counselor.ShareCode, nil},
-		{"lower case and spaces", learner.ID, "  " + strings.ToLower(counselor.ShareCode) + " ", nil},
-		{"already linked", learner.ID, counselor.ShareCode, nil},
-		{"unknown code", learner.ID, "ZZZZZZZZ", ErrInvalidShareCode},
-		{"empty code", learner.ID, "", ErrInvalidShareCode},
-		{"disabled counselor", learner.ID, disabled.ShareCode, ErrInvalidShareCode},
-		{"no longer a counselor", learner.ID, demoted.ShareCode, ErrInvalidShareCode},
-		{"own code", counselor.ID, counselor.ShareCode, ErrInvalidShareCode},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, err := s.ShareWith(ctx, tt.learner, tt.code)
-			if !errors.Is(err, tt.wantErr) {
-				t.Fatalf("err = %v, want %v", err, tt.wantErr)
-			}
-			if err == nil && (got.ID != counselor.ID || got.Email != counselor.Email || got.Name != counselor.Name || got.Since.IsZero()) {
-				t.Errorf("counselor = %+v", got)
-			}
-		})
-	}
-	if n := countRows(t, s, "counselor_links", ""); n != 1 {
-		t.Errorf("%d links, want 1", n)
-	}
+		tests := []struct {
+			name    string
+			learner int64
+			code    string
+			wantErr error
+		}{
+			{"exact code", learner.ID, counselor.ShareCode, nil},
+			{"lower case and spaces", learner.ID, "  " + strings.ToLower(counselor.ShareCode) + " ", nil},
+			{"already linked", learner.ID, counselor.ShareCode, nil},
+			{"unknown code", learner.ID, "ZZZZZZZZ", ErrInvalidShareCode},
+			{"empty code", learner.ID, "", ErrInvalidShareCode},
+			{"disabled counselor", learner.ID, disabled.ShareCode, ErrInvalidShareCode},
+			{"no longer a counselor", learner.ID, demoted.ShareCode, ErrInvalidShareCode},
+			{"own code", counselor.ID, counselor.ShareCode, ErrInvalidShareCode},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				got, err := s.ShareWith(ctx, tt.learner, tt.code)
+				if !errors.Is(err, tt.wantErr) {
+					t.Fatalf("err = %v, want %v", err, tt.wantErr)
+				}
+				if err == nil && (got.ID != counselor.ID || got.Email != counselor.Email || got.Name != counselor.Name || got.Since.IsZero()) {
+					t.Errorf("counselor = %+v", got)
+				}
+			})
+		}
+		if n := countRows(t, s, "counselor_links", ""); n != 1 {
+			t.Errorf("%d links, want 1", n)
+		}
+	})
 }
 
 func TestShareWith_UnknownLearner(t *testing.T) {
-	s, _ := openTest(t)
-	c := mustUser(t, s, "c@example.org", RoleCounselor)
-	if _, err := s.ShareWith(context.Background(), 999, c.ShareCode); !errors.Is(err, ErrNotFound) {
-		t.Errorf("err = %v, want ErrNotFound", err)
-	}
+	forEachStore(t, func(t *testing.T, s *Store, clock *fakeClock) {
+		c := mustUser(t, s, "c@example.org", RoleCounselor)
+		if _, err := s.ShareWith(context.Background(), 999, c.ShareCode); !errors.Is(err, ErrNotFound) {
+			t.Errorf("err = %v, want ErrNotFound", err)
+		}
+	})
 }
 
 func TestUnshare(t *testing.T) {
-	s, clock := openTest(t)
-	ctx := context.Background()
-	learner := mustUser(t, s, "l@example.org", RoleLearner)
-	c1 := mustUser(t, s, "c1@example.org", RoleCounselor)
-	c2 := mustUser(t, s, "c2@example.org", RoleCounselor)
-	_, err := s.ShareWith(ctx, learner.ID, c1.ShareCode)
-	must(t, err)
-	clock.Advance(time.Minute)
-	_, err = s.ShareWith(ctx, learner.ID, c2.ShareCode)
-	must(t, err)
+	forEachStore(t, func(t *testing.T, s *Store, clock *fakeClock) {
+		ctx := context.Background()
+		learner := mustUser(t, s, "l@example.org", RoleLearner)
+		c1 := mustUser(t, s, "c1@example.org", RoleCounselor)
+		c2 := mustUser(t, s, "c2@example.org", RoleCounselor)
+		_, err := s.ShareWith(ctx, learner.ID, c1.ShareCode)
+		must(t, err)
+		clock.Advance(time.Minute)
+		_, err = s.ShareWith(ctx, learner.ID, c2.ShareCode)
+		must(t, err)
 
-	cs, err := s.CounselorsOf(ctx, learner.ID)
-	must(t, err)
-	if len(cs) != 2 || cs[0].ID != c1.ID || cs[1].ID != c2.ID || !cs[1].Since.Equal(clock.Now()) {
-		t.Fatalf("CounselorsOf = %+v", cs)
-	}
-	if ok, _ := s.IsLinked(ctx, c1.ID, learner.ID); !ok {
-		t.Error("IsLinked = false before unshare")
-	}
+		cs, err := s.CounselorsOf(ctx, learner.ID)
+		must(t, err)
+		if len(cs) != 2 || cs[0].ID != c1.ID || cs[1].ID != c2.ID || !cs[1].Since.Equal(clock.Now()) {
+			t.Fatalf("CounselorsOf = %+v", cs)
+		}
+		if ok, _ := s.IsLinked(ctx, c1.ID, learner.ID); !ok {
+			t.Error("IsLinked = false before unshare")
+		}
 
-	must(t, s.Unshare(ctx, learner.ID, c1.ID))
-	if ok, _ := s.IsLinked(ctx, c1.ID, learner.ID); ok {
-		t.Error("IsLinked = true after unshare")
-	}
-	if err := s.Unshare(ctx, learner.ID, c1.ID); !errors.Is(err, ErrNotFound) {
-		t.Errorf("second unshare: %v, want ErrNotFound", err)
-	}
-	cs, _ = s.CounselorsOf(ctx, learner.ID)
-	if len(cs) != 1 || cs[0].ID != c2.ID {
-		t.Errorf("CounselorsOf after unshare = %+v", cs)
-	}
+		must(t, s.Unshare(ctx, learner.ID, c1.ID))
+		if ok, _ := s.IsLinked(ctx, c1.ID, learner.ID); ok {
+			t.Error("IsLinked = true after unshare")
+		}
+		if err := s.Unshare(ctx, learner.ID, c1.ID); !errors.Is(err, ErrNotFound) {
+			t.Errorf("second unshare: %v, want ErrNotFound", err)
+		}
+		cs, _ = s.CounselorsOf(ctx, learner.ID)
+		if len(cs) != 1 || cs[0].ID != c2.ID {
+			t.Errorf("CounselorsOf after unshare = %+v", cs)
+		}
+	})
 }
 
 func TestCaseload_JoinsStatsFiltersAndSorts(t *testing.T) {
-	s, clock := openTest(t)
-	ctx := context.Background()
-	c := mustUser(t, s, "c@example.org", RoleCounselor)
-	ann := mustUser(t, s, "ann@example.org", RoleLearner)
-	bob := mustUser(t, s, "bob@example.org", RoleLearner)
-	cat := mustUser(t, s, "cat@example.org", RoleLearner) // no assessments
-	outsider := mustUser(t, s, "out@example.org", RoleLearner)
-	for _, u := range []User{ann, bob, cat} {
-		_, err := s.ShareWith(ctx, u.ID, c.ShareCode)
-		must(t, err)
-	}
-	for _, step := range []struct {
-		u       User
-		overall float64
-		band    string
-	}{{ann, 40, "building"}, {bob, 70, "ready"}, {ann, 60, "ready"}, {outsider, 99, "ready"}} {
-		clock.Advance(time.Hour)
-		_, err := s.CreateAssessment(ctx, step.u.ID, result(step.overall, step.band))
-		must(t, err)
-	}
-	must(t, s.SetFlagged(ctx, c.ID, bob.ID, true))
-
-	tests := []struct {
-		name string
-		q    CaseloadQuery
-		want []int64
-	}{
-		{"all by name", CaseloadQuery{}, []int64{ann.ID, bob.ID, cat.ID}},
-		{"by overall, none last", CaseloadQuery{Sort: SortByOverall, Desc: true}, []int64{bob.ID, ann.ID, cat.ID}},
-		{"by activity", CaseloadQuery{Sort: SortByActivity, Desc: true}, []int64{ann.ID, bob.ID, cat.ID}},
-		{"band filter", CaseloadQuery{Band: "ready", Sort: SortByName}, []int64{ann.ID, bob.ID}},
-		{"flagged only", CaseloadQuery{FlaggedOnly: true}, []int64{bob.ID}},
-		{"paged", CaseloadQuery{Limit: 1, Offset: 1}, []int64{bob.ID}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, err := s.Caseload(ctx, c.ID, tt.q)
+	forEachStore(t, func(t *testing.T, s *Store, clock *fakeClock) {
+		ctx := context.Background()
+		c := mustUser(t, s, "c@example.org", RoleCounselor)
+		ann := mustUser(t, s, "ann@example.org", RoleLearner)
+		bob := mustUser(t, s, "bob@example.org", RoleLearner)
+		cat := mustUser(t, s, "cat@example.org", RoleLearner) // no assessments
+		outsider := mustUser(t, s, "out@example.org", RoleLearner)
+		for _, u := range []User{ann, bob, cat} {
+			_, err := s.ShareWith(ctx, u.ID, c.ShareCode)
 			must(t, err)
-			var ids []int64
-			for _, e := range got {
-				ids = append(ids, e.LearnerID)
-			}
-			if len(ids) != len(tt.want) {
-				t.Fatalf("ids %v, want %v", ids, tt.want)
-			}
-			for i := range ids {
-				if ids[i] != tt.want[i] {
+		}
+		for _, step := range []struct {
+			u       User
+			overall float64
+			band    string
+		}{{ann, 40, "building"}, {bob, 70, "ready"}, {ann, 60, "ready"}, {outsider, 99, "ready"}} {
+			clock.Advance(time.Hour)
+			_, err := s.CreateAssessment(ctx, step.u.ID, result(step.overall, step.band))
+			must(t, err)
+		}
+		must(t, s.SetFlagged(ctx, c.ID, bob.ID, true))
+
+		tests := []struct {
+			name string
+			q    CaseloadQuery
+			want []int64
+		}{
+			{"all by name", CaseloadQuery{}, []int64{ann.ID, bob.ID, cat.ID}},
+			{"by overall, none last", CaseloadQuery{Sort: SortByOverall, Desc: true}, []int64{bob.ID, ann.ID, cat.ID}},
+			{"by activity", CaseloadQuery{Sort: SortByActivity, Desc: true}, []int64{ann.ID, bob.ID, cat.ID}},
+			{"band filter", CaseloadQuery{Band: "ready", Sort: SortByName}, []int64{ann.ID, bob.ID}},
+			{"flagged only", CaseloadQuery{FlaggedOnly: true}, []int64{bob.ID}},
+			{"paged", CaseloadQuery{Limit: 1, Offset: 1}, []int64{bob.ID}},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				got, err := s.Caseload(ctx, c.ID, tt.q)
+				must(t, err)
+				var ids []int64
+				for _, e := range got {
+					ids = append(ids, e.LearnerID)
+				}
+				if len(ids) != len(tt.want) {
 					t.Fatalf("ids %v, want %v", ids, tt.want)
 				}
-			}
-			if tt.q.Limit == 0 {
-				n, err := s.CountCaseload(ctx, c.ID, tt.q)
-				if err != nil || n != len(tt.want) {
-					t.Errorf("CountCaseload = %d, %v", n, err)
+				for i := range ids {
+					if ids[i] != tt.want[i] {
+						t.Fatalf("ids %v, want %v", ids, tt.want)
+					}
 				}
-			}
-		})
-	}
+				if tt.q.Limit == 0 {
+					n, err := s.CountCaseload(ctx, c.ID, tt.q)
+					if err != nil || n != len(tt.want) {
+						t.Errorf("CountCaseload = %d, %v", n, err)
+					}
+				}
+			})
+		}
 
-	all, _ := s.Caseload(ctx, c.ID, CaseloadQuery{})
-	a := all[0]
-	if a.Attempts != 2 || *a.LatestOverall != 60 || *a.LatestBand != "ready" || *a.PreviousOverall != 40 ||
-		!*a.BachelorMet || a.LastActivityAt.Location() != time.UTC || a.Flagged {
-		t.Errorf("ann's entry = %+v", a)
-	}
-	if e := all[2]; e.Attempts != 0 || e.LatestOverall != nil || e.LastActivityAt != nil {
-		t.Errorf("cat's entry = %+v", e)
-	}
-	if _, err := s.Caseload(ctx, c.ID, CaseloadQuery{Sort: "password_hash"}); err == nil {
-		t.Error("unknown sort accepted")
-	}
+		all, _ := s.Caseload(ctx, c.ID, CaseloadQuery{})
+		a := all[0]
+		if a.Attempts != 2 || *a.LatestOverall != 60 || *a.LatestBand != "ready" || *a.PreviousOverall != 40 ||
+			!*a.BachelorMet || a.LastActivityAt.Location() != time.UTC || a.Flagged {
+			t.Errorf("ann's entry = %+v", a)
+		}
+		if e := all[2]; e.Attempts != 0 || e.LatestOverall != nil || e.LastActivityAt != nil {
+			t.Errorf("cat's entry = %+v", e)
+		}
+		if _, err := s.Caseload(ctx, c.ID, CaseloadQuery{Sort: "password_hash"}); err == nil {
+			t.Error("unknown sort accepted")
+		}
+	})
 }
 
 func TestNotes_OnlyForLinkedLearners(t *testing.T) {
-	s, clock := openTest(t)
-	ctx := context.Background()
-	c := mustUser(t, s, "c@example.org", RoleCounselor)
-	l := mustUser(t, s, "l@example.org", RoleLearner)
-	if _, err := s.AddNote(ctx, c.ID, l.ID, "too early"); !errors.Is(err, ErrNotFound) {
-		t.Errorf("note before link: %v, want ErrNotFound", err)
-	}
-	_, err := s.ShareWith(ctx, l.ID, c.ShareCode)
-	must(t, err)
-	_, err = s.AddNote(ctx, c.ID, l.ID, "first")
-	must(t, err)
-	clock.Advance(time.Minute)
-	_, err = s.AddNote(ctx, c.ID, l.ID, "second")
-	must(t, err)
-	notes, err := s.Notes(ctx, c.ID, l.ID)
-	must(t, err)
-	if len(notes) != 2 || notes[0].Text != "second" || !notes[0].CreatedAt.Equal(clock.Now()) {
-		t.Errorf("Notes = %+v", notes)
-	}
-	if err := s.SetFlagged(ctx, c.ID, 999, true); !errors.Is(err, ErrNotFound) {
-		t.Errorf("flag unlinked: %v", err)
-	}
+	forEachStore(t, func(t *testing.T, s *Store, clock *fakeClock) {
+		ctx := context.Background()
+		c := mustUser(t, s, "c@example.org", RoleCounselor)
+		l := mustUser(t, s, "l@example.org", RoleLearner)
+		if _, err := s.AddNote(ctx, c.ID, l.ID, "too early"); !errors.Is(err, ErrNotFound) {
+			t.Errorf("note before link: %v, want ErrNotFound", err)
+		}
+		_, err := s.ShareWith(ctx, l.ID, c.ShareCode)
+		must(t, err)
+		_, err = s.AddNote(ctx, c.ID, l.ID, "first")
+		must(t, err)
+		clock.Advance(time.Minute)
+		_, err = s.AddNote(ctx, c.ID, l.ID, "second")
+		must(t, err)
+		notes, err := s.Notes(ctx, c.ID, l.ID)
+		must(t, err)
+		if len(notes) != 2 || notes[0].Text != "second" || !notes[0].CreatedAt.Equal(clock.Now()) {
+			t.Errorf("Notes = %+v", notes)
+		}
+		if err := s.SetFlagged(ctx, c.ID, 999, true); !errors.Is(err, ErrNotFound) {
+			t.Errorf("flag unlinked: %v", err)
+		}
+	})
 }

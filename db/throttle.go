@@ -55,14 +55,12 @@ func (s *Store) OldestLoginFailure(ctx context.Context, key string, since time.T
 
 // ClearLoginFailures forgets the failures under key, e.g. after a good login.
 func (s *Store) ClearLoginFailures(ctx context.Context, key string) error {
-	return wrap("clear login failures", s.w.WithContext(ctx).Exec("DELETE FROM login_attempts WHERE throttle_key = ?", key).Error)
+	_, err := s.exec(ctx, "DELETE FROM login_attempts WHERE throttle_key = ?", key)
+	return wrap("clear login failures", err)
 }
 
 // DeleteLoginFailuresBefore prunes failures older than t and reports how many went.
 func (s *Store) DeleteLoginFailuresBefore(ctx context.Context, t time.Time) (int64, error) {
-	res := s.w.WithContext(ctx).Exec("DELETE FROM login_attempts WHERE at < ?", t.UTC())
-	if res.Error != nil {
-		return 0, wrap("delete login failures", res.Error)
-	}
-	return res.RowsAffected, nil
+	n, err := s.exec(ctx, "DELETE FROM login_attempts WHERE at < ?", t.UTC())
+	return n, wrap("delete login failures", err)
 }

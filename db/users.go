@@ -164,22 +164,22 @@ func (s *Store) UserByEmail(ctx context.Context, email string) (User, error) {
 // theirs: sessions (and their drafts and visitor results), draft,
 // assessments, stats, counselor links both ways and notes by or about them.
 func (s *Store) DeleteUser(ctx context.Context, id int64) error {
-	res := s.w.WithContext(ctx).Exec("DELETE FROM users WHERE id = ?", id)
-	return affectedOne("delete user", res)
+	n, err := s.exec(ctx, "DELETE FROM users WHERE id = ?", id)
+	return affectedOne("delete user", n, err)
 }
 
 // SetPassword replaces a user's password hash.
 func (s *Store) SetPassword(ctx context.Context, id int64, hash string) error {
-	res := s.w.WithContext(ctx).Exec("UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?", hash, s.clock(), id)
-	return affectedOne("set password", res)
+	n, err := s.exec(ctx, "UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?", hash, s.clock(), id)
+	return affectedOne("set password", n, err)
 }
 
 // affectedOne maps "no row changed" to ErrNotFound.
-func affectedOne(op string, res *gorm.DB) error {
-	if res.Error != nil {
-		return wrap(op, res.Error)
+func affectedOne(op string, n int64, err error) error {
+	if err != nil {
+		return wrap(op, err)
 	}
-	if res.RowsAffected == 0 {
+	if n == 0 {
 		return fmt.Errorf("db: %s: %w", op, ErrNotFound)
 	}
 	return nil

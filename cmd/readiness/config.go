@@ -5,8 +5,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
 	"strconv"
 	"strings"
+	"time"
+
+	"github.com/readiness/readiness/db"
 )
 
 // Config is everything the command line decides. Defaults come first, then
@@ -14,6 +18,7 @@ import (
 type Config struct {
 	Addr           string
 	DB             string
+	DatabaseURL    string // a postgres:// URL; when set it wins over DB
 	SecureCookies  bool
 	TrustedProxies []string
 	LogFormat      string // text or json
@@ -32,6 +37,16 @@ func (c *Config) fromEnv(getenv func(string) string) error {
 	}
 	if v := getenv("READINESS_DB"); v != "" {
 		c.DB = v
+	}
+	// DATABASE_URL is the name hosting platforms set; READINESS_DATABASE_URL
+	// wins when both are there.
+	for _, name := range []string{"DATABASE_URL", "READINESS_DATABASE_URL"} {
+		if v := getenv(name); v != "" {
+			if !db.IsPostgresURL(v) {
+				return fmt.Errorf("%s: must be a postgres:// URL (for SQLite use READINESS_DB)", name)
+			}
+			c.DatabaseURL = v
+		}
 	}
 	if v := getenv("READINESS_SECURE_COOKIES"); v != "" {
 		b, err := strconv.ParseBool(v)
@@ -67,9 +82,33 @@ func splitList(v string) []string {
 	return out
 }
 
-// dbFlag adds --db to a subcommand's flags.
+// dbFlag adds --db and --database-url to a subcommand's flags.
 func dbFlag(fs *flag.FlagSet, c *Config) {
 	fs.StringVar(&c.DB, "db", c.DB, "SQLite database file (env READINESS_DB)")
+	fs.StringVar(&c.DatabaseURL, "database-url", c.DatabaseURL, "postgres:// URL: use PostgreSQL instead of the SQLite file (env DATABASE_URL)")
+}
+
+// database is what to pass to db.Open, and how to name it in messages
+// (a URL without its password).
+func (c Config) database() (dsn, name string, err error) {
+	if c.DatabaseURL == "" {
+		return c.DB, c.DB, nil
+	}
+	u, err := url.Parse(c.DatabaseURL)
+	if err != nil || !db.IsPostgresURL(c.DatabaseURL) {
+		return "", "", fmt.Errorf("--database-url: must be a postgres:// URL")
+	}
+	return c.DatabaseURL, u.Redacted(), nil
+}
+
+// openStore opens (and migrates) the configured database.
+func (c Config) openStore() (*db.Store, string, error) {
+	dsn, name, err := c.database()
+	if err != nil {
+		return nil, name, err
+	}
+	s, err := db.Open(dsn, time.Now)
+	return s, name, err
 }
 
 func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {

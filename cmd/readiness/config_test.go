@@ -5,6 +5,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/readiness/readiness/db/dbtest"
 )
 
 func TestConfig_FromEnv(t *testing.T) {
@@ -26,6 +28,11 @@ func TestConfig_FromEnv(t *testing.T) {
 		{name: "bad bool names the variable", env: map[string]string{"READINESS_SECURE_COOKIES": "yes please"}, wantErr: "READINESS_SECURE_COOKIES"},
 		{name: "bad log format", env: map[string]string{"READINESS_LOG_FORMAT": "xml"}, wantErr: "READINESS_LOG_FORMAT"},
 		{name: "bad log level", env: map[string]string{"READINESS_LOG_LEVEL": "loud"}, wantErr: "READINESS_LOG_LEVEL"},
+		{name: "DATABASE_URL selects PostgreSQL", env: map[string]string{"DATABASE_URL": "postgres://app@db.internal/readiness"},
+			want: func(c *Config) { c.DatabaseURL = "postgres://app@db.internal/readiness" }},
+		{name: "READINESS_DATABASE_URL wins", env: map[string]string{"DATABASE_URL": "postgres://a@x/one", "READINESS_DATABASE_URL": "postgresql://b@y/two"},
+			want: func(c *Config) { c.DatabaseURL = "postgresql://b@y/two" }},
+		{name: "DATABASE_URL must be PostgreSQL", env: map[string]string{"DATABASE_URL": "mysql://x/y"}, wantErr: "DATABASE_URL: must be a postgres:// URL"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -80,6 +87,33 @@ func TestRun_UserCreateMigrateBackup(t *testing.T) {
 		code := run(tc.args, strings.NewReader(tc.stdin), &out, &errb)
 		if code != tc.code || !strings.Contains(out.String()+errb.String(), tc.say) {
 			t.Errorf("%v: exit %d (want %d), output %q %q, want it to say %q", tc.args, code, tc.code, out.String(), errb.String(), tc.say)
+		}
+	}
+}
+
+// The same commands on PostgreSQL, through --database-url.
+func TestRun_DatabaseURLUsesPostgreSQL(t *testing.T) {
+	pg := dbtest.PostgresURL(t)
+	cases := []struct {
+		args  []string
+		stdin string
+		code  int
+		say   string
+	}{
+		{[]string{"migrate", "--database-url", pg}, "", 0, "schema version"},
+		{[]string{"user", "create", "--database-url", pg, "--email", "boss@example.org", "--role", "admin"}, "a long admin password\n", 0, "created admin"},
+		{[]string{"user", "create", "--database-url", pg, "--email", "BOSS@example.org", "--role", "admin"}, "a long admin password\n", 1, "already registered"},
+		{[]string{"backup", "--database-url", pg, "--to", t.TempDir() + "/x.db"}, "", 1, "pg_dump"},
+		{[]string{"migrate", "--database-url", "mysql://x"}, "", 1, "postgres:// URL"},
+	}
+	for _, tc := range cases {
+		var out, errb strings.Builder
+		code := run(tc.args, strings.NewReader(tc.stdin), &out, &errb)
+		if code != tc.code || !strings.Contains(out.String()+errb.String(), tc.say) {
+			t.Errorf("%v: exit %d (want %d), output %q %q, want it to say %q", tc.args, code, tc.code, out.String(), errb.String(), tc.say)
+		}
+		if strings.Contains(out.String()+errb.String(), "password=") {
+			t.Errorf("%v printed a password", tc.args)
 		}
 	}
 }

@@ -19,7 +19,8 @@ commands:
                or one is generated and printed)
 
 Every command that opens the database takes --db PATH (env READINESS_DB,
-default readiness.db). serve takes --addr (env READINESS_ADDR, default
+default readiness.db), or --database-url postgres://... (env DATABASE_URL)
+to use PostgreSQL instead. serve takes --addr (env READINESS_ADDR, default
 127.0.0.1:8080).
 `
 

@@ -74,7 +74,7 @@ func runSeed(args []string, cfg Config, stdin io.Reader, stdout, stderr io.Write
 		return 1
 	}
 	p, _ := profiles.Lookup(web.DefaultConfig().DefaultProfile)
-	store, err := db.Open(cfg.DB, time.Now)
+	store, _, err := cfg.openStore()
 	if err != nil {
 		fmt.Fprintf(stderr, "readiness seed-demo: %v\n", err)
 		return 1

@@ -48,9 +48,9 @@ func runServe(args []string, cfg Config, stdout, stderr io.Writer) int {
 		log.Error("profiles", "err", err)
 		return 1
 	}
-	store, err := db.Open(cfg.DB, time.Now)
+	store, dbName, err := cfg.openStore()
 	if err != nil {
-		log.Error("open database", "path", cfg.DB, "err", err)
+		log.Error("open database", "db", dbName, "err", err)
 		return 1
 	}
 	defer store.Close()
@@ -81,7 +81,7 @@ func runServe(args []string, cfg Config, stdout, stderr io.Writer) int {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	go sweep(ctx, store, log)
-	log.Info("ready", "url", "http://"+ln.Addr().String(), "db", cfg.DB, "startup_ms", time.Since(start).Milliseconds())
+	log.Info("ready", "url", "http://"+ln.Addr().String(), "db", dbName, "startup_ms", time.Since(start).Milliseconds())
 	fmt.Fprintf(stdout, "Readiness is running at http://%s (Ctrl+C to stop)\n", ln.Addr())
 
 	select {
@@ -149,7 +149,7 @@ func runMigrate(args []string, cfg Config, stdout, stderr io.Writer) int {
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	store, err := db.Open(cfg.DB, time.Now) // Open applies pending migrations
+	store, dbName, err := cfg.openStore() // Open applies pending migrations
 	if err != nil {
 		fmt.Fprintf(stderr, "readiness migrate: %v\n", err)
 		return 1
@@ -160,7 +160,7 @@ func runMigrate(args []string, cfg Config, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "readiness migrate: %v\n", err)
 		return 1
 	}
-	fmt.Fprintf(stdout, "%s is at schema version %d\n", cfg.DB, v)
+	fmt.Fprintf(stdout, "%s is at schema version %d\n", dbName, v)
 	return 0
 }
 
@@ -175,7 +175,7 @@ func runBackup(args []string, cfg Config, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "readiness backup: --to FILE is required")
 		return 2
 	}
-	store, err := db.Open(cfg.DB, time.Now)
+	store, dbName, err := cfg.openStore()
 	if err != nil {
 		fmt.Fprintf(stderr, "readiness backup: %v\n", err)
 		return 1
@@ -186,7 +186,7 @@ func runBackup(args []string, cfg Config, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "readiness backup: %v\n", err)
 		return 1
 	}
-	fmt.Fprintf(stdout, "backed up %s to %s in %s\n", cfg.DB, *to, time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(stdout, "backed up %s to %s in %s\n", dbName, *to, time.Since(start).Round(time.Millisecond))
 	return 0
 }
 
@@ -235,7 +235,7 @@ func runUser(args []string, cfg Config, stdin io.Reader, stdout, stderr io.Write
 		fmt.Fprintf(stderr, "readiness user create: %v\n", err)
 		return 1
 	}
-	store, err := db.Open(cfg.DB, time.Now)
+	store, _, err := cfg.openStore()
 	if err != nil {
 		fmt.Fprintf(stderr, "readiness user create: %v\n", err)
 		return 1
