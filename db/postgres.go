@@ -52,14 +52,12 @@ func isPgCode(err error, codes ...string) bool {
 func isPgUnwritable(err error) bool {
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) && len(pe.Code) == 5 {
-		switch {
-		case pe.Code == "25006", // read_only_sql_transaction
-			pe.Code[:2] == "53", // insufficient resources: disk full, out of memory, too many connections
-			pe.Code[:2] == "08", // connection exceptions
-			pe.Code == "57P01", pe.Code == "57P02", pe.Code == "57P03": // shutting down, cannot connect now
-			return true
-		}
-		return false
+		// 25006 read-only transaction; class 53 insufficient resources (disk
+		// full, out of memory, too many connections); class 08 connection
+		// exceptions; 57P01-57P03 shutting down or not accepting connections.
+		class := pe.Code[:2]
+		return pe.Code == "25006" || class == "53" || class == "08" ||
+			pe.Code == "57P01" || pe.Code == "57P02" || pe.Code == "57P03"
 	}
 	var ce *pgconn.ConnectError
 	var ne net.Error
