@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -25,7 +24,7 @@ var (
 // UserQuery filters and pages the users list. Zero values mean everyone,
 // no limit.
 type UserQuery struct {
-	Q      string // part of the name or email, any case
+	Q      string // part of the name or email, in any case (Unicode case folding)
 	Role   string
 	Limit  int
 	Offset int
@@ -38,9 +37,8 @@ func userQueryWhere(q UserQuery) (string, []any) {
 	where := "1 = 1"
 	var args []any
 	if q.Q != "" {
-		where += ` AND (LOWER(name) LIKE ? ESCAPE '\' OR LOWER(email) LIKE ? ESCAPE '\')`
-		p := "%" + escapeLike(strings.ToLower(q.Q)) + "%"
-		args = append(args, p, p)
+		where += " AND " + searchMatch("search_key")
+		args = append(args, searchPattern(q.Q))
 	}
 	if q.Role != "" {
 		where += " AND role = ?"
@@ -141,7 +139,8 @@ ON CONFLICT (counselor_id, learner_id) DO NOTHING`, counselorID, learnerID, fals
 // UpdateRole changes a user's role. Becoming a counselor assigns a share
 // code if the user has none; leaving the role keeps the code (so it comes
 // back on re-promotion) but ShareWith only accepts codes of active
-// counselors. It refuses, with ErrLastAdmin, to demote the last enabled admin.
+// counselors, and ends every link to a learner (learners share again if
+// they want to). It refuses, with ErrLastAdmin, to demote the last enabled admin.
 func (s *Store) UpdateRole(ctx context.Context, id int64, role string) error {
 	if !account.ValidRole(role) {
 		return fmt.Errorf("db: update role: unknown role %q", role)
@@ -168,8 +167,16 @@ func (s *Store) UpdateRole(ctx context.Context, id int64, role string) error {
 			}
 			code = &c
 		}
-		return tx.Exec("UPDATE users SET role = ?, share_code = ?, updated_at = ? WHERE id = ?",
-			role, code, s.clock(), id).Error
+		if err := tx.Exec("UPDATE users SET role = ?, share_code = ?, updated_at = ? WHERE id = ?",
+			role, code, s.clock(), id).Error; err != nil {
+			return err
+		}
+		if u.Role == RoleCounselor && role != RoleCounselor {
+			// A counselor sees learners only while they are one: leaving the
+			// role ends every link, in the same transaction.
+			return tx.Exec("DELETE FROM counselor_links WHERE counselor_id = ?", id).Error
+		}
+		return nil
 	})
 	return wrapAdmin("update role", err)
 }

@@ -85,7 +85,7 @@ func ValidCaseloadSort(col string) bool {
 // CaseloadQuery filters, sorts and pages a caseload. Zero values mean no
 // filter, sort by name A–Z, no limit.
 type CaseloadQuery struct {
-	Q              string // part of the name or email, any case
+	Q              string // part of the name or email, in any case (Unicode case folding)
 	Band           string // latest band id, or BandNone
 	FlaggedOnly    bool
 	NeedsAttention bool
@@ -295,9 +295,8 @@ func caseloadWhere(counselorID int64, q CaseloadQuery, cutoff time.Time) (string
 	where := "l.counselor_id = ?"
 	args := []any{counselorID}
 	if q.Q != "" {
-		where += ` AND (LOWER(u.name) LIKE ? ESCAPE '\' OR LOWER(u.email) LIKE ? ESCAPE '\')`
-		p := "%" + escapeLike(strings.ToLower(q.Q)) + "%"
-		args = append(args, p, p)
+		where += " AND " + searchMatch("u.search_key")
+		args = append(args, searchPattern(q.Q))
 	}
 	switch q.Band {
 	case "":

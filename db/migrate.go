@@ -87,7 +87,7 @@ func (s *Store) migrateTo(ctx context.Context, n int) error {
     applied_at ` + s.timestampType() + ` NOT NULL
 )`).Error
 		if err != nil {
-			return fmt.Errorf("db: migrate: %w", err)
+			return wrap("migrate", err)
 		}
 		current, err := schemaVersion(g)
 		if err != nil {

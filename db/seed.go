@@ -32,8 +32,8 @@ func (s *Store) ImportLearners(ctx context.Context, counselorID int64, ls []Seed
 				return err
 			}
 			var id int64
-			err = tx.Raw(`INSERT INTO users (email, name, password_hash, role, share_code, disabled, created_at, updated_at)
-VALUES (?, ?, ?, ?, NULL, ?, ?, ?) RETURNING id`, email, l.Name, l.PasswordHash, RoleLearner, false, at, at).Scan(&id).Error
+			err = tx.Raw(`INSERT INTO users (email, name, password_hash, role, share_code, disabled, created_at, updated_at, search_key)
+VALUES (?, ?, ?, ?, NULL, ?, ?, ?, ?) RETURNING id`, email, l.Name, l.PasswordHash, RoleLearner, false, at, at, searchKey(l.Name, email)).Scan(&id).Error
 			if err != nil {
 				return err
 			}

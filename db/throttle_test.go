@@ -3,6 +3,7 @@ package db
 import (
 	"context"
 	"errors"
+	"sync"
 	"testing"
 	"time"
 )
@@ -54,6 +55,112 @@ func TestLoginFailures_CountWindowAndClear(t *testing.T) {
 		pruned, err := s.DeleteLoginFailuresBefore(ctx, start.Add(15*time.Minute))
 		if err != nil || pruned != 2 {
 			t.Errorf("DeleteLoginFailuresBefore = %d, %v; want 2", pruned, err)
+		}
+	})
+}
+
+func TestReserveLoginAttempt_LimitsWindowReleaseAndOnlyAfter(t *testing.T) {
+	forEachStore(t, func(t *testing.T, s *Store, clock *fakeClock) {
+		ctx := context.Background()
+		const window = 15 * time.Minute
+		pair := func(addr string) ThrottleKey { return ThrottleKey{Key: "pair:a@example.org|" + addr, Limit: 5} }
+		keys := func(addr string) []ThrottleKey {
+			return []ThrottleKey{pair(addr), {Key: "account:a@example.org", Limit: 8, OnlyAfter: pair(addr).Key}, {Key: "addr:" + addr, Limit: 100}}
+		}
+		start := clock.Now()
+		for i := range 5 {
+			r, err := s.ReserveLoginAttempt(ctx, keys("192.0.2.1"), window)
+			must(t, err)
+			if r.Throttled() {
+				t.Fatalf("attempt %d throttled: %+v", i+1, r)
+			}
+			clock.Advance(time.Minute)
+		}
+		r, err := s.ReserveLoginAttempt(ctx, keys("192.0.2.1"), window)
+		must(t, err)
+		if !r.Throttled() || r.Key != pair("192.0.2.1").Key || !r.ThrottledUntil.Equal(start.Add(window)) {
+			t.Fatalf("6th attempt: %+v, want throttled on the pair until %v", r, start.Add(window))
+		}
+		// A successful attempt is released and does not count.
+		r, err = s.ReserveLoginAttempt(ctx, keys("192.0.2.2"), window)
+		must(t, err)
+		must(t, s.ReleaseLoginAttempt(ctx, r))
+		if n, _ := s.CountLoginFailures(ctx, pair("192.0.2.2").Key, start); n != 0 {
+			t.Errorf("released attempt still counted: %d", n)
+		}
+		// Three more failures from a second address bring the account to 8.
+		for range 3 {
+			r, err := s.ReserveLoginAttempt(ctx, keys("192.0.2.3"), window)
+			must(t, err)
+			if r.Throttled() {
+				t.Fatalf("second address throttled early: %+v", r)
+			}
+		}
+		// The account is at its bound: an address that has failed is refused
+		// on the account key ...
+		r, err = s.ReserveLoginAttempt(ctx, keys("192.0.2.3"), window)
+		must(t, err)
+		if !r.Throttled() || r.Key != "account:a@example.org" {
+			t.Errorf("failed address at the account bound: %+v, want throttled on the account", r)
+		}
+		// ... but one that has not failed still gets its check.
+		r, err = s.ReserveLoginAttempt(ctx, keys("198.51.100.7"), window)
+		must(t, err)
+		if r.Throttled() {
+			t.Errorf("clean address refused because others guessed wrong: %+v", r)
+		}
+		// When the window has passed, the first address has room again.
+		clock.Advance(window)
+		r, err = s.ReserveLoginAttempt(ctx, keys("192.0.2.1"), window)
+		must(t, err)
+		if r.Throttled() {
+			t.Errorf("after the window: %+v", r)
+		}
+	})
+}
+
+// A burst of parallel attempts gets no more checks than the limit, also
+// when the burst arrives through two stores (two instances) at once.
+func TestReserveLoginAttempt_ParallelBurstGetsOnlyTheLimit(t *testing.T) {
+	forEachStore(t, func(t *testing.T, s *Store, clock *fakeClock) {
+		other, err := Open(s.dsn, clock.Now)
+		must(t, err)
+		defer other.Close()
+		const attempts, limit = 40, 5
+		keys := []ThrottleKey{{Key: "pair:v@example.org|203.0.113.9", Limit: limit}, {Key: "addr:203.0.113.9", Limit: 100}}
+		var (
+			wg      sync.WaitGroup
+			mu      sync.Mutex
+			allowed int
+			errs    []error
+		)
+		start := make(chan struct{})
+		for i := range attempts {
+			st := s
+			if i%2 == 1 {
+				st = other
+			}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				r, err := st.ReserveLoginAttempt(context.Background(), keys, 15*time.Minute)
+				mu.Lock()
+				defer mu.Unlock()
+				if err != nil {
+					errs = append(errs, err)
+				} else if !r.Throttled() {
+					allowed++
+				}
+			}()
+		}
+		close(start)
+		wg.Wait()
+		for _, err := range errs {
+			t.Errorf("reserve: %v", err)
+		}
+		if allowed != limit {
+			t.Errorf("%d of %d parallel attempts were allowed a check, want exactly %d", allowed, attempts, limit)
 		}
 	})
 }

@@ -97,9 +97,9 @@ func (s *Store) CreateUser(ctx context.Context, nu NewUser) (User, error) {
 			}
 			row.ShareCode = &code
 		}
-		return tx.Raw(`INSERT INTO users (email, name, password_hash, role, share_code, disabled, created_at, updated_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			row.Email, row.Name, row.PasswordHash, row.Role, row.ShareCode, false, now, now).Scan(&row.ID).Error
+		return tx.Raw(`INSERT INTO users (email, name, password_hash, role, share_code, disabled, created_at, updated_at, search_key)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			row.Email, row.Name, row.PasswordHash, row.Role, row.ShareCode, false, now, now, searchKey(row.Name, row.Email)).Scan(&row.ID).Error
 	})
 	if err != nil {
 		return User{}, wrap("create user", err)
