@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/readiness/readiness/db/dbtest"
 )
 
 func TestCheckWritable_HealthyOnBothEngines(t *testing.T) {
@@ -65,7 +67,7 @@ func TestCheckWritable_ReadOnlyFile(t *testing.T) {
 	s, err := Open(path, nil)
 	must(t, err)
 	must(t, s.Close())
-	makeReadOnly(t, path)
+	dbtest.MakeReadOnly(t, path)
 
 	s, err = Open(path, nil)
 	if err != nil {

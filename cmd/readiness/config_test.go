@@ -125,3 +125,19 @@ func TestRun_ScoreReadsStandardInput(t *testing.T) {
 		t.Fatalf("score - with partial answers: exit %d, stderr %q", code, errb.String())
 	}
 }
+
+// serve refuses to start on a database it cannot write.
+func TestRun_ServeRefusesAnUnwritableDatabase(t *testing.T) {
+	dbPath := t.TempDir() + "/r.db"
+	var out, errb strings.Builder
+	if code := run([]string{"migrate", "--db", dbPath}, strings.NewReader(""), &out, &errb); code != 0 {
+		t.Fatalf("migrate: exit %d: %s", code, errb.String())
+	}
+	dbtest.MakeReadOnly(t, dbPath)
+	out.Reset()
+	errb.Reset()
+	code := run([]string{"serve", "--db", dbPath, "--addr", "127.0.0.1:0"}, strings.NewReader(""), &out, &errb)
+	if code != 1 || !strings.Contains(errb.String(), "cannot be written") {
+		t.Fatalf("serve on a read-only database: exit %d, stderr %q; want 1 saying it cannot be written", code, errb.String())
+	}
+}

@@ -54,6 +54,12 @@ func runServe(args []string, cfg Config, stdout, stderr io.Writer) int {
 		return 1
 	}
 	defer store.Close()
+	// A server that cannot write would answer every submission with an
+	// error (or, on a removed file, lose it): refuse to start instead.
+	if err := store.CheckWritable(context.Background()); err != nil {
+		log.Error("open database", "db", dbName, "err", err)
+		return 1
+	}
 
 	wcfg := web.DefaultConfig()
 	wcfg.SecureCookies = cfg.SecureCookies

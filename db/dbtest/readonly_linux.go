@@ -1,4 +1,4 @@
-package db
+package dbtest
 
 import (
 	"os"
@@ -7,13 +7,15 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// makeReadOnly makes the file unwritable for this process until the test
+// MakeReadOnly makes the file unwritable for this process until the test
 // ends: by its mode for an ordinary user, by the immutable attribute for
 // root (whom modes do not stop).
-func makeReadOnly(t *testing.T, path string) {
+func MakeReadOnly(t testing.TB, path string) {
 	t.Helper()
 	if os.Geteuid() != 0 {
-		must(t, os.Chmod(path, 0o444))
+		if err := os.Chmod(path, 0o444); err != nil {
+			t.Fatal(err)
+		}
 		return
 	}
 	const immutable = 0x10 // FS_IMMUTABLE_FL
