@@ -37,7 +37,9 @@ VALUES (?, ?, 'p', '1', '{}', '{}', ?, ?, ?, '', ?)`, id, user, overall, band, b
 			insert(4, 2, 65, "ready", true, at(5))
 			insert(5, 2, 10, "early", false, at(5)) // same time: the higher id is latest
 			if d == Postgres {
-				must(t, advanceSequences(old.w))
+				pool, err := old.w.DB()
+				must(t, err)
+				must(t, advanceSequences(ctx, pool))
 			}
 			must(t, old.Close())
 

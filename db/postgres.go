@@ -64,28 +64,6 @@ func isPgUnwritable(err error) bool {
 	return errors.As(err, &ce) || errors.As(err, &ne)
 }
 
-// advanceSequences moves every identity column's sequence past the largest
-// id in its table, so rows inserted with explicit ids (a copy, a restore)
-// do not collide with the next generated one.
-func advanceSequences(g *gorm.DB) error {
-	var cols []struct{ Tab, Col string }
-	err := g.Raw(`SELECT table_name AS tab, column_name AS col FROM information_schema.columns
- WHERE table_schema = current_schema() AND is_identity = 'YES'
- ORDER BY table_name`).Scan(&cols).Error
-	if err != nil {
-		return err
-	}
-	for _, c := range cols {
-		table, col := pgIdent(c.Tab), pgIdent(c.Col)
-		err := g.Exec(`SELECT setval(pg_get_serial_sequence(?, ?), COALESCE(MAX(`+col+`), 0) + 1, false) FROM `+table,
-			table, c.Col).Error
-		if err != nil {
-			return fmt.Errorf("advance sequence of %s.%s: %w", c.Tab, c.Col, err)
-		}
-	}
-	return nil
-}
-
 // pgIdent quotes an identifier for PostgreSQL.
 func pgIdent(name string) string {
 	return `"` + strings.ReplaceAll(name, `"`, `""`) + `"`

@@ -141,3 +141,44 @@ func TestRun_ServeRefusesAnUnwritableDatabase(t *testing.T) {
 		t.Fatalf("serve on a read-only database: exit %d, stderr %q; want 1 saying it cannot be written", code, errb.String())
 	}
 }
+
+// readiness copy moves a seeded SQLite database into PostgreSQL, prints the
+// counts of both sides, refuses a second copy into the now non-empty target,
+// with every count equal on both sides.
+func TestRun_CopySeededDatabaseIntoPostgreSQL(t *testing.T) {
+	pg := dbtest.PostgresURL(t)
+	dbPath := t.TempDir() + "/r.db"
+	var out, errb strings.Builder
+	if code := run([]string{"seed-demo", "--db", dbPath, "--learners", "40", "--assessments-per", "3"}, strings.NewReader("demo password 123\n"), &out, &errb); code != 0 {
+		t.Fatalf("seed-demo: exit %d: %s", code, errb.String())
+	}
+	out.Reset()
+	errb.Reset()
+	if code := run([]string{"copy", "--from", dbPath, "--to", pg}, strings.NewReader(""), &out, &errb); code != 0 {
+		t.Fatalf("copy: exit %d: %s %s", code, out.String(), errb.String())
+	}
+	for _, want := range []string{"copied " + dbPath, "users", "assessments", "learner_stats", "total"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("copy output lacks %q:\n%s", want, out.String())
+		}
+	}
+	for _, line := range strings.Split(out.String(), "\n") {
+		f := strings.Fields(line)
+		if len(f) == 3 && f[0] != "table" && f[1] != f[2] {
+			t.Errorf("counts differ: %q", line)
+		}
+		if len(f) == 3 && f[0] == "assessments" && f[1] != "120" {
+			t.Errorf("assessments: %q, want 120 on both sides", line)
+		}
+	}
+	out.Reset()
+	errb.Reset()
+	if code := run([]string{"copy", "--from", dbPath, "--to", pg}, strings.NewReader(""), &out, &errb); code != 1 || !strings.Contains(errb.String(), "not empty") {
+		t.Errorf("second copy: exit %d, %q; want 1 saying the target is not empty", code, errb.String())
+	}
+	for _, args := range [][]string{{"copy", "--from", dbPath}, {"copy", "--from", dbPath, "--to", dbPath}, {"copy", "--from", pg, "--to", pg}} {
+		if code := run(args, strings.NewReader(""), &out, &errb); code != 2 {
+			t.Errorf("%v: exit %d, want 2", args, code)
+		}
+	}
+}

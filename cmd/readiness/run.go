@@ -14,6 +14,9 @@ commands:
   user create  create an account: --email E --role learner|counselor|admin (password on stdin)
   score FILE   score an answers JSON file and print the result (--json for JSON)
   backup       --to FILE: write a consistent copy of the database while it runs
+               (SQLite; for PostgreSQL use pg_dump)
+  copy         --from FILE --to postgres://...: copy a SQLite database into
+               an empty PostgreSQL database (the move to several instances)
   seed-demo    --learners N --assessments-per M [--counselor-email E]: fill the
                database with a demo counselor and learners (password on stdin,
                or one is generated and printed)
@@ -42,6 +45,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return runMigrate(args, cfg, stdout, stderr)
 	case "backup":
 		return runBackup(args, cfg, stdout, stderr)
+	case "copy":
+		return runCopy(args, stdout, stderr)
 	case "user":
 		return runUser(args, cfg, stdin, stdout, stderr)
 	case "score":
