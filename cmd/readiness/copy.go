@@ -7,7 +7,6 @@ import (
 	"os"
 	"os/signal"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/readiness/readiness/db"
@@ -72,16 +71,18 @@ func runCopy(args []string, stdout, stderr io.Writer) int {
 }
 
 func printCounts(w io.Writer, from, to string, counts []db.TableCount) {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "table\t%s\t%s\t\n", "source", "target")
+	width := len("table")
+	for _, c := range counts {
+		width = max(width, len(c.Table))
+	}
+	fmt.Fprintf(w, "%-*s %12s %12s\n", width, "table", "source", "target")
 	var src, dst int64
 	for _, c := range counts {
-		fmt.Fprintf(tw, "%s\t%d\t%d\t\n", c.Table, c.Source, c.Target)
+		fmt.Fprintf(w, "%-*s %12d %12d\n", width, c.Table, c.Source, c.Target)
 		src += c.Source
 		dst += c.Target
 	}
-	fmt.Fprintf(tw, "total\t%d\t%d\t\n", src, dst)
-	tw.Flush()
+	fmt.Fprintf(w, "%-*s %12d %12d\n", width, "total", src, dst)
 	fmt.Fprintf(w, "source: %s\ntarget: %s\n", from, to)
 }
 
