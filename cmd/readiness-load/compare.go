@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -127,7 +128,7 @@ func compareCeiling(ctx context.Context, cfg Config, ceilingURL string, rounds i
 	}
 	cl := newClient(cfg.Concurrency, cfg.Timeout)
 	defer cl.CloseIdleConnections()
-	learners, err := register(ctx, cl, base, max(min(cfg.Learners, cfg.Concurrency), 1), registerConcurrency(cfg.Concurrency), runTag())
+	learners, err := register(ctx, cl, []*url.URL{base}, max(min(cfg.Learners, cfg.Concurrency), 1), registerConcurrency(cfg.Concurrency), runTag())
 	if err != nil {
 		return Comparison{}, err
 	}

@@ -19,7 +19,11 @@ import (
 
 // Config is one load run.
 type Config struct {
-	URL         string // the server's base URL; must be loopback
+	URL string // the server's base URL; must be loopback
+	// MoreURLs are further instances sharing the server's database: learners
+	// are spread over URL and these, each learner's submissions rotate over
+	// them, and every learner is read back through another one.
+	MoreURLs    []string
 	Learners    int    // accounts registered
 	Per         int    // assessments each learner submits
 	Concurrency int    // clients submitting at once
@@ -43,6 +47,7 @@ type Progress struct {
 // lost nor allowed to explain more stored rows than there were of them.
 type Summary struct {
 	URL             string         `json:"url"`
+	MoreURLs        []string       `json:"more_urls,omitempty"`
 	Learners        int            `json:"learners"`
 	PerLearner      int            `json:"per_learner"`
 	Concurrency     int            `json:"concurrency"`
@@ -107,7 +112,7 @@ func (s Summary) String() string {
 // assessments, then reads each learner's assessments back and checks that
 // every acknowledged one is stored and nothing else is.
 func runLoad(ctx context.Context, cfg Config) (Summary, error) {
-	base, err := checkLoopback(cfg.URL)
+	bases, err := baseURLs(cfg)
 	if err != nil {
 		return Summary{}, err
 	}
@@ -126,23 +131,23 @@ func runLoad(ctx context.Context, cfg Config) (Summary, error) {
 	defer cl.CloseIdleConnections()
 
 	start := time.Now()
-	learners, err := register(ctx, cl, base, cfg.Learners, registerConcurrency(cfg.Concurrency), runTag())
+	learners, err := register(ctx, cl, bases, cfg.Learners, registerConcurrency(cfg.Concurrency), runTag())
 	if err != nil {
 		return Summary{}, err
 	}
 	regTime := time.Since(start)
 
-	sub := submit(ctx, cl, base, p, cfg, learners)
+	sub := submit(ctx, cl, bases, p, cfg, learners)
 	// Verification runs even when ctx is done: a summary without it would
 	// not say what was lost.
 	vctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Minute)
 	defer cancel()
-	ver, err := verify(vctx, cl, base, learners, sub.acked, sub.unknown, cfg.Concurrency)
+	ver, err := verify(vctx, cl, bases, learners, sub.acked, sub.unknown, cfg.Concurrency)
 	if err != nil {
 		return Summary{}, err
 	}
 	s := Summary{
-		URL: base.String(), Learners: cfg.Learners, PerLearner: cfg.Per, Concurrency: cfg.Concurrency, Seed: cfg.Seed,
+		URL: bases[0].String(), MoreURLs: cfg.MoreURLs, Learners: cfg.Learners, PerLearner: cfg.Per, Concurrency: cfg.Concurrency, Seed: cfg.Seed,
 		RegisterSeconds: regTime.Seconds(),
 		Requests:        sub.tally.requests(), Acknowledged: sub.tally.status[http.StatusCreated],
 		Seconds: sub.elapsed.Seconds(), Latency: latencyOf(sub.tally.latencies),
@@ -186,9 +191,22 @@ type learner struct {
 // more at once than there are cores only makes each one slower.
 func registerConcurrency(c int) int { return max(min(c, runtime.NumCPU()), 1) }
 
+// baseURLs are cfg.URL and cfg.MoreURLs, each checked to be loopback.
+func baseURLs(cfg Config) ([]*url.URL, error) {
+	var bases []*url.URL
+	for _, u := range append([]string{cfg.URL}, cfg.MoreURLs...) {
+		b, err := checkLoopback(u)
+		if err != nil {
+			return nil, err
+		}
+		bases = append(bases, b)
+	}
+	return bases, nil
+}
+
 // register creates n learner accounts through the API, concurrency at a
-// time (each costs the server a bcrypt hash).
-func register(ctx context.Context, cl *http.Client, base *url.URL, n, concurrency int, tag string) ([]learner, error) {
+// time (each costs the server a bcrypt hash), learner i on bases[i%len].
+func register(ctx context.Context, cl *http.Client, bases []*url.URL, n, concurrency int, tag string) ([]learner, error) {
 	learners := make([]learner, n)
 	errs := make(chan error, n)
 	sem := make(chan struct{}, max(concurrency, 1))
@@ -199,7 +217,7 @@ func register(ctx context.Context, cl *http.Client, base *url.URL, n, concurrenc
 			defer func() { <-sem }()
 			l := learner{Email: fmt.Sprintf("load-%s-%d@example.com", tag, i), Password: fmt.Sprintf("load-password-%d", i)}
 			body, _ := json.Marshal(map[string]string{"email": l.Email, "password": l.Password, "name": fmt.Sprintf("Load learner %d", i)})
-			cookie, err := postForCookie(ctx, cl, join(base, "/api/v1/auth/register"), body, http.StatusCreated)
+			cookie, err := postForCookie(ctx, cl, join(bases[i%len(bases)], "/api/v1/auth/register"), body, http.StatusCreated)
 			if err != nil {
 				errs <- fmt.Errorf("register %s: %w", l.Email, err)
 				return
@@ -263,9 +281,11 @@ type submitResult struct {
 }
 
 // submit has cfg.Concurrency clients post cfg.Per assessments for every
-// learner, learners interleaved. It stops handing out submissions when ctx
-// is done or cfg.Duration has passed, and lets those already sent finish.
-func submit(ctx context.Context, cl *http.Client, base *url.URL, p *assessment.Profile, cfg Config, learners []learner) submitResult {
+// learner, learners interleaved, each learner's rounds rotating over the
+// instances (so a session made on one is used on the others). It stops
+// handing out submissions when ctx is done or cfg.Duration has passed, and
+// lets those already sent finish.
+func submit(ctx context.Context, cl *http.Client, bases []*url.URL, p *assessment.Profile, cfg Config, learners []learner) submitResult {
 	dctx := ctx
 	if cfg.Duration > 0 {
 		var cancel context.CancelFunc
@@ -273,7 +293,10 @@ func submit(ctx context.Context, cl *http.Client, base *url.URL, p *assessment.P
 		defer cancel()
 	}
 	rctx := context.WithoutCancel(ctx) // requests end by their own timeout
-	u := join(base, "/api/v1/assessments")
+	urls := make([]string, len(bases))
+	for i, b := range bases {
+		urls[i] = join(b, "/api/v1/assessments")
+	}
 	total := len(learners) * cfg.Per
 	jobs := make(chan int)
 	capped := false
@@ -308,6 +331,7 @@ func submit(ctx context.Context, cl *http.Client, base *url.URL, p *assessment.P
 				if cfg.Progress != nil {
 					cfg.Progress.Started.Add(1)
 				}
+				u := urls[(li+k/len(learners))%len(urls)]
 				a := do(rctx, cl, http.MethodPost, u, body, learners[li].Cookie)
 				wk.t.add(a)
 				switch {

@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -234,5 +235,42 @@ func TestCompareCeiling_ReportsBothSidesAndRatio(t *testing.T) {
 	}
 	if _, err := compareCeiling(context.Background(), Config{URL: srv.URL, Concurrency: 1, Duration: time.Millisecond, Timeout: time.Second}, "http://198.51.100.7/", 1); err == nil {
 		t.Error("a non-loopback ceiling was accepted")
+	}
+}
+
+// Two front ends on one store stand in for two instances on one database:
+// learners are spread over both, every learner's submissions go through
+// both, and the loss check reads through both.
+func TestRunLoad_SpreadsOverSeveralURLsAndChecksThemAll(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		fake *fakeServer
+		lost int
+	}{
+		{"clean", &fakeServer{}, 0},
+		{"one write in 7 lost", &fakeServer{loseNth: 7}, 8},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var hits [2]atomic.Int64
+			var srvs [2]*httptest.Server
+			for i := range srvs {
+				srvs[i] = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					hits[i].Add(1)
+					tt.fake.ServeHTTP(w, r)
+				}))
+				defer srvs[i].Close()
+			}
+			s, err := runLoad(context.Background(), Config{URL: srvs[0].URL, MoreURLs: []string{srvs[1].URL}, Learners: 4, Per: 14, Concurrency: 4, Seed: 1, Duration: time.Minute, Timeout: 5 * time.Second})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if s.Requests != 56 || s.Lost != tt.lost || s.Stored != 56-tt.lost {
+				t.Errorf("summary = %+v, want 56 requests, %d lost", s, tt.lost)
+			}
+			// 4 registrations + 56 submissions + 4 read-backs, half on each.
+			if a, b := hits[0].Load(), hits[1].Load(); a != 32 || b != 32 {
+				t.Errorf("requests per instance: %d and %d, want 32 each", a, b)
+			}
+		})
 	}
 }

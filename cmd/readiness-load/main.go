@@ -14,6 +14,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -24,7 +25,9 @@ const usage = `usage: readiness-load [FLAGS]
 
 Registers --learners accounts on the server at --url, has --concurrency
 clients submit --per assessments for each, then checks every acknowledged
-(201) assessment is stored and nothing else is. Exits 1 when an acknowledged
+(201) assessment is stored and nothing else is. With several --url (instances
+sharing one database), learners are spread over them, each learner's
+submissions rotate over all of them, and each is read back through another. Exits 1 when an acknowledged
 assessment is lost, an unacknowledged one appears, or any request got a 5xx.
 
   --compare-ceiling URL  post one fixed body to our POST /api/v1/assessments and
@@ -49,7 +52,8 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs := flag.NewFlagSet("readiness-load", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() { fmt.Fprint(stderr, usage); fs.PrintDefaults() }
-	fs.StringVar(&o.cfg.URL, "url", "http://127.0.0.1:8080", "the server's base URL (loopback only)")
+	var urls urlList
+	fs.Var(&urls, "url", "the server's base URL (loopback only; default http://127.0.0.1:8080); repeat it for several instances sharing one database")
 	fs.IntVar(&o.cfg.Learners, "learners", 20, "learner accounts to register")
 	fs.IntVar(&o.cfg.Per, "per", 10, "assessments each learner submits")
 	fs.IntVar(&o.cfg.Concurrency, "concurrency", 8, "clients submitting at once")
@@ -67,6 +71,10 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	if fs.NArg() > 0 {
 		return o, fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
+	if len(urls) == 0 {
+		urls = urlList{"http://127.0.0.1:8080"}
+	}
+	o.cfg.URL, o.cfg.MoreURLs = urls[0], urls[1:]
 	fs.Visit(func(f *flag.Flag) { o.durationOK = o.durationOK || f.Name == "duration" })
 	if !o.durationOK && (o.ceiling != "" || o.scoreOnly) {
 		o.cfg.Duration = 5 * time.Second
@@ -88,8 +96,11 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	case o.ceiling != "" && o.scoreOnly:
 		return o, fmt.Errorf("--compare-ceiling and --score-only are separate runs")
 	}
-	if _, err := checkLoopback(c.URL); err != nil {
+	if _, err := baseURLs(c); err != nil {
 		return o, fmt.Errorf("--url: %w", err)
+	}
+	if len(c.MoreURLs) > 0 && (o.ceiling != "" || o.scoreOnly) {
+		return o, fmt.Errorf("several --url are for the load run, not --compare-ceiling or --score-only")
 	}
 	if o.ceiling != "" {
 		if _, err := checkLoopback(o.ceiling); err != nil {
@@ -97,6 +108,16 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		}
 	}
 	return o, nil
+}
+
+// urlList is a repeatable --url.
+type urlList []string
+
+func (l *urlList) String() string { return strings.Join(*l, ",") }
+
+func (l *urlList) Set(v string) error {
+	*l = append(*l, v)
+	return nil
 }
 
 // outcome is any of the run summaries.

@@ -51,6 +51,11 @@ func TestParseFlags(t *testing.T) {
 		{"all flags", []string{"--url", "http://[::1]:9", "--learners", "200", "--per", "20", "--concurrency", "32", "--pid", "42", "--seed", "9", "--json", "--duration", "30s", "--timeout", "2s"}, false, func(o options) bool {
 			return o.cfg.URL == "http://[::1]:9" && o.cfg.Learners == 200 && o.cfg.Per == 20 && o.cfg.Concurrency == 32 && o.cfg.PID == 42 && o.cfg.Seed == 9 && o.json && o.cfg.Duration == 30*time.Second && o.cfg.Timeout == 2*time.Second
 		}},
+		{"several urls", []string{"--url", "http://127.0.0.1:1", "--url", "http://127.0.0.1:2", "--url", "http://localhost:3"}, false, func(o options) bool {
+			return o.cfg.URL == "http://127.0.0.1:1" && len(o.cfg.MoreURLs) == 2 && o.cfg.MoreURLs[1] == "http://localhost:3"
+		}},
+		{"one remote among several", []string{"--url", "http://127.0.0.1:1", "--url", "http://203.0.113.5"}, true, nil},
+		{"several urls with score-only", []string{"--score-only", "--url", "http://127.0.0.1:1", "--url", "http://127.0.0.1:2"}, true, nil},
 		{"compare defaults to 5s sides", []string{"--compare-ceiling", "http://127.0.0.1:18090"}, false, func(o options) bool { return o.cfg.Duration == 5*time.Second && o.rounds == 3 }},
 		{"score-only keeps a given duration", []string{"--score-only", "--duration", "9s"}, false, func(o options) bool { return o.scoreOnly && o.cfg.Duration == 9*time.Second }},
 		{"remote url", []string{"--url", "http://203.0.113.5"}, true, nil},

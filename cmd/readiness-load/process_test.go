@@ -71,20 +71,32 @@ type process struct {
 // /healthz answers.
 func startServer(t *testing.T, dbPath string) *process {
 	t.Helper()
-	bin := readinessBinary(t)
+	return startServerAt(t, freeAddr(t), dbPath+".", "--db", dbPath)
+}
+
+// freeAddr is a loopback address with a port nothing listens on.
+func freeAddr(t *testing.T) string {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	addr := ln.Addr().String()
-	ln.Close()
-	logPath := fmt.Sprintf("%s.%d.log", dbPath, time.Now().UnixNano())
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// startServerAt serves on addr with the given database flags, logging to a
+// file named from logPrefix, and waits until /healthz answers.
+func startServerAt(t *testing.T, addr, logPrefix string, dbArgs ...string) *process {
+	t.Helper()
+	bin := readinessBinary(t)
+	logPath := fmt.Sprintf("%s%d.log", logPrefix, time.Now().UnixNano())
 	logFile, err := os.Create(logPath)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer logFile.Close()
-	cmd := exec.Command(bin, "serve", "--addr", addr, "--db", dbPath)
+	cmd := exec.Command(bin, append([]string{"serve", "--addr", addr}, dbArgs...)...)
 	cmd.Env = cleanEnv()
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	if err := cmd.Start(); err != nil {

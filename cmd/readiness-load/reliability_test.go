@@ -67,6 +67,11 @@ type loadRun struct {
 
 // startLoad submits for every learner until stopped (or 20s pass).
 func startLoad(base *url.URL, learners []learner, concurrency int, seed uint64) *loadRun {
+	return startLoadOn([]*url.URL{base}, learners, concurrency, seed)
+}
+
+// startLoadOn is startLoad spread over several instances.
+func startLoadOn(bases []*url.URL, learners []learner, concurrency int, seed uint64) *loadRun {
 	p, err := defaultProfile()
 	if err != nil {
 		panic(err)
@@ -77,7 +82,7 @@ func startLoad(base *url.URL, learners []learner, concurrency int, seed uint64) 
 	cl := newClient(concurrency, cfg.Timeout)
 	go func() {
 		defer cl.CloseIdleConnections()
-		l.res <- submit(ctx, cl, base, p, cfg, learners)
+		l.res <- submit(ctx, cl, bases, p, cfg, learners)
 	}()
 	return l
 }
@@ -174,7 +179,7 @@ func TestCrash_SIGKILLUnderLoadLosesNothingAcknowledged(t *testing.T) {
 		g.add(r)
 
 		srv = startServer(t, dbPath)
-		ver, err := verify(context.Background(), cl, srv.base, learners, g.acked, g.unknown, testConcurrency)
+		ver, err := verify(context.Background(), cl, []*url.URL{srv.base}, learners, g.acked, g.unknown, testConcurrency)
 		if err != nil {
 			t.Fatalf("cycle %d: %v", cycle, err)
 		}
@@ -215,7 +220,7 @@ func TestShutdown_SIGTERMUnderLoadFinishesRequestsAndExitsZero(t *testing.T) {
 	srv = startServer(t, dbPath)
 	g := newLedger(len(learners))
 	g.add(r)
-	ver, err := verify(context.Background(), cl, srv.base, learners, g.acked, g.unknown, testConcurrency)
+	ver, err := verify(context.Background(), cl, []*url.URL{srv.base}, learners, g.acked, g.unknown, testConcurrency)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -273,7 +278,7 @@ func TestBackup_UnderLoadIsConsistentAndRestores(t *testing.T) {
 	}
 	g := newLedger(len(learners))
 	g.add(r)
-	live, err := verify(context.Background(), cl, srv.base, learners, g.acked, g.unknown, testConcurrency)
+	live, err := verify(context.Background(), cl, []*url.URL{srv.base}, learners, g.acked, g.unknown, testConcurrency)
 	if err != nil {
 		t.Fatal(err)
 	}

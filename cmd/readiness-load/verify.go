@@ -19,8 +19,10 @@ type verifyResult struct {
 	perLearner    []map[int64]bool
 }
 
-// verify reads every learner's assessments back, page by page.
-func verify(ctx context.Context, cl *http.Client, base *url.URL, learners []learner, acked [][]int64, unknown []int, concurrency int) (verifyResult, error) {
+// verify reads every learner's assessments back, page by page, learner i
+// through bases[(i+1)%len]: with several instances, never (only) the one
+// that took the learner's registration.
+func verify(ctx context.Context, cl *http.Client, bases []*url.URL, learners []learner, acked [][]int64, unknown []int, concurrency int) (verifyResult, error) {
 	stored := make([]map[int64]bool, len(learners))
 	errs := make(chan error, len(learners))
 	sem := make(chan struct{}, max(concurrency, 1))
@@ -29,7 +31,7 @@ func verify(ctx context.Context, cl *http.Client, base *url.URL, learners []lear
 		wg.Go(func() {
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			ids, err := storedIDs(ctx, cl, base, learners[i])
+			ids, err := storedIDs(ctx, cl, bases[(i+1)%len(bases)], learners[i])
 			if err != nil {
 				errs <- fmt.Errorf("reading back %s: %w", learners[i].Email, err)
 				return
