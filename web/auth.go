@@ -17,9 +17,17 @@ import (
 	"github.com/readiness/readiness/db"
 )
 
+// Login throttling (DESIGN §5.2). Failures are counted in the database per
+// account-and-address pair, per account (only against addresses that have
+// failed themselves, so guessing from elsewhere never locks the owner out)
+// and per address (high enough for a school lab behind one address).
 const (
-	throttleWindow   = 15 * time.Minute
-	throttleFailures = 5
+	throttleWindow          = 15 * time.Minute
+	throttleFailures        = 5   // per account and address
+	throttleAccountFailures = 20  // per account
+	throttleAddressFailures = 100 // per address
+	registerWindow          = time.Hour
+	registrationsPerAddress = 20 // each costs a bcrypt hash
 	// maxCheckedPassword bounds what bcrypt is given at login; no real
 	// password is longer, and bcrypt reads only 72 bytes anyway.
 	maxCheckedPassword = 1024
@@ -37,10 +45,19 @@ type authStore interface {
 // throttleStore counts failed logins in the database, so limits hold
 // across restarts and instances.
 type throttleStore interface {
-	RecordLoginFailure(ctx context.Context, keys ...string) error
-	CountLoginFailures(ctx context.Context, key string, since time.Time) (int, error)
-	OldestLoginFailure(ctx context.Context, key string, since time.Time) (time.Time, error)
+	ReserveLoginAttempt(ctx context.Context, keys []db.ThrottleKey, window time.Duration) (db.Reservation, error)
+	ReleaseLoginAttempt(ctx context.Context, r db.Reservation) error
 	ClearLoginFailures(ctx context.Context, key string) error
+}
+
+// loginKeys are the counters one login attempt is charged to.
+func loginKeys(email, ip string) []db.ThrottleKey {
+	pair := "pair:" + email + "|" + ip
+	return []db.ThrottleKey{
+		{Key: pair, Limit: throttleFailures},
+		{Key: "account:" + email, Limit: throttleAccountFailures, OnlyAfter: pair},
+		{Key: "addr:" + ip, Limit: throttleAddressFailures},
+	}
 }
 
 // authHandlers register, log in and log out, on the pages and in the API.
@@ -126,6 +143,15 @@ func (r *registration) problems() []problem {
 // createLearner registers a learner account, keeps any result and draft the
 // visitor made in this browser, and logs them in with a fresh session.
 func (h *authHandlers) createLearner(c *gin.Context, reg registration) (db.User, error) {
+	r, err := h.failures.ReserveLoginAttempt(c.Request.Context(),
+		[]db.ThrottleKey{{Key: "register:" + c.ClientIP(), Limit: registrationsPerAddress}}, registerWindow)
+	if err != nil {
+		return db.User{}, err
+	}
+	if r.Throttled() {
+		retryAfter(c, max(r.ThrottledUntil.Sub(h.now()), time.Second))
+		return db.User{}, errThrottled
+	}
 	hash, err := bcrypt.GenerateFromPassword([]byte(reg.Password), h.bcryptCost)
 	if err != nil {
 		return db.User{}, err
@@ -161,32 +187,25 @@ func (h *authHandlers) logIn(c *gin.Context, u *db.User) error {
 	return nil
 }
 
-var errThrottled = errors.New("too many failed logins")
+var errThrottled = errors.New("too many attempts")
 
-// authenticate checks credentials, counting failures per account and per
-// client address in the database so limits hold across restarts. It
-// returns errThrottled with the wait, or db.ErrBadCredentials.
+// authenticate checks credentials. The attempt is reserved in the database
+// before the password is checked, so parallel guesses get no more checks
+// than sequential ones and limits hold across restarts and instances; a
+// correct password releases it. It returns errThrottled with the wait, or
+// db.ErrBadCredentials.
 func (h *authHandlers) authenticate(ctx context.Context, ip string, cr credentials) (db.User, time.Duration, error) {
 	email, err := account.NormalizeEmail(cr.Email)
 	if err != nil {
 		email = cr.Email // matches no account; still counted and timed as a failure
 	}
-	keys := []string{"email:" + email, "ip:" + ip}
-	now := h.now()
-	since := now.Add(-throttleWindow)
-	for _, key := range keys {
-		n, err := h.failures.CountLoginFailures(ctx, key, since)
-		if err != nil {
-			return db.User{}, 0, err
-		}
-		if n >= throttleFailures {
-			oldest, err := h.failures.OldestLoginFailure(ctx, key, since)
-			if err != nil {
-				return db.User{}, 0, err
-			}
-			wait := oldest.Add(throttleWindow).Sub(now)
-			return db.User{}, max(wait, time.Second), errThrottled
-		}
+	keys := loginKeys(email, ip)
+	res, err := h.failures.ReserveLoginAttempt(ctx, keys, throttleWindow)
+	if err != nil {
+		return db.User{}, 0, err
+	}
+	if res.Throttled() {
+		return db.User{}, max(res.ThrottledUntil.Sub(h.now()), time.Second), errThrottled
 	}
 	u, err := h.users.UserByEmail(ctx, email)
 	var hash []byte
@@ -201,12 +220,14 @@ func (h *authHandlers) authenticate(ctx context.Context, ip string, cr credentia
 		cr.Password = cr.Password[:maxCheckedPassword]
 	}
 	if bcrypt.CompareHashAndPassword(hash, []byte(cr.Password)) != nil || err != nil || u.Disabled {
-		if rerr := h.failures.RecordLoginFailure(ctx, keys...); rerr != nil {
-			return db.User{}, 0, rerr
-		}
-		return db.User{}, 0, db.ErrBadCredentials
+		return db.User{}, 0, db.ErrBadCredentials // the reservation stays, as the failure
 	}
-	if err := h.failures.ClearLoginFailures(ctx, keys[0]); err != nil {
+	if err := h.failures.ReleaseLoginAttempt(ctx, res); err != nil {
+		return db.User{}, 0, err
+	}
+	// The pair's earlier failures are forgiven; the account's and the
+	// address's stay, as they may be someone else's.
+	if err := h.failures.ClearLoginFailures(ctx, keys[0].Key); err != nil {
 		return db.User{}, 0, err
 	}
 	return u, 0, nil
@@ -228,6 +249,10 @@ func (h *authHandlers) apiRegister(c *gin.Context) {
 		return
 	}
 	u, err := h.createLearner(c, reg)
+	if errors.Is(err, errThrottled) {
+		apiFail(c, http.StatusTooManyRequests, "too many registrations from this address; try again later")
+		return
+	}
 	if errors.Is(err, db.ErrConflict) {
 		apiFail(c, http.StatusConflict, "email already registered", fieldProblem("email", "This email is already registered; log in instead."))
 		return
@@ -307,6 +332,11 @@ func (h *authHandlers) registerSubmit(c *gin.Context) {
 		return
 	}
 	_, err := h.createLearner(c, reg)
+	if errors.Is(err, errThrottled) {
+		form.Error = "Too many accounts were created from this address. Please try again in an hour."
+		h.render(c, http.StatusTooManyRequests, "register", "Create an account", form)
+		return
+	}
 	if errors.Is(err, db.ErrConflict) {
 		form.Errors["email"] = "This email is already registered: log in instead."
 		h.render(c, http.StatusConflict, "register", "Create an account", form)
