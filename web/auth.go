@@ -214,6 +214,10 @@ func (h *authHandlers) authenticate(ctx context.Context, ip string, cr credentia
 	} else if errors.Is(err, db.ErrNotFound) {
 		hash = h.dummyHash()
 	} else {
+		// Not the caller's failure: give the attempt back.
+		if rerr := h.failures.ReleaseLoginAttempt(ctx, res); rerr != nil {
+			h.log.Warn("release login attempt", "err", rerr)
+		}
 		return db.User{}, 0, err
 	}
 	if len(cr.Password) > maxCheckedPassword {

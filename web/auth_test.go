@@ -21,6 +21,7 @@ type fakeAuthStore struct {
 	users    map[string]db.User // by email
 	userErr  error
 	failures map[string]int // by throttle key
+	reserved []string       // the keys of the last reservation
 	sessions map[string]db.Session
 }
 
@@ -54,19 +55,30 @@ func (f *fakeAuthStore) ClaimVisitorResults(context.Context, string, int64) ([]d
 
 func (f *fakeAuthStore) MoveSessionDraftToUser(context.Context, string, int64) error { return nil }
 
-func (f *fakeAuthStore) RecordLoginFailure(_ context.Context, keys ...string) error {
+// ReserveLoginAttempt counts like the database does, with every failure
+// made five minutes before the test clock.
+func (f *fakeAuthStore) ReserveLoginAttempt(_ context.Context, keys []db.ThrottleKey, window time.Duration) (db.Reservation, error) {
 	for _, k := range keys {
-		f.failures[k]++
+		if f.failures[k.Key] >= k.Limit && (k.OnlyAfter == "" || f.failures[k.OnlyAfter] > 0) {
+			return db.Reservation{ThrottledUntil: time.Date(2026, 3, 2, 8, 55, 0, 0, time.UTC).Add(window), Key: k.Key}, nil
+		}
 	}
+	f.reserved = f.reserved[:0]
+	for _, k := range keys {
+		f.failures[k.Key]++
+		f.reserved = append(f.reserved, k.Key)
+	}
+	return db.Reservation{}, nil
+}
+
+func (f *fakeAuthStore) ReleaseLoginAttempt(context.Context, db.Reservation) error {
+	for _, k := range f.reserved {
+		if f.failures[k]--; f.failures[k] <= 0 {
+			delete(f.failures, k)
+		}
+	}
+	f.reserved = nil
 	return nil
-}
-
-func (f *fakeAuthStore) CountLoginFailures(_ context.Context, key string, _ time.Time) (int, error) {
-	return f.failures[key], nil
-}
-
-func (f *fakeAuthStore) OldestLoginFailure(context.Context, string, time.Time) (time.Time, error) {
-	return time.Date(2026, 3, 2, 8, 55, 0, 0, time.UTC), nil // five minutes before the test clock
 }
 
 func (f *fakeAuthStore) ClearLoginFailures(_ context.Context, key string) error {
@@ -124,9 +136,9 @@ func TestAuthLogin_UnknownEmailIsBadCredentials(t *testing.T) {
 	if err := json.Unmarshal(w.Body.Bytes(), &e); err != nil || e.Error != "email or password is incorrect" {
 		t.Fatalf("body %s, want the bad-credentials error", w.Body)
 	}
-	// The failure counts against the normalised email and the address.
-	if store.failures["email:nobody@example.org"] != 1 || store.failures["ip:192.0.2.1"] != 1 {
-		t.Errorf("failures %v, want one for the email and one for the address", store.failures)
+	// The failure counts against the normalised email, the address and the pair.
+	if store.failures["pair:nobody@example.org|192.0.2.1"] != 1 || store.failures["account:nobody@example.org"] != 1 || store.failures["addr:192.0.2.1"] != 1 {
+		t.Errorf("failures %v, want one for the pair, the account and the address", store.failures)
 	}
 	if len(store.sessions) != 0 || w.Header().Get("Set-Cookie") != "" {
 		t.Errorf("a failed login made a session: %v, cookie %q", store.sessions, w.Header().Get("Set-Cookie"))
@@ -139,7 +151,7 @@ func TestAuthLogin_WrongPasswordThenRightOne(t *testing.T) {
 	h := authTest(t, store)
 
 	w := serveTest(h, "POST", "/api/v1/auth/login", "application/json", `{"email":"ada@example.org","password":"not the password"}`)
-	if w.Code != http.StatusUnauthorized || store.failures["email:ada@example.org"] != 1 {
+	if w.Code != http.StatusUnauthorized || store.failures["pair:ada@example.org|192.0.2.1"] != 1 {
 		t.Fatalf("wrong password: status %d, failures %v", w.Code, store.failures)
 	}
 	w = serveTest(h, "POST", "/api/v1/auth/login", "application/json", `{"email":" ADA@example.org ","password":"correct horse battery"}`)
@@ -153,8 +165,10 @@ func TestAuthLogin_WrongPasswordThenRightOne(t *testing.T) {
 	if strings.Contains(w.Body.String(), "$2a$") {
 		t.Fatalf("the response carries the hash: %s", w.Body)
 	}
-	if _, ok := store.failures["email:ada@example.org"]; ok {
-		t.Errorf("the account's failures were not cleared: %v", store.failures)
+	// The right password forgives this address's failures and is not
+	// counted itself; the account's earlier failure stays.
+	if _, ok := store.failures["pair:ada@example.org|192.0.2.1"]; ok || store.failures["account:ada@example.org"] != 1 {
+		t.Errorf("failures after the right password: %v", store.failures)
 	}
 	if len(store.sessions) != 1 || !strings.Contains(w.Header().Get("Set-Cookie"), sessionCookie+"=") {
 		t.Errorf("sessions %v, cookie %q: want one new session and its cookie", store.sessions, w.Header().Get("Set-Cookie"))
@@ -172,7 +186,7 @@ func TestAuthLogin_DisabledAccountIsBadCredentials(t *testing.T) {
 
 func TestAuthLogin_ThrottledAfterFiveFailures(t *testing.T) {
 	store := newFakeAuthStore()
-	store.failures["email:ada@example.org"] = throttleFailures
+	store.failures["pair:ada@example.org|192.0.2.1"] = throttleFailures
 	w := serveTest(authTest(t, store), "POST", "/api/v1/auth/login", "application/json", `{"email":"ada@example.org","password":"correct horse battery"}`)
 	// The oldest failure was five minutes ago, so the lockout ends in ten.
 	if w.Code != http.StatusTooManyRequests || w.Header().Get("Retry-After") != "600" {
