@@ -2,12 +2,21 @@ package main
 
 import (
 	"log/slog"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/readiness/readiness/db/dbtest"
 )
+
+// noEnv is an empty environment: run sees only what a test gives it.
+func noEnv(string) string { return "" }
+
+// envOf is an environment holding just m.
+func envOf(m map[string]string) func(string) string {
+	return func(k string) string { return m[k] }
+}
 
 func TestConfig_FromEnv(t *testing.T) {
 	cases := []struct {
@@ -37,7 +46,7 @@ func TestConfig_FromEnv(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			got := defaultConfig()
-			err := got.fromEnv(func(k string) string { return tc.env[k] })
+			err := got.fromEnv(envOf(tc.env))
 			if tc.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
 					t.Fatalf("error %v, want one naming %s", err, tc.wantErr)
@@ -60,7 +69,7 @@ func TestRun_UserCreateMigrateBackup(t *testing.T) {
 	dir := t.TempDir()
 	dbPath := dir + "/r.db"
 	var out, errb strings.Builder
-	if code := run([]string{"user", "create", "--db", dbPath, "--email", "Boss@Example.org", "--role", "admin"}, strings.NewReader("a long admin password\n"), &out, &errb); code != 0 {
+	if code := run([]string{"user", "create", "--db", dbPath, "--email", "Boss@Example.org", "--role", "admin"}, noEnv, strings.NewReader("a long admin password\n"), &out, &errb); code != 0 {
 		t.Fatalf("user create: exit %d: %s", code, errb.String())
 	}
 	if !strings.Contains(out.String(), "created admin boss@example.org") {
@@ -84,7 +93,7 @@ func TestRun_UserCreateMigrateBackup(t *testing.T) {
 	}
 	for _, tc := range cases {
 		var out, errb strings.Builder
-		code := run(tc.args, strings.NewReader(tc.stdin), &out, &errb)
+		code := run(tc.args, noEnv, strings.NewReader(tc.stdin), &out, &errb)
 		if code != tc.code || !strings.Contains(out.String()+errb.String(), tc.say) {
 			t.Errorf("%v: exit %d (want %d), output %q %q, want it to say %q", tc.args, code, tc.code, out.String(), errb.String(), tc.say)
 		}
@@ -108,7 +117,7 @@ func TestRun_DatabaseURLUsesPostgreSQL(t *testing.T) {
 	}
 	for _, tc := range cases {
 		var out, errb strings.Builder
-		code := run(tc.args, strings.NewReader(tc.stdin), &out, &errb)
+		code := run(tc.args, noEnv, strings.NewReader(tc.stdin), &out, &errb)
 		if code != tc.code || !strings.Contains(out.String()+errb.String(), tc.say) {
 			t.Errorf("%v: exit %d (want %d), output %q %q, want it to say %q", tc.args, code, tc.code, out.String(), errb.String(), tc.say)
 		}
@@ -121,7 +130,7 @@ func TestRun_DatabaseURLUsesPostgreSQL(t *testing.T) {
 func TestRun_ScoreReadsStandardInput(t *testing.T) {
 	body := `{"profile":"ecommerce-manager","answers":{"edu.degree":"mba"}}`
 	var out, errb strings.Builder
-	if code := run([]string{"score", "-"}, strings.NewReader(body), &out, &errb); code != 2 || !strings.Contains(errb.String(), "edu.field") {
+	if code := run([]string{"score", "-"}, noEnv, strings.NewReader(body), &out, &errb); code != 2 || !strings.Contains(errb.String(), "edu.field") {
 		t.Fatalf("score - with partial answers: exit %d, stderr %q", code, errb.String())
 	}
 }
@@ -130,13 +139,13 @@ func TestRun_ScoreReadsStandardInput(t *testing.T) {
 func TestRun_ServeRefusesAnUnwritableDatabase(t *testing.T) {
 	dbPath := t.TempDir() + "/r.db"
 	var out, errb strings.Builder
-	if code := run([]string{"migrate", "--db", dbPath}, strings.NewReader(""), &out, &errb); code != 0 {
+	if code := run([]string{"migrate", "--db", dbPath}, noEnv, strings.NewReader(""), &out, &errb); code != 0 {
 		t.Fatalf("migrate: exit %d: %s", code, errb.String())
 	}
 	dbtest.MakeReadOnly(t, dbPath)
 	out.Reset()
 	errb.Reset()
-	code := run([]string{"serve", "--db", dbPath, "--addr", "127.0.0.1:0"}, strings.NewReader(""), &out, &errb)
+	code := run([]string{"serve", "--db", dbPath, "--addr", "127.0.0.1:0"}, noEnv, strings.NewReader(""), &out, &errb)
 	if code != 1 || !strings.Contains(errb.String(), "cannot be written") {
 		t.Fatalf("serve on a read-only database: exit %d, stderr %q; want 1 saying it cannot be written", code, errb.String())
 	}
@@ -149,12 +158,12 @@ func TestRun_CopySeededDatabaseIntoPostgreSQL(t *testing.T) {
 	pg := dbtest.PostgresURL(t)
 	dbPath := t.TempDir() + "/r.db"
 	var out, errb strings.Builder
-	if code := run([]string{"seed-demo", "--db", dbPath, "--learners", "40", "--assessments-per", "3"}, strings.NewReader("demo password 123\n"), &out, &errb); code != 0 {
+	if code := run([]string{"seed-demo", "--db", dbPath, "--learners", "40", "--assessments-per", "3"}, noEnv, strings.NewReader("demo password 123\n"), &out, &errb); code != 0 {
 		t.Fatalf("seed-demo: exit %d: %s", code, errb.String())
 	}
 	out.Reset()
 	errb.Reset()
-	if code := run([]string{"copy", "--from", dbPath, "--to", pg}, strings.NewReader(""), &out, &errb); code != 0 {
+	if code := run([]string{"copy", "--from", dbPath, "--to", pg}, noEnv, strings.NewReader(""), &out, &errb); code != 0 {
 		t.Fatalf("copy: exit %d: %s %s", code, out.String(), errb.String())
 	}
 	for _, want := range []string{"copied " + dbPath, "users", "assessments", "learner_stats", "total"} {
@@ -173,12 +182,32 @@ func TestRun_CopySeededDatabaseIntoPostgreSQL(t *testing.T) {
 	}
 	out.Reset()
 	errb.Reset()
-	if code := run([]string{"copy", "--from", dbPath, "--to", pg}, strings.NewReader(""), &out, &errb); code != 1 || !strings.Contains(errb.String(), "not empty") {
+	if code := run([]string{"copy", "--from", dbPath, "--to", pg}, noEnv, strings.NewReader(""), &out, &errb); code != 1 || !strings.Contains(errb.String(), "not empty") {
 		t.Errorf("second copy: exit %d, %q; want 1 saying the target is not empty", code, errb.String())
 	}
 	for _, args := range [][]string{{"copy", "--from", dbPath}, {"copy", "--from", dbPath, "--to", dbPath}, {"copy", "--from", pg, "--to", pg}} {
-		if code := run(args, strings.NewReader(""), &out, &errb); code != 2 {
+		if code := run(args, noEnv, strings.NewReader(""), &out, &errb); code != 2 {
 			t.Errorf("%v: exit %d, want 2", args, code)
 		}
+	}
+}
+
+func TestRun_ReadsTheEnvironmentThroughGetenv(t *testing.T) {
+	dbPath := filepath.Join(t.TempDir(), "from-env.db")
+	var out, errb strings.Builder
+	code := run([]string{"migrate"}, envOf(map[string]string{"READINESS_DB": dbPath}), strings.NewReader(""), &out, &errb)
+	if code != 0 || !strings.Contains(out.String(), dbPath+" is at schema version") {
+		t.Fatalf("migrate with READINESS_DB: exit %d, %q %q", code, out.String(), errb.String())
+	}
+	// A flag wins over the variable.
+	flagPath := filepath.Join(t.TempDir(), "from-flag.db")
+	out.Reset()
+	if code := run([]string{"migrate", "--db", flagPath}, envOf(map[string]string{"READINESS_DB": dbPath}), strings.NewReader(""), &out, &errb); code != 0 || !strings.Contains(out.String(), flagPath) {
+		t.Fatalf("migrate --db: exit %d, %q", code, out.String())
+	}
+	// An unusable variable stops any command, naming the variable.
+	errb.Reset()
+	if code := run([]string{"migrate", "--db", flagPath}, envOf(map[string]string{"READINESS_LOG_LEVEL": "loud"}), strings.NewReader(""), &out, &errb); code != 2 || !strings.Contains(errb.String(), "READINESS_LOG_LEVEL") {
+		t.Fatalf("bad READINESS_LOG_LEVEL: exit %d, %q", code, errb.String())
 	}
 }

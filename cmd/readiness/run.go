@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"os"
 )
 
 const usage = `usage: readiness [COMMAND] [FLAGS]
@@ -27,20 +26,21 @@ to use PostgreSQL instead. serve takes --addr (env READINESS_ADDR, default
 127.0.0.1:8080).
 `
 
-// run is the whole command line: it returns the process exit status.
-func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+// run is the whole command line: it returns the process exit status. It
+// reads the environment only through getenv, so tests pass their own.
+func run(args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
 	cmd := "serve"
 	if len(args) > 0 && (args[0] == "" || args[0][0] != '-') {
 		cmd, args = args[0], args[1:]
 	}
 	cfg := defaultConfig()
-	if err := cfg.fromEnv(os.Getenv); err != nil {
+	if err := cfg.fromEnv(getenv); err != nil {
 		fmt.Fprintf(stderr, "readiness: %v\n", err)
 		return 2
 	}
 	switch cmd {
 	case "serve":
-		return runServe(args, cfg, stdout, stderr)
+		return runServe(args, cfg, getenv, stdout, stderr)
 	case "migrate":
 		return runMigrate(args, cfg, stdout, stderr)
 	case "backup":

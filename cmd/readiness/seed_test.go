@@ -15,7 +15,7 @@ import (
 func TestRun_SeedDemo(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "demo.db")
 	var out, errOut bytes.Buffer
-	code := run([]string{"seed-demo", "--db", path, "--learners", "1500", "--assessments-per", "3", "--counselor-email", "Coach@Example.org"},
+	code := run([]string{"seed-demo", "--db", path, "--learners", "1500", "--assessments-per", "3", "--counselor-email", "Coach@Example.org"}, noEnv,
 		strings.NewReader("a demo password\n"), &out, &errOut)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut.String())
@@ -70,7 +70,7 @@ func TestRun_SeedDemo(t *testing.T) {
 	// Running again into the same file for the same counselor is refused clearly.
 	out.Reset()
 	errOut.Reset()
-	code = run([]string{"seed-demo", "--db", path, "--learners", "1", "--counselor-email", "coach@example.org"}, strings.NewReader(""), &out, &errOut)
+	code = run([]string{"seed-demo", "--db", path, "--learners", "1", "--counselor-email", "coach@example.org"}, noEnv, strings.NewReader(""), &out, &errOut)
 	if code != 1 || !strings.Contains(errOut.String(), "already has demo learners") {
 		t.Errorf("second run: exit %d, %s", code, errOut.String())
 	}
@@ -79,7 +79,7 @@ func TestRun_SeedDemo(t *testing.T) {
 func TestRun_SeedDemoGeneratesPasswordAndChecksFlags(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "demo.db")
 	var out, errOut bytes.Buffer
-	if code := run([]string{"seed-demo", "--db", path, "--learners", "2", "--assessments-per", "1"}, strings.NewReader(""), &out, &errOut); code != 0 {
+	if code := run([]string{"seed-demo", "--db", path, "--learners", "2", "--assessments-per", "1"}, noEnv, strings.NewReader(""), &out, &errOut); code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut.String())
 	}
 	if !regexp.MustCompile(`password for counselor@demo\.example and every demo learner: \S{12,}`).MatchString(out.String()) {
@@ -89,12 +89,12 @@ func TestRun_SeedDemoGeneratesPasswordAndChecksFlags(t *testing.T) {
 		{"--learners", "-1"}, {"--assessments-per", "5000"}, {"--counselor-email", "nobody"},
 	} {
 		errOut.Reset()
-		if code := run(append([]string{"seed-demo", "--db", path}, args...), strings.NewReader("a demo password\n"), &out, &errOut); code != 2 {
+		if code := run(append([]string{"seed-demo", "--db", path}, args...), noEnv, strings.NewReader("a demo password\n"), &out, &errOut); code != 2 {
 			t.Errorf("%v: exit %d, want 2 (%s)", args, code, errOut.String())
 		}
 	}
 	errOut.Reset()
-	if code := run([]string{"seed-demo", "--db", path}, strings.NewReader("short\n"), &out, &errOut); code != 2 || !strings.Contains(errOut.String(), "password") {
+	if code := run([]string{"seed-demo", "--db", path}, noEnv, strings.NewReader("short\n"), &out, &errOut); code != 2 || !strings.Contains(errOut.String(), "password") {
 		t.Errorf("short password: exit %d, %s", code, errOut.String())
 	}
 }

@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"os"
 	"os/signal"
 	"runtime/debug"
 	"strings"
@@ -27,7 +26,7 @@ import (
 // shutdownGrace is how long in-flight requests get after SIGINT or SIGTERM.
 const shutdownGrace = 20 * time.Second
 
-func runServe(args []string, cfg Config, stdout, stderr io.Writer) int {
+func runServe(args []string, cfg Config, getenv func(string) string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("serve", stderr)
 	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "address to listen on (env READINESS_ADDR)")
 	dbFlag(fs, &cfg)
@@ -42,7 +41,7 @@ func runServe(args []string, cfg Config, stdout, stderr io.Writer) int {
 	log := slog.New(flushOnWarn{cfg.logHandler(logs), logs})
 
 	start := time.Now()
-	tuneGC()
+	tuneGC(getenv)
 	profiles, err := assessment.Builtin()
 	if err != nil {
 		log.Error("profiles", "err", err)
@@ -115,11 +114,11 @@ func runServe(args []string, cfg Config, stdout, stderr io.Writer) int {
 // is small (a few MB), so collecting at 4× it instead of 2× halves the GC's
 // CPU under load, and the soft limit keeps the heap well under 150 MB. The
 // GOGC and GOMEMLIMIT environment variables still win.
-func tuneGC() {
-	if os.Getenv("GOGC") == "" {
+func tuneGC(getenv func(string) string) {
+	if getenv("GOGC") == "" {
 		debug.SetGCPercent(400)
 	}
-	if os.Getenv("GOMEMLIMIT") == "" {
+	if getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(100 << 20)
 	}
 }
