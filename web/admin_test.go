@@ -87,7 +87,7 @@ func TestAdmin_DisableEndsSessionsAndLogin(t *testing.T) {
 	expect(t, resp, body, http.StatusUnauthorized)
 	resp, body = w.app.do(w.app.client(), "POST", "/login", url.Values{"email": {"lena@example.org"}, "password": {"correct horse battery"}})
 	if resp.StatusCode == http.StatusSeeOther {
-		t.Errorf("a disabled account logged in through the page")
+		t.Errorf("a disabled account logged in through the page: %d %.200s", resp.StatusCode, body)
 	}
 	resp, body = w.app.do(w.ac, "GET", "/admin/users?q=lena", nil)
 	expect(t, resp, body, http.StatusOK)

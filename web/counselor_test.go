@@ -386,6 +386,7 @@ func TestLearnerPage_ResultsAnswersStepsNotesAndFlag(t *testing.T) {
 	resp, body = w.app.do(w.cc, "POST", w.learnerPath+"/flag", url.Values{"flagged": {"true"}})
 	expect(t, resp, body, http.StatusSeeOther)
 	resp, body = w.app.do(w.cc, "GET", w.learnerPath, nil)
+	expect(t, resp, body, http.StatusOK)
 	if !strings.Contains(string(body), "Flagged for follow-up") || !strings.Contains(string(body), "Remove the follow-up flag") {
 		t.Error("flag not shown")
 	}
