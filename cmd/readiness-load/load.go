@@ -40,6 +40,45 @@ type Config struct {
 type Progress struct {
 	Started atomic.Int64 // submissions sent or about to be
 	Acked   atomic.Int64 // 201s received
+
+	mu      sync.Mutex
+	waiting []ackWaiter
+}
+
+// ackWaiter is a channel to close once n submissions are acknowledged.
+type ackWaiter struct {
+	n    int64
+	done chan struct{}
+}
+
+// ack counts one acknowledged submission and wakes whoever waits for it.
+func (p *Progress) ack() {
+	n := p.Acked.Add(1)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	kept := p.waiting[:0]
+	for _, w := range p.waiting {
+		if n >= w.n {
+			close(w.done)
+		} else {
+			kept = append(kept, w)
+		}
+	}
+	p.waiting = kept
+}
+
+// AckedReaches returns a channel that is closed once n submissions are
+// acknowledged, so a test can act in the middle of the load.
+func (p *Progress) AckedReaches(n int64) <-chan struct{} {
+	done := make(chan struct{})
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.Acked.Load() >= n {
+		close(done)
+	} else {
+		p.waiting = append(p.waiting, ackWaiter{n: n, done: done})
+	}
+	return done
 }
 
 // Summary is the outcome of a run. Lost, Unexpected and ServerErrors are the
@@ -343,7 +382,7 @@ func submit(ctx context.Context, cl *http.Client, bases []*url.URL, p *assessmen
 					}
 					wk.acked[li] = append(wk.acked[li], id)
 					if cfg.Progress != nil {
-						cfg.Progress.Acked.Add(1)
+						cfg.Progress.ack()
 					}
 				case a.unknown():
 					wk.unknown[li]++

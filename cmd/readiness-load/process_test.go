@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -67,8 +68,8 @@ type process struct {
 	err  error // from Wait, once done is closed
 }
 
-// startServer serves dbPath on a free loopback port and waits until
-// /healthz answers.
+// startServer serves dbPath on a free loopback port, waits until it says
+// it is running and checks that /healthz answers.
 func startServer(t *testing.T, dbPath string) *process {
 	t.Helper()
 	return startServerAt(t, freeAddr(t), dbPath+".", "--db", dbPath)
@@ -98,7 +99,8 @@ func startServerAt(t *testing.T, addr, logPrefix string, dbArgs ...string) *proc
 	defer logFile.Close()
 	cmd := exec.Command(bin, append([]string{"serve", "--addr", addr}, dbArgs...)...)
 	cmd.Env = cleanEnv()
-	cmd.Stdout, cmd.Stderr = logFile, logFile
+	ready := &readyWatch{marker: []byte("Readiness is running at "), ready: make(chan struct{})}
+	cmd.Stdout, cmd.Stderr = io.MultiWriter(logFile, ready), logFile
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -110,20 +112,43 @@ func startServerAt(t *testing.T, addr, logPrefix string, dbArgs ...string) *proc
 			<-p.done
 		}
 	})
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		resp, err := http.Get(join(p.base, "/healthz"))
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return p
-			}
-		}
-		if !p.running() || time.Now().After(deadline) {
-			t.Fatalf("server did not come up (err %v): %s", err, p.logTail())
-		}
-		time.Sleep(20 * time.Millisecond)
+	// The server says it is running once it listens.
+	select {
+	case <-ready.ready:
+	case <-p.done:
+		t.Fatalf("server exited before it was ready (%v): %s", p.err, p.logTail())
+	case <-time.After(30 * time.Second):
+		t.Fatalf("server not ready after 30s: %s", p.logTail())
 	}
+	resp, err := http.Get(join(p.base, "/healthz"))
+	if err != nil {
+		t.Fatalf("healthz: %v: %s", err, p.logTail())
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("healthz: status %d: %s", resp.StatusCode, p.logTail())
+	}
+	return p
+}
+
+// readyWatch watches the server's standard output (written by one
+// goroutine of exec) and closes ready once marker has been written.
+type readyWatch struct {
+	marker []byte
+	out    []byte // what was written before the marker was found
+	found  bool
+	ready  chan struct{}
+}
+
+func (r *readyWatch) Write(b []byte) (int, error) {
+	if !r.found {
+		r.out = append(r.out, b...)
+		if bytes.Contains(r.out, r.marker) {
+			r.found, r.out = true, nil
+			close(r.ready)
+		}
+	}
+	return len(b), nil
 }
 
 // cleanEnv is this environment without READINESS_* settings, which would

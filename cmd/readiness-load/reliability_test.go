@@ -26,12 +26,10 @@ import (
 // lands in the middle of the load.
 func waitAcked(t *testing.T, prog *Progress, n int64) {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for prog.Acked.Load() < n {
-		if time.Now().After(deadline) {
-			t.Fatalf("only %d of %d submissions acknowledged in 20s", prog.Acked.Load(), n)
-		}
-		time.Sleep(5 * time.Millisecond)
+	select {
+	case <-prog.AckedReaches(n):
+	case <-time.After(20 * time.Second):
+		t.Fatalf("only %d of %d submissions acknowledged in 20s", prog.Acked.Load(), n)
 	}
 }
 
@@ -172,8 +170,9 @@ func TestCrash_SIGKILLUnderLoadLosesNothingAcknowledged(t *testing.T) {
 	g := newLedger(len(learners))
 	for cycle := 1; cycle <= 3; cycle++ {
 		load := startLoad(srv.base, learners, testConcurrency, uint64(cycle))
-		waitAcked(t, &load.prog, 40)
-		time.Sleep(time.Duration(cycle*23) * time.Millisecond) // land at different points of a commit
+		// A different count each cycle, so the kill lands at different
+		// points of a commit.
+		waitAcked(t, &load.prog, 40+int64(cycle)*7)
 		srv.kill()
 		r := load.stop()
 		g.add(r)
@@ -264,7 +263,7 @@ func TestBackup_UnderLoadIsConsistentAndRestores(t *testing.T) {
 	}
 	startedAfter := load.prog.Started.Load()
 	ackedAfter := load.prog.Acked.Load()
-	time.Sleep(200 * time.Millisecond) // submissions carry on after the copy
+	waitAcked(t, &load.prog, ackedAfter+20) // submissions carry on after the copy
 	r := load.stop()
 
 	inBackup := integrityCheck(t, backupPath)

@@ -76,26 +76,39 @@ func TestBufferedLog_KeepsEveryLineInOrder(t *testing.T) {
 	}
 }
 
+// notifyingWriter tells written each time it is written to.
+type notifyingWriter struct {
+	syncBuffer
+	written chan struct{}
+}
+
+func (n *notifyingWriter) Write(p []byte) (int, error) {
+	k, err := n.syncBuffer.Write(p)
+	n.written <- struct{}{}
+	return k, err
+}
+
 func TestBufferedLog_FlushesAfterAWhile(t *testing.T) {
-	var out syncBuffer
-	l := newBufferedLog(&out, 10*time.Millisecond)
+	out := &notifyingWriter{written: make(chan struct{}, 1)}
+	l := newBufferedLog(out, 10*time.Millisecond)
 	defer l.Close()
-	fmt.Fprintln(l, "first")
-	deadline := time.Now().Add(5 * time.Second)
-	for out.String() != "first\n" {
-		if time.Now().After(deadline) {
-			t.Fatalf("line not written by the timer; output %q", out.String())
+	// Nothing else flushes: the timer must write each line.
+	waitWrite := func(want string) {
+		t.Helper()
+		select {
+		case <-out.written:
+		case <-time.After(5 * time.Second):
+			t.Fatalf("nothing written by the timer; output %q, want %q", out.String(), want)
 		}
-		time.Sleep(5 * time.Millisecond)
+		if out.String() != want {
+			t.Fatalf("output %q, want %q", out.String(), want)
+		}
 	}
+	fmt.Fprintln(l, "first")
+	waitWrite("first\n")
 	// The timer arms again for the next line.
 	fmt.Fprintln(l, "second")
-	for out.String() != "first\nsecond\n" {
-		if time.Now().After(deadline) {
-			t.Fatalf("second line not written by the timer; output %q", out.String())
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	waitWrite("first\nsecond\n")
 }
 
 func TestBufferedLog_WarningsGoOutAtOnce(t *testing.T) {
