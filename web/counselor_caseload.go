@@ -2,8 +2,6 @@ package web
 
 import (
 	"context"
-	"fmt"
-	"math"
 	"net/http"
 	"time"
 
@@ -45,26 +43,6 @@ func (s *site) bandLabel(id string) string {
 	return id
 }
 
-// deltaView is a change in overall score: a class for colour, signed text
-// and words for screen readers, so colour never carries it alone.
-type deltaView struct {
-	Class string // "up", "down" or "same"
-	Text  string
-	Words string
-}
-
-// deltaOf shows a change to one decimal, as the scores beside it are shown.
-func deltaOf(d float64) deltaView {
-	r := math.Round(d*10) / 10
-	switch {
-	case r > 0:
-		return deltaView{"up", signed1(r), fmt.Sprintf("up %.1f points", r)}
-	case r < 0:
-		return deltaView{"down", signed1(r), fmt.Sprintf("down %.1f points", -r)}
-	}
-	return deltaView{"same", signed1(0), "no change"}
-}
-
 // caseloadRowView is one learner on the caseload page.
 type caseloadRowView struct {
 	ID           int64
@@ -73,7 +51,7 @@ type caseloadRowView struct {
 	HasLatest    bool
 	Overall      float64
 	BandID, Band string
-	Change       *deltaView
+	Change       *changeView
 	LastActivity *time.Time
 	Flagged      bool
 	Attention    []string // in short words
@@ -88,7 +66,7 @@ func (s *site) caseloadRow(e db.CaseloadEntry) caseloadRowView {
 		r.Band = s.bandLabel(r.BandID)
 	}
 	if e.Delta != nil {
-		d := deltaOf(*e.Delta)
+		d := changeOf(*e.Delta)
 		r.Change = &d
 	}
 	for _, a := range e.NeedsAttention {

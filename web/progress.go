@@ -43,8 +43,11 @@ type changeView struct {
 
 // newChange compares scores as shown, to one decimal, so the change always
 // matches the two numbers beside it.
-func newChange(from, to float64) changeView {
-	d := round1(round1(to) - round1(from))
+func newChange(from, to float64) changeView { return changeOf(round1(to) - round1(from)) }
+
+// changeOf shows a change in score to one decimal, as scores are shown.
+func changeOf(d float64) changeView {
+	d = round1(d)
 	switch {
 	case d > 0:
 		return changeView{Class: "up", Text: signed1(d), Words: fmt.Sprintf("up %.1f points", d)}
