@@ -2,6 +2,7 @@ package assessment_test
 
 import (
 	"encoding/json"
+	"maps"
 	"net/url"
 	"os"
 	"reflect"
@@ -9,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	jsonv2 "github.com/go-json-experiment/json"
 
 	"github.com/readiness/readiness/assessment"
 )
@@ -21,11 +24,44 @@ func sampleRaw(t testing.TB) map[string]json.RawMessage {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var sub assessment.Submission
+	var sub struct {
+		Answers map[string]json.RawMessage `json:"answers"`
+	}
 	if err := json.Unmarshal(data, &sub); err != nil {
 		t.Fatal(err)
 	}
 	return sub.Answers
+}
+
+// objectOf writes raw answers as one JSON object, in a fixed order.
+func objectOf(raw map[string]json.RawMessage) []byte {
+	b := []byte{'{'}
+	for i, id := range slices.Sorted(maps.Keys(raw)) {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendQuote(b, id)
+		b = append(b, ':')
+		b = append(b, raw[id]...)
+	}
+	return append(b, '}')
+}
+
+// parseBothWays validates raw answers as a map (Parse, the form and draft
+// path) and as one JSON object (ParseJSON, the API path) and fails unless
+// both give the same answers and problems.
+func parseBothWays(t *testing.T, p *assessment.Profile, raw map[string]json.RawMessage) (assessment.Answers, []assessment.Problem) {
+	t.Helper()
+	answers, problems := p.Parse(raw)
+	obj := objectOf(raw)
+	fromJSON, problemsJSON, err := p.ParseJSON(obj)
+	if err != nil {
+		t.Fatalf("ParseJSON(%s): %v", obj, err)
+	}
+	if !reflect.DeepEqual(fromJSON, answers) || !slices.Equal(problemsJSON, problems) {
+		t.Fatalf("ParseJSON(%s):\n %v %q\nParse:\n %v %q", obj, fromJSON, problemsJSON, answers, problems)
+	}
+	return answers, problems
 }
 
 func equalProblems(a, b []assessment.Problem) bool { return slices.Equal(a, b) }
@@ -142,7 +178,7 @@ func TestParse_Answers(t *testing.T) {
 					raw[id] = json.RawMessage(v)
 				}
 			}
-			answers, problems := p.Parse(raw)
+			answers, problems := parseBothWays(t, p, raw)
 			if !equalProblems(problems, tt.want) {
 				t.Errorf("problems:\n got %q\nwant %q", problems, tt.want)
 			}
@@ -220,16 +256,19 @@ func TestPoints_MultiCountsHeldOptions(t *testing.T) {
 // TestParse_InvalidFileListsEveryProblem checks testdata/invalid-answers.json,
 // the file the CLI tests use: every problem at once, each by question id.
 func TestParse_InvalidFileListsEveryProblem(t *testing.T) {
-	p := builtin(t)
 	data, err := os.ReadFile("../testdata/invalid-answers.json")
 	if err != nil {
 		t.Fatal(err)
 	}
-	var sub assessment.Submission
-	if err := json.Unmarshal(data, &sub); err != nil {
+	reg, err := assessment.Builtin()
+	if err != nil {
 		t.Fatal(err)
 	}
-	_, problems := p.Parse(sub.Answers)
+	sub := assessment.Submission{Profiles: reg}
+	if err := jsonv2.Unmarshal(data, &sub); err != nil {
+		t.Fatal(err)
+	}
+	_, _, problems := sub.Validate()
 	// 31 questions: edu.degree is fine; edu.field, edu.certifications,
 	// mkt.sem and web.years are answered wrongly (4); the other 26 are
 	// missing; favourite.colour is unknown (1). 4 + 26 + 1 = 31.
@@ -289,7 +328,7 @@ func checkReadable(t testing.TB, pr assessment.Problem) {
 func TestParse_EmptyAnswersListsEveryQuestion(t *testing.T) {
 	p := builtin(t)
 	for _, raw := range []map[string]json.RawMessage{nil, {}} {
-		answers, problems := p.Parse(raw)
+		answers, problems := parseBothWays(t, p, raw)
 		// Every question but edu.field, which waits on edu.degree.
 		if len(answers) != 0 || len(problems) != 30 {
 			t.Errorf("Parse(%v): %d answers, %d problems; want 0 and 30", raw, len(answers), len(problems))
@@ -297,6 +336,10 @@ func TestParse_EmptyAnswersListsEveryQuestion(t *testing.T) {
 		for _, pr := range problems {
 			checkReadable(t, pr)
 		}
+	}
+	answers, problems, err := p.ParseJSON([]byte("null"))
+	if err != nil || len(answers) != 0 || len(problems) != 30 {
+		t.Errorf("ParseJSON(null): %d answers, %d problems, %v; want 0, 30 and no error", len(answers), len(problems), err)
 	}
 }
 
@@ -394,28 +437,45 @@ func TestValue_JSONRoundTrip(t *testing.T) {
 		{assessment.Value{Type: assessment.TypeMulti}, `[]`},
 		{assessment.Value{}, `null`}, // a hidden question's answer in a result
 	}
+	// JSON v2 through the Value's own methods, and encoding/json through
+	// the MarshalJSON and UnmarshalJSON it still offers: the same form.
+	codecs := []struct {
+		name      string
+		marshal   func(any) ([]byte, error)
+		unmarshal func([]byte, any) error
+	}{
+		{"v2", func(v any) ([]byte, error) { return jsonv2.Marshal(v) }, func(b []byte, v any) error { return jsonv2.Unmarshal(b, v) }},
+		{"encoding/json", json.Marshal, json.Unmarshal},
+	}
 	for _, tt := range tests {
-		data, err := json.Marshal(tt.v)
-		if err != nil || string(data) != tt.json {
-			t.Errorf("Marshal(%+v) = %s, %v; want %s", tt.v, data, err, tt.json)
-			continue
-		}
-		var back assessment.Value
-		if err := json.Unmarshal(data, &back); err != nil {
-			t.Errorf("Unmarshal(%s): %v", data, err)
-			continue
-		}
-		// A stored answer cannot tell single from years; its keys and its
-		// JSON survive.
-		again, _ := json.Marshal(back)
-		if string(again) != tt.json || !slices.Equal(back.Keys(), tt.v.Keys()) && len(tt.v.Keys())+len(back.Keys()) > 0 {
-			t.Errorf("%s read back as %+v (keys %v, JSON %s)", tt.json, back, back.Keys(), again)
+		if got := tt.v.AppendJSON(nil); string(got) != tt.json {
+			t.Errorf("AppendJSON(%+v) = %s, want %s", tt.v, got, tt.json)
 		}
 	}
-	var v assessment.Value
-	for _, bad := range []string{`{}`, `true`, `2.5`, `["a", 1]`} {
-		if err := json.Unmarshal([]byte(bad), &v); err == nil {
-			t.Errorf("Unmarshal(%s) = %+v, want an error", bad, v)
+	for _, c := range codecs {
+		for _, tt := range tests {
+			data, err := c.marshal(tt.v)
+			if err != nil || string(data) != tt.json {
+				t.Errorf("%s: Marshal(%+v) = %s, %v; want %s", c.name, tt.v, data, err, tt.json)
+				continue
+			}
+			var back assessment.Value
+			if err := c.unmarshal(data, &back); err != nil {
+				t.Errorf("%s: Unmarshal(%s): %v", c.name, data, err)
+				continue
+			}
+			// A stored answer cannot tell single from years; its keys and its
+			// JSON survive.
+			again, _ := c.marshal(back)
+			if string(again) != tt.json || !slices.Equal(back.Keys(), tt.v.Keys()) && len(tt.v.Keys())+len(back.Keys()) > 0 {
+				t.Errorf("%s: %s read back as %+v (keys %v, JSON %s)", c.name, tt.json, back, back.Keys(), again)
+			}
+		}
+		var v assessment.Value
+		for _, bad := range []string{`{}`, `true`, `2.5`, `["a", 1]`, `"a" "b"`, `[`} {
+			if err := c.unmarshal([]byte(bad), &v); err == nil {
+				t.Errorf("%s: Unmarshal(%s) = %+v, want an error", c.name, bad, v)
+			}
 		}
 	}
 }

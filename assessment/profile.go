@@ -1,6 +1,7 @@
 // Package assessment holds the career profiles Readiness scores against (as
 // embedded, human-editable data files), their questions, and the validation of
-// a person's answers. It uses the standard library only.
+// a person's answers. It uses the standard library and, for the JSON of
+// answers, JSON v2 (github.com/go-json-experiment/json) only.
 package assessment
 
 import (

@@ -1,11 +1,11 @@
 package scoring_test
 
 import (
-	"encoding/json"
 	"testing"
 
+	"github.com/go-json-experiment/json"
+
 	"github.com/readiness/readiness/assessment"
-	"github.com/readiness/readiness/internal/jsonscan"
 	"github.com/readiness/readiness/scoring"
 )
 
@@ -19,40 +19,21 @@ func BenchmarkScore(b *testing.B) {
 }
 
 // BenchmarkDecodeValidateScore is the work of one POST /api/v1/score, as
-// the server does it: the body checked, split and validated straight into
-// the profile's questions, then scored.
+// the server does it: the body read straight into the profile's question
+// slots, validated, then scored.
 func BenchmarkDecodeValidateScore(b *testing.B) {
-	p := builtin(b)
-	body := sampleBody(b)
-	b.ReportAllocs()
-	for b.Loop() {
-		if !jsonscan.Valid(body) {
-			b.Fatal("invalid body")
-		}
-		_, answers, ok := assessment.SplitSubmission(body)
-		if !ok {
-			b.Fatal("body not split")
-		}
-		a, problems := p.ParseJSON(answers)
-		if len(problems) != 0 {
-			b.Fatal(problems)
-		}
-		scoring.Score(p, a)
+	reg, err := assessment.Builtin()
+	if err != nil {
+		b.Fatal(err)
 	}
-}
-
-// BenchmarkDecodeValidateScoreStandard is the same through encoding/json
-// and the map of raw answers, the path of unusual bodies.
-func BenchmarkDecodeValidateScoreStandard(b *testing.B) {
-	p := builtin(b)
 	body := sampleBody(b)
 	b.ReportAllocs()
 	for b.Loop() {
-		var sub assessment.Submission
+		sub := assessment.Submission{Profiles: reg}
 		if err := json.Unmarshal(body, &sub); err != nil {
 			b.Fatal(err)
 		}
-		a, problems := p.Parse(sub.Answers)
+		p, a, problems := sub.Validate()
 		if len(problems) != 0 {
 			b.Fatal(problems)
 		}

@@ -2,12 +2,14 @@ package scoring_test
 
 import (
 	"bytes"
-	"encoding/json"
 	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/fstest"
+
+	"github.com/go-json-experiment/json"
 
 	"github.com/readiness/readiness/assessment"
 	"github.com/readiness/readiness/scoring"
@@ -15,24 +17,22 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files in ../testdata/golden from the current encoder")
 
-// goldenProfiles holds the builtin profiles and the second test profile.
-func goldenProfiles(t testing.TB) map[string]*assessment.Profile {
+// goldenProfiles holds the builtin profile and the second test profile.
+func goldenProfiles(t testing.TB) *assessment.Registry {
 	t.Helper()
-	byID := map[string]*assessment.Profile{}
-	builtin, err := assessment.Builtin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	second, err := assessment.LoadDir(os.DirFS("../assessment/testdata"), "profiles")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, reg := range []*assessment.Registry{builtin, second} {
-		for _, id := range reg.IDs() {
-			byID[id], _ = reg.Lookup(id)
+	fsys := fstest.MapFS{}
+	for _, name := range []string{"../assessment/profiles/ecommerce-manager.json", "../assessment/testdata/profiles/web-designer.json"} {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
 		}
+		fsys["profiles/"+filepath.Base(name)] = &fstest.MapFile{Data: data}
 	}
-	return byID
+	reg, err := assessment.LoadDir(fsys, "profiles")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return reg
 }
 
 // TestResultJSON_Golden holds the wire format of results and stored
@@ -54,21 +54,26 @@ func TestResultJSON_Golden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var sub assessment.Submission
+			sub := assessment.Submission{Profiles: profiles}
 			if err := json.Unmarshal(body, &sub); err != nil {
 				t.Fatal(err)
 			}
-			p, ok := profiles[sub.Profile]
-			if !ok {
-				t.Fatalf("unknown profile %q", sub.Profile)
-			}
-			answers, problems := p.Parse(sub.Answers)
+			p, answers, problems := sub.Validate()
 			if len(problems) > 0 {
 				t.Fatalf("problems: %v", problems)
 			}
 			r := scoring.Score(p, answers)
+			result, err := json.Marshal(&r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			stored, err := json.Marshal(answers)
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkGolden(t, base+".result.json", result)
 			checkGolden(t, base+".result.json", r.AppendJSON(nil))
-			checkGolden(t, base+".answers.json", answers.AppendJSON(nil))
+			checkGolden(t, base+".answers.json", stored)
 		})
 	}
 }

@@ -1,120 +1,122 @@
 package scoring
 
-import "github.com/readiness/readiness/internal/jsonenc"
+import (
+	"math"
+	"strconv"
 
-// AppendJSON appends the result as JSON, byte for byte what encoding/json
-// writes for it (a test holds the two together), without reflection: the
-// score API and every submission encode a result, and this is several times
-// faster.
+	"github.com/go-json-experiment/json/jsontext"
+)
+
+// AppendJSON appends the result as JSON: byte for byte what json.Marshal
+// (JSON v2) writes for it from the struct tags, which define the wire
+// format; a test holds the two together. It exists for speed alone: the
+// score API and every submission encode a result, and the library's
+// encoder took three times as long, a sixth of a score request's CPU (see
+// docs/PERFORMANCE.md, third round). Strings are quoted by the library.
 func (r *Result) AppendJSON(b []byte) []byte {
 	b = append(b, `{"profile":{"id":`...)
-	b = jsonenc.String(b, r.Profile.ID)
+	b = appendString(b, r.Profile.ID)
 	b = append(b, `,"version":`...)
-	b = jsonenc.String(b, r.Profile.Version)
+	b = appendString(b, r.Profile.Version)
 	b = append(b, `},"overall":`...)
-	b = jsonenc.Float(b, r.Overall)
+	b = appendFloat(b, r.Overall)
 	b = append(b, `,"band":`...)
-	b = jsonenc.String(b, r.Band)
-	b = append(b, `,"requirements":`...)
-	if r.Requirements == nil {
-		b = append(b, "null"...)
-	} else {
-		b = append(b, '[')
-		for i, req := range r.Requirements {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = append(b, `{"id":`...)
-			b = jsonenc.String(b, req.ID)
-			b = append(b, `,"met":`...)
-			b = jsonenc.Bool(b, req.Met)
-			b = append(b, '}')
-		}
-		b = append(b, ']')
+	b = appendString(b, r.Band)
+	b = append(b, `,"requirements":[`...)
+	for i, req := range r.Requirements {
+		b = appendComma(b, i)
+		b = append(b, `{"id":`...)
+		b = appendString(b, req.ID)
+		b = append(b, `,"met":`...)
+		b = strconv.AppendBool(b, req.Met)
+		b = append(b, '}')
 	}
-	b = append(b, `,"warnings":`...)
-	if r.Warnings == nil {
-		b = append(b, "null"...)
-	} else {
-		b = append(b, '[')
-		for i, w := range r.Warnings {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = jsonenc.String(b, w)
-		}
-		b = append(b, ']')
+	b = append(b, `],"warnings":[`...)
+	for i, w := range r.Warnings {
+		b = appendComma(b, i)
+		b = appendString(b, w)
 	}
-	b = append(b, `,"dimensions":`...)
-	if r.Dimensions == nil {
-		b = append(b, "null"...)
-	} else {
-		b = append(b, '[')
-		for i := range r.Dimensions {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = r.Dimensions[i].appendJSON(b)
-		}
-		b = append(b, ']')
+	b = append(b, `],"dimensions":[`...)
+	for i := range r.Dimensions {
+		b = appendComma(b, i)
+		b = r.Dimensions[i].appendJSON(b)
 	}
-	b = append(b, `,"steps":`...)
-	if r.Steps == nil {
-		b = append(b, "null"...)
-	} else {
-		b = append(b, '[')
-		for i, s := range r.Steps {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = append(b, `{"id":`...)
-			b = jsonenc.String(b, s.ID)
-			b = append(b, `,"kind":`...)
-			b = jsonenc.String(b, s.Kind)
-			b = append(b, `,"title":`...)
-			b = jsonenc.String(b, s.Title)
-			b = append(b, `,"text":`...)
-			b = jsonenc.String(b, s.Text)
-			b = append(b, `,"gain":`...)
-			b = jsonenc.Float(b, s.Gain)
-			b = append(b, `,"required":`...)
-			b = jsonenc.Bool(b, s.Required)
-			b = append(b, '}')
-		}
-		b = append(b, ']')
+	b = append(b, `],"steps":[`...)
+	for i, s := range r.Steps {
+		b = appendComma(b, i)
+		b = append(b, `{"id":`...)
+		b = appendString(b, s.ID)
+		b = append(b, `,"kind":`...)
+		b = appendString(b, s.Kind)
+		b = append(b, `,"title":`...)
+		b = appendString(b, s.Title)
+		b = append(b, `,"text":`...)
+		b = appendString(b, s.Text)
+		b = append(b, `,"gain":`...)
+		b = appendFloat(b, s.Gain)
+		b = append(b, `,"required":`...)
+		b = strconv.AppendBool(b, s.Required)
+		b = append(b, '}')
 	}
-	return append(b, '}')
+	return append(b, "]}"...)
 }
 
 func (d *DimensionResult) appendJSON(b []byte) []byte {
 	b = append(b, `{"id":`...)
-	b = jsonenc.String(b, d.ID)
+	b = appendString(b, d.ID)
 	b = append(b, `,"name":`...)
-	b = jsonenc.String(b, d.Name)
+	b = appendString(b, d.Name)
 	b = append(b, `,"weight":`...)
-	b = jsonenc.Int(b, int64(d.Weight))
+	b = strconv.AppendInt(b, int64(d.Weight), 10)
 	b = append(b, `,"score":`...)
-	b = jsonenc.Float(b, d.Score)
-	b = append(b, `,"items":`...)
-	if d.Items == nil {
-		return append(b, "null}"...)
-	}
-	b = append(b, '[')
+	b = appendFloat(b, d.Score)
+	b = append(b, `,"items":[`...)
 	for i, it := range d.Items {
-		if i > 0 {
-			b = append(b, ',')
-		}
+		b = appendComma(b, i)
 		b = append(b, `{"question":`...)
-		b = jsonenc.String(b, it.Question)
+		b = appendString(b, it.Question)
 		b = append(b, `,"answer":`...)
 		b = it.Answer.AppendJSON(b)
 		b = append(b, `,"points":`...)
-		b = jsonenc.Int(b, int64(it.Points))
+		b = strconv.AppendInt(b, int64(it.Points), 10)
 		b = append(b, `,"target":`...)
-		b = jsonenc.Int(b, int64(it.Target))
+		b = strconv.AppendInt(b, int64(it.Target), 10)
 		b = append(b, `,"lost":`...)
-		b = jsonenc.Float(b, it.Lost)
+		b = appendFloat(b, it.Lost)
 		b = append(b, '}')
 	}
 	return append(b, "]}"...)
+}
+
+func appendComma(b []byte, i int) []byte {
+	if i > 0 {
+		return append(b, ',')
+	}
+	return b
+}
+
+// appendString quotes s as the library does (it cannot fail on the valid
+// UTF-8 of profiles and validated answers).
+func appendString(b []byte, s string) []byte {
+	b, _ = jsontext.AppendQuote(b, s)
+	return b
+}
+
+// appendFloat writes f as JSON v2 writes a float64 (as ECMAScript does:
+// exponent form below 1e-6 and from 1e21). Scores are never NaN or
+// infinite, which JSON cannot hold; they would be written as 0.
+func appendFloat(b []byte, f float64) []byte {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return append(b, '0')
+	}
+	format := byte('f')
+	if abs := math.Abs(f); abs != 0 && (abs < 1e-6 || abs >= 1e21) {
+		format = 'e'
+	}
+	b = strconv.AppendFloat(b, f, format, -1, 64)
+	if n := len(b); format == 'e' && n >= 4 && b[n-4] == 'e' && b[n-3] == '-' && b[n-2] == '0' {
+		b[n-2] = b[n-1] // e-09 is written e-9
+		b = b[:n-1]
+	}
+	return b
 }

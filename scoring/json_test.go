@@ -1,18 +1,21 @@
 package scoring_test
 
 import (
-	"encoding/json"
+	"math"
 	"math/rand/v2"
 	"os"
 	"testing"
+
+	"github.com/go-json-experiment/json"
 
 	"github.com/readiness/readiness/assessment"
 	"github.com/readiness/readiness/scoring"
 )
 
-// AppendJSON must write exactly what encoding/json writes for a result.
-func TestAppendJSON_MatchesEncodingJSON(t *testing.T) {
-	profiles, err := assessment.Builtin()
+// The struct tags define a result's JSON; AppendJSON is a faster way to
+// write the same bytes. It must write exactly what json.Marshal writes.
+func TestAppendJSON_WritesWhatTheTagsDefine(t *testing.T) {
+	builtin, err := assessment.Builtin()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -20,21 +23,21 @@ func TestAppendJSON_MatchesEncodingJSON(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rng := rand.New(rand.NewPCG(7, 11))
 	check := func(r scoring.Result) {
 		t.Helper()
-		want, err := json.Marshal(r)
+		want, err := json.Marshal(&r)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if got := r.AppendJSON(nil); string(got) != string(want) {
-			t.Fatalf("AppendJSON differs from encoding/json:\n got %s\nwant %s", got, want)
+			t.Fatalf("AppendJSON differs from json.Marshal:\n got %s\nwant %s", got, want)
 		}
 	}
-	for _, reg := range []*assessment.Registry{profiles, second} {
+	rng := rand.New(rand.NewPCG(7, 11))
+	for _, reg := range []*assessment.Registry{builtin, second} {
 		for _, id := range reg.IDs() {
 			p, _ := reg.Lookup(id)
-			for i := 0; i < 300; i++ {
+			for range 200 {
 				answers, problems := p.Parse(randomRaw(rng, p))
 				if len(problems) > 0 {
 					t.Fatalf("random answers invalid: %v", problems)
@@ -43,21 +46,32 @@ func TestAppendJSON_MatchesEncodingJSON(t *testing.T) {
 			}
 		}
 	}
-	// Nil slices and awkward strings too.
-	check(scoring.Result{Profile: scoring.ProfileRef{ID: `<"&\u2028>`, Version: "\x01"}, Overall: 1e-7})
+	// Empty lists, an answer of every kind, strings to escape, and numbers
+	// at the edges of the two float forms.
+	check(scoring.Result{})
+	check(scoring.Result{
+		Profile: scoring.ProfileRef{ID: `<"&\u2028>`, Version: "\x01\t\\é🎓"}, Overall: 1e-7, Band: "x",
+		Warnings: []string{""},
+		Dimensions: []scoring.DimensionResult{{Score: 1e21, Items: []scoring.Item{
+			{Answer: assessment.Value{}, Lost: 1.5e-9},
+			{Answer: assessment.Value{Type: assessment.TypeMulti}, Lost: 999999999999999999999},
+			{Answer: assessment.Value{Type: assessment.TypeMulti, Options: []string{"a", `"b"`}}, Lost: -0.000001},
+			{Answer: assessment.Value{Type: assessment.TypeRating, Rating: 4}, Lost: math.SmallestNonzeroFloat64},
+			{Answer: assessment.Value{Type: assessment.TypeYears, Option: "6+"}, Lost: 0.1 + 0.2},
+		}}},
+		Steps: []scoring.StepResult{{Gain: 1.4210854715202004e-14, Required: true}},
+	})
 }
 
-func TestAnswersAppendJSON_MatchesEncodingJSON(t *testing.T) {
-	p := builtin(t)
-	rng := rand.New(rand.NewPCG(3, 5))
-	for i := 0; i < 200; i++ {
-		answers, _ := p.Parse(randomRaw(rng, p))
-		want, err := json.Marshal(answers)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := answers.AppendJSON(nil); string(got) != string(want) {
-			t.Fatalf("got %s\nwant %s", got, want)
+// BenchmarkResultJSONLibrary is json.Marshal's way, to compare with
+// BenchmarkResultJSON.
+func BenchmarkResultJSONLibrary(b *testing.B) {
+	p := builtin(b)
+	r := scoring.Score(p, sampleAnswers(b, p))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := json.Marshal(&r); err != nil {
+			b.Fatal(err)
 		}
 	}
 }

@@ -8,6 +8,9 @@ import (
 	"sort"
 	"testing"
 
+	jsonv2 "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
+
 	"github.com/readiness/readiness/assessment"
 	"github.com/readiness/readiness/scoring"
 )
@@ -84,13 +87,15 @@ func sampleBody(t testing.TB) []byte {
 
 func sampleAnswers(t testing.TB, p *assessment.Profile) assessment.Answers {
 	t.Helper()
-	var sub assessment.Submission
-	if err := json.Unmarshal(sampleBody(t), &sub); err != nil {
+	var sub struct {
+		Answers jsontext.Value `json:"answers"`
+	}
+	if err := jsonv2.Unmarshal(sampleBody(t), &sub); err != nil {
 		t.Fatal(err)
 	}
-	a, problems := p.Parse(sub.Answers)
-	if len(problems) != 0 {
-		t.Fatal(problems)
+	a, problems, err := p.ParseJSON(sub.Answers)
+	if err != nil || len(problems) != 0 {
+		t.Fatal(problems, err)
 	}
 	return a
 }
@@ -433,8 +438,8 @@ func TestScore_HiddenFieldAnswerIsIgnored(t *testing.T) {
 	withField := parse(t, p, with(-1, map[string]string{"edu.degree": `"highschool"`, "edu.field": `"marketing"`}))
 	without := parse(t, p, merge(atTarget(), map[string]string{"edu.degree": `"highschool"`, "edu.field": ""}))
 	a, b := scoring.Score(p, withField), scoring.Score(p, without)
-	ja, _ := json.Marshal(a)
-	jb, _ := json.Marshal(b)
+	ja, _ := jsonv2.Marshal(&a)
+	jb, _ := jsonv2.Marshal(&b)
 	if string(ja) != string(jb) {
 		t.Errorf("hidden answer changed the result:\n%s\n%s", ja, jb)
 	}
@@ -447,7 +452,7 @@ func TestScore_HiddenFieldAnswerIsIgnored(t *testing.T) {
 	if field.Question != "edu.field" || field.Points != 0 || field.Target != 4 {
 		t.Errorf("edu.field item = %+v", field)
 	}
-	if data, _ := json.Marshal(field.Answer); string(data) != "null" {
+	if data, _ := jsonv2.Marshal(field.Answer); string(data) != "null" {
 		t.Errorf("hidden edu.field answer = %s, want null", data)
 	}
 }
@@ -472,12 +477,13 @@ func TestScore_UniformRatingsNeedsEveryRating(t *testing.T) {
 func TestScore_ResultJSONShape(t *testing.T) {
 	p := builtin(t)
 	for _, a := range []assessment.Answers{sampleAnswers(t, p), parse(t, p, with(-1, map[string]string{"edu.degree": `"master"`}))} {
-		data, err := json.Marshal(scoring.Score(p, a))
+		r := scoring.Score(p, a)
+		data, err := jsonv2.Marshal(&r)
 		if err != nil {
 			t.Fatal(err)
 		}
 		var m map[string]any
-		if err := json.Unmarshal(data, &m); err != nil {
+		if err := jsonv2.Unmarshal(data, &m); err != nil {
 			t.Fatal(err)
 		}
 		checkKeys(t, "result", m, "profile", "overall", "band", "requirements", "warnings", "dimensions", "steps")
@@ -511,7 +517,7 @@ func TestScore_ResultJSONShape(t *testing.T) {
 	for _, d := range r.Dimensions {
 		for _, it := range d.Items {
 			if w, ok := want[it.Question]; ok {
-				if got, _ := json.Marshal(it.Answer); string(got) != w {
+				if got, _ := jsonv2.Marshal(it.Answer); string(got) != w {
 					t.Errorf("%s answer = %s, want %s", it.Question, got, w)
 				}
 			}

@@ -286,7 +286,7 @@ func (h *assessmentPages) saveDraft(c *gin.Context, raw map[string]json.RawMessa
 // finishAssessment scores complete answers, stores the result for a learner
 // (or with the browser session for anyone else) and shows it.
 func (h *assessmentPages) finishAssessment(c *gin.Context, raw map[string]json.RawMessage) {
-	sc, problems := h.scoreSubmission(assessment.Submission{Profile: h.profile.ID, Answers: raw})
+	sc, problems := h.scoreRaw(raw)
 	if len(problems) > 0 { // cannot happen after the section checks; be safe
 		v := h.sectionView(1, raw, h.sectionProblems(1, problems))
 		h.render(c, http.StatusUnprocessableEntity, "assessment", "Check your answers", v)

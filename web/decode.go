@@ -2,19 +2,21 @@ package web
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"io"
 	"mime"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/readiness/readiness/assessment"
-	"github.com/readiness/readiness/internal/jsonscan"
+	"github.com/readiness/readiness/scoring"
 )
 
 // bindJSON decodes a JSON request body into v, answering 415 for another
@@ -22,7 +24,7 @@ import (
 // 422 for text that is not UTF-8.
 func (s *site) bindJSON(c *gin.Context, v any) bool {
 	return s.withJSONBody(c, func(body []byte) bool {
-		if e := decodeJSON(body, v, true); e != nil {
+		if e := decodeJSON(body, v); e != nil {
 			abortBody(c, e)
 			return false
 		}
@@ -100,75 +102,72 @@ type bodyError struct {
 	msg    string
 }
 
-// decodeJSON decodes one JSON value, and nothing after it, into v. With fast
-// set, the usual body (well-formed UTF-8 JSON for a type that decodes
-// itself) goes straight to its decoder, skipping encoding/json's own passes
-// over it; anything else takes the standard path, whose errors say what is
-// wrong. Both paths give the same result (a test and a fuzzer hold them
-// together).
-func decodeJSON(body []byte, v any, fast bool) *bodyError {
-	if u, ok := v.(json.Unmarshaler); ok && fast && jsonscan.Valid(body) {
-		if err := u.UnmarshalJSON(body); err != nil {
-			return &bodyError{http.StatusBadRequest, "malformed JSON: " + jsonErrorText(err)}
-		}
-		return nil
-	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	if err := dec.Decode(v); err != nil {
-		return &bodyError{http.StatusBadRequest, "malformed JSON: " + jsonErrorText(err)}
-	}
-	// dec.More is false for a trailing ] or }, so look at the bytes: only
-	// JSON whitespace may follow the one value.
-	if len(bytes.TrimLeft(body[dec.InputOffset():], " \t\r\n")) > 0 {
-		return &bodyError{http.StatusBadRequest, "malformed JSON: unexpected data after the object"}
-	}
-	// JSON text is UTF-8 (RFC 8259): a string holding other bytes is a 422.
-	// encoding/json would quietly turn them into U+FFFD, storing something
-	// other than what was sent.
-	if !utf8.Valid(body) {
-		return &bodyError{http.StatusUnprocessableEntity, "must be UTF-8 text"}
+// decodeJSON decodes one JSON value, and nothing after it, into v, with
+// JSON v2's rules: names match exactly, and text that is not UTF-8 is
+// refused (encoding/json would have quietly turned it into U+FFFD, storing
+// something other than what was sent).
+func decodeJSON(body []byte, v any) *bodyError {
+	if err := json.Unmarshal(body, v, laterNameWins); err != nil {
+		return bodyErrorOf(body, err)
 	}
 	return nil
 }
 
-func jsonErrorText(err error) string {
-	var te *json.UnmarshalTypeError
-	if errors.As(err, &te) && te.Field != "" {
-		return "field " + te.Field + " has the wrong type"
+// laterNameWins lets an object give a name twice, the later value winning
+// (as encoding/json did). JSON v2 refuses it by default, but keeps the names
+// of every open object to do so, which makes refusing a body nested ten
+// thousand levels deep cost twenty thousand allocations instead of a few.
+var laterNameWins = jsontext.AllowDuplicateNames(true)
+
+// bodyErrorOf says what is wrong with a body in words a client can act on.
+func bodyErrorOf(body []byte, err error) *bodyError {
+	bad := func(msg string) *bodyError { return &bodyError{http.StatusBadRequest, "malformed JSON: " + msg} }
+	var wrongType *assessment.WrongTypeError
+	if errors.As(err, &wrongType) {
+		return bad(wrongType.Error())
 	}
-	var se *json.SyntaxError
-	if errors.As(err, &se) {
-		return "syntax error at byte " + strconv.FormatInt(se.Offset, 10)
+	var syntax *jsontext.SyntacticError
+	if errors.As(err, &syntax) {
+		// JSON text is UTF-8 (RFC 8259): other bytes are a 422 for the body.
+		if !utf8.Valid(body) {
+			return &bodyError{http.StatusUnprocessableEntity, "must be UTF-8 text"}
+		}
+		where := " at byte " + strconv.FormatInt(syntax.ByteOffset, 10)
+		switch {
+		case errors.Is(syntax.Err, io.ErrUnexpectedEOF) && len(bytes.TrimSpace(body)) == 0:
+			return bad("empty body")
+		case errors.Is(syntax.Err, io.ErrUnexpectedEOF):
+			return bad("the body ends before the JSON does")
+		case errors.Is(syntax.Err, jsontext.ErrDuplicateName):
+			in := ""
+			if parent := syntax.JSONPointer.Parent(); parent != "" {
+				in = " in " + string(parent)
+			}
+			return bad(strconv.Quote(syntax.JSONPointer.LastToken()) + " is given more than once" + in)
+		case syntax.JSONPointer != "" && len(syntax.JSONPointer) <= 64: // a deep one says nothing more
+			where += " in " + string(syntax.JSONPointer)
+		}
+		return bad(syntax.Err.Error() + where)
 	}
-	if errors.Is(err, io.EOF) {
-		return "empty body"
+	var semantic *json.SemanticError
+	if errors.As(err, &semantic) && semantic.JSONPointer != "" {
+		return bad("field " + strings.TrimPrefix(string(semantic.JSONPointer), "/") + " has the wrong type")
 	}
-	if errors.Is(err, io.ErrUnexpectedEOF) {
-		return "the body ends before the JSON does"
-	}
-	return "the body is not the expected JSON object"
+	return bad("the body is not the expected JSON object")
 }
 
-// scoreBody decodes, validates and scores a submission body. With fast
-// set, the usual body (valid UTF-8 JSON with plain field names) is read
-// straight into the profile's questions, skipping the answers map; any
-// other body is decoded into a Submission first. Both paths give the same
-// result, problems and errors (a test and a fuzzer hold them together).
-func (s *site) scoreBody(body []byte, fast bool) (scored, []assessment.Problem, *bodyError) {
-	if fast && jsonscan.Valid(body) {
-		if profile, answers, ok := assessment.SplitSubmission(body); ok {
-			sc, problems := s.scoreWith(profile, func(p *assessment.Profile) (assessment.Answers, []assessment.Problem) {
-				return p.ParseJSON(answers)
-			})
-			return sc, problems, nil
-		}
-	}
-	var sub assessment.Submission
-	if e := decodeJSON(body, &sub, fast); e != nil {
+// scoreBody decodes, validates and scores a submission body. Each answer
+// is read straight into its question's slot of the profile the body names.
+func (s *site) scoreBody(body []byte) (scored, []assessment.Problem, *bodyError) {
+	sub := assessment.Submission{Profiles: s.profiles, Default: s.profile.ID}
+	if e := decodeJSON(body, &sub); e != nil {
 		return scored{}, nil, e
 	}
-	sc, problems := s.scoreSubmission(sub)
-	return sc, problems, nil
+	p, answers, problems := sub.Validate()
+	if len(problems) > 0 {
+		return scored{}, problems, nil
+	}
+	return scored{profile: p, answers: answers, result: scoring.Score(p, answers)}, nil, nil
 }
 
 // bindScored decodes, validates and scores a submission body, answering the
@@ -177,7 +176,7 @@ func (s *site) bindScored(c *gin.Context) (sc scored, ok bool) {
 	var problems []assessment.Problem
 	ok = s.withJSONBody(c, func(body []byte) bool {
 		var e *bodyError
-		if sc, problems, e = s.scoreBody(body, true); e != nil {
+		if sc, problems, e = s.scoreBody(body); e != nil {
 			abortBody(c, e)
 			return false
 		}

@@ -1,101 +1,89 @@
 package web
 
 import (
-	"encoding/json"
-	"reflect"
+	"net/http"
+	"os"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/readiness/readiness/assessment"
 )
 
-// checkDecodePaths decodes body into a Submission by the fast path and by
-// the standard one and fails unless both give the same error or none and
-// the same fields.
-func checkDecodePaths(t *testing.T, body []byte) {
-	t.Helper()
-	var fast, std assessment.Submission
-	errFast := decodeJSON(body, &fast, true)
-	errStd := decodeJSON(body, &std, false)
-	if !reflect.DeepEqual(errFast, errStd) {
-		t.Fatalf("%q: fast path %+v, standard path %+v", body, errFast, errStd)
-	}
-	if fast.Profile != std.Profile || !reflect.DeepEqual(rawText(fast.Answers), rawText(std.Answers)) {
-		t.Fatalf("%q: fast path %q %v, standard path %q %v", body, fast.Profile, rawText(fast.Answers), std.Profile, rawText(std.Answers))
-	}
-}
-
-func rawText(m map[string]json.RawMessage) map[string]string {
-	if m == nil {
-		return nil
-	}
-	out := make(map[string]string, len(m))
-	for k, v := range m {
-		out[k] = string(v)
-	}
-	return out
-}
-
-var decodeCases = []string{
-	``, ` `, `null`, `{}`, `[]`, `"x"`, `5`, `{"answers":null}`, `{"answers":{"a":1}}`,
-	`{"answers":{"a":1}} {}`, `{"answers":{"a":1}}]`, `{"answers":{"a":1}`, `{"answers":{"a":1},}`,
-	`{"profile":5}`, `{"answers":[1]}`, `{"PROFILE":"x","Answers":{"a":"b"}}`, `{"profile":"\ud800"}`,
-	"{\"profile\":\"\xff\"}", "{\"answers\":{\"a\":\"caf\xc3\xa9\"}}", "\xef\xbb\xbf{}", ` {"answers" : {"a" : [1, {"b":"}"}]} } ` + "\n",
-	`{"a":{"b":{"c":{"d":{"e":1}}}}}`, `{"answers":{"a":1e999}}`, `{"answers":{"a":01}}`,
-}
-
-// TestDecodeJSON_FastPathMatchesStandard: the fast path changes nothing a
-// client can see, neither the decoded submission nor any error.
-func TestDecodeJSON_FastPathMatchesStandard(t *testing.T) {
-	for _, s := range decodeCases {
-		checkDecodePaths(t, []byte(s))
-	}
-	for _, b := range submissionSeeds(t) {
-		checkDecodePaths(t, b)
-	}
-	// The errors themselves, so that a change to both paths is seen too.
-	for body, want := range map[string]bodyError{
-		`{"answers":{"a":1}} {}`: {400, "malformed JSON: unexpected data after the object"},
-		`{"answers":{"a":1}`:     {400, "malformed JSON: the body ends before the JSON does"},
-		`{"answers":{"a":1}]`:    {400, "malformed JSON: syntax error at byte 19"},
-		`{"profile":5}`:          {400, "malformed JSON: field profile has the wrong type"},
-		"{\"profile\":\"\xff\"}": {422, "must be UTF-8 text"},
-		``:                       {400, "malformed JSON: empty body"},
+// TestDecodeJSON_ErrorsSayWhatIsWrong: every body the API cannot read gets
+// a 400 that says what is wrong and where, or a 422 for text that is not
+// UTF-8; never a 5xx, never Go's or the JSON package's internals alone.
+func TestDecodeJSON_ErrorsSayWhatIsWrong(t *testing.T) {
+	const (
+		bad  = http.StatusBadRequest
+		text = http.StatusUnprocessableEntity
+	)
+	for _, tt := range []struct {
+		body string
+		want bodyError
+	}{
+		{``, bodyError{bad, "malformed JSON: empty body"}},
+		{" \n", bodyError{bad, "malformed JSON: empty body"}},
+		{`{"profile":`, bodyError{bad, "malformed JSON: the body ends before the JSON does"}},
+		{`{"answers":{"mkt.sem":`, bodyError{bad, "malformed JSON: the body ends before the JSON does"}},
+		{`{"answers":{"a":1}`, bodyError{bad, "malformed JSON: the body ends before the JSON does"}},
+		{`{"answers":{"a":1}} {}`, bodyError{bad, "malformed JSON: invalid character '{' after top-level value at byte 20"}},
+		{`{"answers":{"a":1}]`, bodyError{bad, "malformed JSON: invalid character ']' after object value (expecting ',' or '}') at byte 18"}},
+		{`{"answers":{"a":01}}`, bodyError{bad, "malformed JSON: invalid character '1' after object value (expecting ',' or '}') at byte 17 in /answers"}},
+		{`{"profile":"x","profile":"y"}`, bodyError{bad, `malformed JSON: "profile" is given more than once`}},
+		{`{"profile":5}`, bodyError{bad, "malformed JSON: field profile must be a string, the id of a profile"}},
+		{`{"answers":[1]}`, bodyError{bad, "malformed JSON: field answers must be an object of answers by question id"}},
+		{`[]`, bodyError{bad, "malformed JSON: the body is not the expected JSON object"}},
+		{`"x"`, bodyError{bad, "malformed JSON: the body is not the expected JSON object"}},
+		{`{"profile":"\ud800"}`, bodyError{bad, "malformed JSON: invalid surrogate pair `\\ud800\"}` in string at byte 12 in /profile"}},
+		{"{\"profile\":\"\xff\"}", bodyError{text, "must be UTF-8 text"}},
+		{strings.Repeat("[", 10001), bodyError{bad, "malformed JSON: exceeded max depth at byte 10000"}},
+		{"\xef\xbb\xbf{}", bodyError{bad, `malformed JSON: invalid character '\ufeff' at start of value at byte 0`}}, // no byte-order mark in JSON
 	} {
 		var sub assessment.Submission
-		if got := decodeJSON([]byte(body), &sub, true); got == nil || *got != want {
-			t.Errorf("%q: %+v, want %+v", body, got, want)
+		if got := decodeJSON([]byte(tt.body), &sub); got == nil || *got != tt.want {
+			t.Errorf("%.60q:\n got %+.200v\nwant %+v", tt.body, got, tt.want)
 		}
 	}
-	var sub assessment.Submission
-	if err := decodeJSON([]byte(`{"profile":"p","answers":{"mkt.sem":3}}`), &sub, true); err != nil || sub.Profile != "p" || string(sub.Answers["mkt.sem"]) != "3" {
-		t.Errorf("good body: %+v, %+v", err, sub)
+	// Any other body type: a member of the wrong type is named.
+	var reg registration
+	if got, want := decodeJSON([]byte(`{"email":5}`), &reg), (bodyError{bad, "malformed JSON: field email has the wrong type"}); got == nil || *got != want {
+		t.Errorf("registration with a numeric email: %+v, want %+v", got, want)
 	}
 }
 
-func FuzzDecodeJSONPaths(f *testing.F) {
-	for _, s := range decodeCases {
-		f.Add([]byte(s))
+// TestScoreBody_ProblemsByQuestion: a body that is JSON but not valid
+// answers is every problem, by question id, in profile order.
+func TestScoreBody_ProblemsByQuestion(t *testing.T) {
+	s := scoreTestServer(t)
+	for _, tt := range []struct {
+		body string
+		want []assessment.Problem
+	}{
+		{`{"profile":"astronaut","answers":{}}`, []assessment.Problem{{Question: "profile", Problem: "is not a known profile"}}},
+		{`{"answers":{"mkt.sem":7},"profile":"astronaut"}`, []assessment.Problem{{Question: "profile", Problem: "is not a known profile"}}},
+	} {
+		_, problems, e := s.scoreBody([]byte(tt.body))
+		if e != nil || !slices.Equal(problems, tt.want) {
+			t.Errorf("%s: %v %+v, want %v", tt.body, problems, e, tt.want)
+		}
 	}
-	for _, b := range submissionSeeds(f) {
-		f.Add(b)
+	sample, err := os.ReadFile("../testdata/answers.json")
+	if err != nil {
+		t.Fatal(err)
 	}
-	f.Fuzz(func(t *testing.T, body []byte) { checkDecodePaths(t, body) })
-}
-
-// checkScorePaths scores body by the fast path and by the standard one and
-// fails unless both give the same error, problems, answers and result.
-func checkScorePaths(t *testing.T, s *site, body []byte) {
-	t.Helper()
-	fastSc, fastProblems, fastErr := s.scoreBody(body, true)
-	stdSc, stdProblems, stdErr := s.scoreBody(body, false)
-	if !reflect.DeepEqual(fastErr, stdErr) || !reflect.DeepEqual(fastProblems, stdProblems) {
-		t.Fatalf("%q:\nfast %+v %v\n std %+v %v", body, fastErr, fastProblems, stdErr, stdProblems)
+	sc, problems, e := s.scoreBody(sample)
+	if e != nil || len(problems) > 0 || sc.profile == nil || len(sc.answers) != 31 {
+		t.Fatalf("sample: %d answers, %v %+v", len(sc.answers), problems, e)
 	}
-	if !reflect.DeepEqual(fastSc.answers, stdSc.answers) || fastSc.profile != stdSc.profile {
-		t.Fatalf("%q: answers %v, standard path %v", body, fastSc.answers, stdSc.answers)
+	_, problems, _ = s.scoreBody([]byte(`{"answers":{"zzz":1,"core.decision":7,"edu.continuing":"daily","edu.degree":"bachelor"}}`))
+	if len(problems) != 31 || problems[0].Question != "edu.field" || problems[len(problems)-1].Question != "zzz" {
+		t.Errorf("problems %v: want 31, from edu.field to zzz", problems)
 	}
-	if fastSc.profile != nil && string(fastSc.result.AppendJSON(nil)) != string(stdSc.result.AppendJSON(nil)) {
-		t.Fatalf("%q: results differ", body)
+	for _, p := range problems {
+		if p.Question == "core.decision" && p.Problem != "must be an integer from 0 to 4" {
+			t.Errorf("core.decision: %q", p.Problem)
+		}
 	}
 }
 
@@ -106,30 +94,4 @@ func scoreTestServer(t testing.TB) *site {
 	}
 	p, _ := reg.Lookup("ecommerce-manager")
 	return &site{profiles: reg, profile: p}
-}
-
-func TestScoreBody_FastPathMatchesStandard(t *testing.T) {
-	s := scoreTestServer(t)
-	for _, c := range decodeCases {
-		checkScorePaths(t, s, []byte(c))
-	}
-	for _, b := range submissionSeeds(t) {
-		checkScorePaths(t, s, b)
-	}
-	// The sample body is scored by the fast path, with no problems.
-	body, _ := json.Marshal(sampleSubmission(t))
-	if sc, problems, err := s.scoreBody(body, true); err != nil || len(problems) > 0 || sc.profile == nil {
-		t.Fatalf("sample: %+v %v", err, problems)
-	}
-}
-
-func FuzzScoreBodyPaths(f *testing.F) {
-	for _, c := range decodeCases {
-		f.Add([]byte(c))
-	}
-	for _, b := range submissionSeeds(f) {
-		f.Add(b)
-	}
-	s := scoreTestServer(f)
-	f.Fuzz(func(t *testing.T, body []byte) { checkScorePaths(t, s, body) })
 }

@@ -15,6 +15,9 @@ import (
 	"time"
 	"unicode/utf8"
 
+	jsonv2 "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
+
 	"github.com/readiness/readiness/account"
 	"github.com/readiness/readiness/assessment"
 	"github.com/readiness/readiness/db"
@@ -110,7 +113,7 @@ func (a *fuzzApp) deleteCreated(t testing.TB, created bool, body []byte, email .
 	}
 	var reg registration
 	if len(email) == 0 {
-		_ = json.Unmarshal(body, &reg)
+		_ = strictJSON(body, &reg)
 		email = append(email, normalEmail(reg.Email))
 	}
 	u, err := a.store.UserByEmail(t.Context(), email[0])
@@ -164,9 +167,37 @@ func checkAnswer(t testing.TB, req *http.Request, in []byte, w *httptest.Respons
 func is2xx(code int) bool { return code >= 200 && code < 300 }
 
 // strictJSON decodes body as exactly one JSON value of UTF-8 text, with
-// encoding/json alone: what the API promises to accept.
+// JSON v2's own rules (exact names; a name given twice keeps the later
+// value): what the API promises to accept.
 func strictJSON(body []byte, v any) bool {
-	return utf8.Valid(body) && json.Unmarshal(body, v) == nil
+	return jsonv2.Unmarshal(body, v, jsontext.AllowDuplicateNames(true)) == nil
+}
+
+// namesTwice reports whether the top-level object of a valid JSON body
+// gives the name twice.
+func namesTwice(body []byte, name string) bool {
+	var members []string
+	dec := jsontext.NewDecoder(bytes.NewReader(body), jsontext.AllowDuplicateNames(true))
+	if tok, err := dec.ReadToken(); err != nil || tok.Kind() != '{' {
+		return false
+	}
+	for dec.PeekKind() == '"' {
+		tok, err := dec.ReadToken()
+		if err != nil {
+			return false
+		}
+		members = append(members, tok.String())
+		if dec.SkipValue() != nil {
+			return false
+		}
+	}
+	n := 0
+	for _, m := range members {
+		if m == name {
+			n++
+		}
+	}
+	return n > 1
 }
 
 // fuzzForm is the first value of each field, as the pages read a form.
@@ -244,14 +275,15 @@ func submissionSeeds(f testing.TB) [][]byte {
 	return out
 }
 
-// validSubmission decodes and validates a submission with encoding/json and
-// the profile's own validation.
+// validSubmission decodes a submission into a map of raw answers by
+// reflection, not by the API's streaming decoder, and validates the map.
+// Naming the profile twice is refused: which would the answers be for?
 func validSubmission(reg *assessment.Registry, body []byte) bool {
 	var sub struct {
 		Profile string                     `json:"profile"`
 		Answers map[string]json.RawMessage `json:"answers"`
 	}
-	if !strictJSON(body, &sub) {
+	if !strictJSON(body, &sub) || namesTwice(body, "profile") {
 		return false
 	}
 	if sub.Profile == "" {

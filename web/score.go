@@ -1,6 +1,8 @@
 package web
 
 import (
+	"encoding/json"
+
 	"github.com/readiness/readiness/assessment"
 	"github.com/readiness/readiness/scoring"
 )
@@ -12,26 +14,12 @@ type scored struct {
 	result  scoring.Result
 }
 
-// scoreSubmission validates and scores a submission, returning every problem.
-func (s *site) scoreSubmission(sub assessment.Submission) (scored, []assessment.Problem) {
-	return s.scoreWith(sub.Profile, func(p *assessment.Profile) (assessment.Answers, []assessment.Problem) {
-		return p.Parse(sub.Answers)
-	})
-}
-
-// scoreWith looks up the profile (the default when id is empty), validates
-// the answers with parse and scores them.
-func (s *site) scoreWith(id string, parse func(*assessment.Profile) (assessment.Answers, []assessment.Problem)) (scored, []assessment.Problem) {
-	if id == "" {
-		id = s.profile.ID
-	}
-	p, ok := s.profiles.Lookup(id)
-	if !ok {
-		return scored{}, []assessment.Problem{{Question: "profile", Problem: "is not a known profile"}}
-	}
-	answers, problems := parse(p)
+// scoreRaw validates and scores raw answers for the default profile,
+// returning every problem.
+func (s *site) scoreRaw(raw map[string]json.RawMessage) (scored, []assessment.Problem) {
+	answers, problems := s.profile.Parse(raw)
 	if len(problems) > 0 {
 		return scored{}, problems
 	}
-	return scored{profile: p, answers: answers, result: scoring.Score(p, answers)}, nil
+	return scored{profile: s.profile, answers: answers, result: scoring.Score(s.profile, answers)}, nil
 }

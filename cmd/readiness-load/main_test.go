@@ -7,8 +7,6 @@ import (
 	"os"
 	"testing"
 	"time"
-
-	"github.com/readiness/readiness/assessment"
 )
 
 func TestCheckLoopback(t *testing.T) {
@@ -87,12 +85,15 @@ func TestRandomAnswers_AlwaysValidAndVaried(t *testing.T) {
 	bodies := map[string]bool{}
 	for k := range 2000 {
 		body := bodyFor(p, 1, k)
-		var sub assessment.Submission
+		var sub struct {
+			Profile string          `json:"profile"`
+			Answers json.RawMessage `json:"answers"`
+		}
 		if err := json.Unmarshal(body, &sub); err != nil {
 			t.Fatal(err)
 		}
-		if _, problems := p.Parse(sub.Answers); len(problems) > 0 {
-			t.Fatalf("body %d is invalid: %v\n%s", k, problems, body)
+		if _, problems, err := p.ParseJSON(sub.Answers); err != nil || len(problems) > 0 || sub.Profile != p.ID {
+			t.Fatalf("body %d is invalid: %v %v\n%s", k, problems, err, body)
 		}
 		bodies[string(body)] = true
 	}

@@ -1,13 +1,15 @@
 package main
 
 import (
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"sort"
 	"strings"
+
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/readiness/readiness/assessment"
 	"github.com/readiness/readiness/scoring"
@@ -47,20 +49,16 @@ func runScore(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "readiness score: %v\n", err)
 		return 1
 	}
-	var sub assessment.Submission
+	sub := assessment.Submission{Profiles: profiles, Default: "ecommerce-manager"}
 	if err := json.Unmarshal(data, &sub); err != nil {
 		fmt.Fprintf(stderr, "readiness score: %s is not valid JSON: %v\n", name, err)
 		return 2
 	}
-	if sub.Profile == "" {
-		sub.Profile = "ecommerce-manager"
-	}
-	p, ok := profiles.Lookup(sub.Profile)
-	if !ok {
+	p, answers, problems := sub.Validate()
+	if p == nil {
 		fmt.Fprintf(stderr, "readiness score: profile: unknown profile %q (known: %s)\n", sub.Profile, strings.Join(profiles.IDs(), ", "))
 		return 2
 	}
-	answers, problems := p.Parse(sub.Answers)
 	if len(problems) > 0 {
 		fmt.Fprintf(stderr, "readiness score: %s has %d problem(s):\n", name, len(problems))
 		for _, pr := range problems {
@@ -70,12 +68,11 @@ func runScore(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	result := scoring.Score(p, answers)
 	if *asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(result); err != nil {
+		if err := json.MarshalWrite(stdout, &result, jsontext.WithIndent("  ")); err != nil {
 			fmt.Fprintf(stderr, "readiness score: %v\n", err)
 			return 1
 		}
+		fmt.Fprintln(stdout)
 		return 0
 	}
 	printReport(stdout, p, result)
