@@ -43,7 +43,7 @@ func TestLogin_ParallelBurstGetsOnlyTheLimit(t *testing.T) {
 
 // proxiedApp is a test app behind a trusted proxy, so each request can say
 // which address it comes from with X-Forwarded-For.
-func proxiedApp(t *testing.T) *testApp {
+func proxiedApp(t *testing.T, registrationsPerHour int) *testApp {
 	t.Helper()
 	clock := &testClock{now: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
 	dbPath := filepath.Join(t.TempDir(), "readiness.db")
@@ -56,7 +56,7 @@ func proxiedApp(t *testing.T) *testApp {
 		t.Fatal(err)
 	}
 	r, err := NewRouter(Deps{Store: store, Profiles: profiles, Now: clock.Now, Logger: discardLogger(),
-		Config: Config{BcryptCost: 4, TrustedProxies: []string{"127.0.0.1"}}})
+		Config: Config{BcryptCost: 4, TrustedProxies: []string{"127.0.0.1"}, RegistrationsPerHour: registrationsPerHour}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,7 +72,7 @@ func (a *testApp) loginFrom(addr, email, password string) int {
 }
 
 func TestLogin_LimitsPerPairAccountAndAddress(t *testing.T) {
-	app := proxiedApp(t)
+	app := proxiedApp(t, 0)
 	app.register(app.client(), "owner@example.org")
 	const good, bad = "correct horse battery", "a wrong guess"
 
@@ -117,8 +117,9 @@ func TestLogin_LimitsPerPairAccountAndAddress(t *testing.T) {
 }
 
 func TestRegister_LimitedPerAddress(t *testing.T) {
-	app := proxiedApp(t)
-	for i := range registrationsPerAddress {
+	const limit = 12
+	app := proxiedApp(t, limit)
+	for i := range limit {
 		resp, body := app.do(app.client(), "POST", "/api/v1/auth/register",
 			map[string]string{"email": fmt.Sprintf("r%d@example.org", i), "password": "correct horse battery", "name": "R"}, "X-Forwarded-For", "192.0.2.9")
 		expect(t, resp, body, http.StatusCreated)

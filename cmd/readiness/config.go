@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/readiness/readiness/db"
+	"github.com/readiness/readiness/web"
 )
 
 // Config is everything the command line decides. Defaults come first, then
@@ -19,6 +20,9 @@ type Config struct {
 	Addr           string
 	DB             string
 	DatabaseURL    string // a postgres:// URL; when set it wins over DB
+	// RegistrationsPerHour caps accounts created from one address in an
+	// hour; 0 means no cap (e.g. for a load test from one machine).
+	RegistrationsPerHour int
 	SecureCookies  bool
 	TrustedProxies []string
 	LogFormat      string // text or json
@@ -26,7 +30,8 @@ type Config struct {
 }
 
 func defaultConfig() Config {
-	return Config{Addr: "127.0.0.1:8080", DB: "readiness.db", LogFormat: "text", LogLevel: slog.LevelInfo}
+	return Config{Addr: "127.0.0.1:8080", DB: "readiness.db", LogFormat: "text", LogLevel: slog.LevelInfo,
+		RegistrationsPerHour: web.DefaultConfig().RegistrationsPerHour}
 }
 
 // fromEnv applies READINESS_* variables; an unusable value is an error that
@@ -47,6 +52,13 @@ func (c *Config) fromEnv(getenv func(string) string) error {
 			}
 			c.DatabaseURL = v
 		}
+	}
+	if v := getenv("READINESS_REGISTRATIONS_PER_HOUR"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			return fmt.Errorf("READINESS_REGISTRATIONS_PER_HOUR: %q is not a whole number of 0 or more", v)
+		}
+		c.RegistrationsPerHour = n
 	}
 	if v := getenv("READINESS_SECURE_COOKIES"); v != "" {
 		b, err := strconv.ParseBool(v)

@@ -41,6 +41,8 @@ func TestConfig_FromEnv(t *testing.T) {
 			want: func(c *Config) { c.DatabaseURL = "postgres://app@db.internal/readiness" }},
 		{name: "READINESS_DATABASE_URL wins", env: map[string]string{"DATABASE_URL": "postgres://a@x/one", "READINESS_DATABASE_URL": "postgresql://b@y/two"},
 			want: func(c *Config) { c.DatabaseURL = "postgresql://b@y/two" }},
+		{name: "registrations per hour", env: map[string]string{"READINESS_REGISTRATIONS_PER_HOUR": "0"}, want: func(c *Config) { c.RegistrationsPerHour = 0 }},
+		{name: "bad registrations per hour", env: map[string]string{"READINESS_REGISTRATIONS_PER_HOUR": "-1"}, wantErr: "READINESS_REGISTRATIONS_PER_HOUR"},
 		{name: "DATABASE_URL must be PostgreSQL", env: map[string]string{"DATABASE_URL": "mysql://x/y"}, wantErr: "DATABASE_URL: must be a postgres:// URL"},
 	}
 	for _, tc := range cases {

@@ -63,6 +63,7 @@ func runServe(args []string, cfg Config, getenv func(string) string, stdout, std
 	wcfg := web.DefaultConfig()
 	wcfg.SecureCookies = cfg.SecureCookies
 	wcfg.TrustedProxies = cfg.TrustedProxies
+	wcfg.RegistrationsPerHour = cfg.RegistrationsPerHour
 	router, err := web.NewRouter(web.Deps{Store: store, Profiles: profiles, Logger: log, Now: time.Now, Config: wcfg})
 	if err != nil {
 		log.Error("router", "err", err)
