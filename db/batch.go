@@ -1,16 +1,14 @@
 package db
 
 import (
-	"cmp"
 	"context"
 	"errors"
-	"slices"
 	"sync"
 
 	"gorm.io/gorm"
 )
 
-// Group commit. With synchronous=FULL every commit waits for the disk, and
+// Group commit, on SQLite. With synchronous=FULL every commit waits for the disk, and
 // SQLite has one writer, so one transaction per submission caps throughput at
 // the disk's sync rate. Instead, submissions queue for a single committer that
 // takes everything waiting (up to maxBatch) into one transaction: one sync for
@@ -108,12 +106,6 @@ func (s *Store) runCommitter() {
 // retried in a transaction of its own, so one bad row fails only itself.
 func (s *Store) commitBatch(batch []*submission) {
 	at := s.clock()
-	// Rows are written in learner order, so that two instances committing
-	// batches on one PostgreSQL server take the learner_stats row locks in
-	// the same order and wait for each other instead of deadlocking (which
-	// the server would only break after deadlock_timeout, a second). The
-	// sort is stable: one learner's submissions keep their order.
-	slices.SortStableFunc(batch, func(a, b *submission) int { return cmp.Compare(a.userID, b.userID) })
 	results := make([]Assessment, len(batch))
 	err := s.wp.Transaction(func(tx *gorm.DB) error {
 		for i, sub := range batch {

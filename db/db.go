@@ -110,7 +110,11 @@ func open(dsn string, now func() time.Time) (*Store, error) {
 	// database compiles each statement once per connection instead of per call.
 	prep := &gorm.Session{PrepareStmt: true}
 	s.wp, s.rp = s.w.Session(prep), s.r.Session(prep)
-	s.startCommitter()
+	if s.dialect == SQLite {
+		// PostgreSQL takes concurrent writers itself; one committer per
+		// instance would only serialise them (docs/PERFORMANCE.md).
+		s.startCommitter()
+	}
 	return s, nil
 }
 
