@@ -3,18 +3,22 @@ package db
 import (
 	"context"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/readiness/readiness/assessment"
+	"github.com/readiness/readiness/db/dbtest"
 	"github.com/readiness/readiness/scoring"
 )
 
@@ -202,23 +206,88 @@ func abs(x int) int {
 	return x
 }
 
-// benchPage is one caseload page the way the web handler loads it: the rows
-// and the total, two queries.
-func benchPage(b *testing.B, q CaseloadQuery) {
-	s, c := benchStore(b)
-	ctx := context.Background()
-	q.Limit, q.Now = 50, benchNow
-	b.ResetTimer()
-	for b.Loop() {
-		rows, err := s.Caseload(ctx, c, q)
+// benchEach runs fn on the SQLite bench database and, when
+// READINESS_TEST_DATABASE_URL is set, on the same data copied into
+// PostgreSQL.
+func benchEach(b *testing.B, fn func(b *testing.B, s *Store, counselor int64)) {
+	b.Run("sqlite", func(b *testing.B) {
+		s, c := benchStore(b)
+		fn(b, s, c)
+	})
+	b.Run("postgres", func(b *testing.B) {
+		s, c := benchPostgres(b)
+		fn(b, s, c)
+	})
+}
+
+// benchPostgres copies the SQLite bench database into a schema of the test
+// server once, named after the file, and keeps it there for later runs
+// (drop the bench_* schemas to rebuild).
+func benchPostgres(b *testing.B) (*Store, int64) {
+	b.Helper()
+	base := os.Getenv(dbtest.EnvURL)
+	if base == "" {
+		b.Skip(dbtest.SkipMessage)
+	}
+	src, c := benchStore(b)
+	u, err := url.Parse(base)
+	if err != nil {
+		b.Fatal(err)
+	}
+	schema := "bench_" + strings.NewReplacer(".", "_", "-", "_").Replace(strings.TrimSuffix(filepath.Base(benchPath), ".db"))
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer admin.Close()
+	var exists bool
+	if err := admin.QueryRow("SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1)", schema).Scan(&exists); err != nil {
+		b.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	if !exists {
+		if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
+			b.Fatal(err)
+		}
+		dst, err := Open(u.String(), func() time.Time { return benchNow })
 		if err != nil {
 			b.Fatal(err)
 		}
-		n, err := s.CountCaseload(ctx, c, q)
-		if err != nil || n == 0 || len(rows) == 0 {
-			b.Fatalf("%d rows of %d: %v", len(rows), n, err)
+		if _, err := Copy(context.Background(), src, dst, nil); err != nil {
+			dst.Close()
+			admin.Exec("DROP SCHEMA " + schema + " CASCADE")
+			b.Fatal(err)
 		}
+		dst.Close()
 	}
+	s, err := Open(u.String(), func() time.Time { return benchNow })
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { s.Close() })
+	return s, c
+}
+
+// benchPage is one caseload page the way the web handler loads it: the rows
+// and the total, two queries.
+func benchPage(b *testing.B, q CaseloadQuery) {
+	benchEach(b, func(b *testing.B, s *Store, c int64) {
+		ctx := context.Background()
+		q.Limit, q.Now = 50, benchNow
+		b.ResetTimer()
+		for b.Loop() {
+			rows, err := s.Caseload(ctx, c, q)
+			if err != nil {
+				b.Fatal(err)
+			}
+			n, err := s.CountCaseload(ctx, c, q)
+			if err != nil || n == 0 || len(rows) == 0 {
+				b.Fatalf("%d rows of %d: %v", len(rows), n, err)
+			}
+		}
+	})
 }
 
 func BenchmarkCaseload_FirstPage(b *testing.B) { benchPage(b, CaseloadQuery{}) }
@@ -233,29 +302,31 @@ func BenchmarkCaseload_SortedByDelta(b *testing.B) {
 
 // BenchmarkCaseload_FullExport reads every row, as the CSV export does.
 func BenchmarkCaseload_FullExport(b *testing.B) {
-	s, c := benchStore(b)
-	ctx := context.Background()
-	b.ResetTimer()
-	for b.Loop() {
-		total := 0
-		err := s.EachCaseload(ctx, c, CaseloadQuery{Now: benchNow}, func(CaseloadEntry) error {
-			total++
-			return nil
-		})
-		if err != nil || total != benchLearners {
-			b.Fatalf("exported %d rows: %v", total, err)
+	benchEach(b, func(b *testing.B, s *Store, c int64) {
+		ctx := context.Background()
+		b.ResetTimer()
+		for b.Loop() {
+			total := 0
+			err := s.EachCaseload(ctx, c, CaseloadQuery{Now: benchNow}, func(CaseloadEntry) error {
+				total++
+				return nil
+			})
+			if err != nil || total != benchLearners {
+				b.Fatalf("exported %d rows: %v", total, err)
+			}
 		}
-	}
+	})
 }
 
 func BenchmarkCohort(b *testing.B) {
-	s, c := benchStore(b)
-	ctx := context.Background()
-	b.ResetTimer()
-	for b.Loop() {
-		co, err := s.Cohort(ctx, c)
-		if err != nil || co.Learners != benchLearners {
-			b.Fatalf("cohort %d learners: %v", co.Learners, err)
+	benchEach(b, func(b *testing.B, s *Store, c int64) {
+		ctx := context.Background()
+		b.ResetTimer()
+		for b.Loop() {
+			co, err := s.Cohort(ctx, c)
+			if err != nil || co.Learners != benchLearners {
+				b.Fatalf("cohort %d learners: %v", co.Learners, err)
+			}
 		}
-	}
+	})
 }

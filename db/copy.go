@@ -106,6 +106,13 @@ func Copy(ctx context.Context, src, dst *Store, progress func(CopyProgress)) ([]
 	if err := wtx.Commit(); err != nil {
 		return nil, fmt.Errorf("db: copy: commit: %w (nothing was written to the target)", err)
 	}
+	// Fresh statistics, so the planner uses the indexes from the first
+	// request rather than after autovacuum gets round to it.
+	for _, t := range tables {
+		if _, err := dstPool.ExecContext(ctx, "ANALYZE "+pgIdent(t)); err != nil {
+			return nil, fmt.Errorf("db: copy: analyze %s: %w (the rows are copied)", t, err)
+		}
+	}
 	for i, t := range tables {
 		if err := dstPool.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+pgIdent(t)).Scan(&counts[i].Target); err != nil {
 			return counts, fmt.Errorf("db: copy: count %s in the target: %w", t, err)
