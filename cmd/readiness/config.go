@@ -17,16 +17,16 @@ import (
 // Config is everything the command line decides. Defaults come first, then
 // READINESS_* environment variables, then flags.
 type Config struct {
-	Addr           string
-	DB             string
-	DatabaseURL    string // a postgres:// URL; when set it wins over DB
+	Addr        string
+	DB          string
+	DatabaseURL string // a postgres:// URL; when set it wins over DB
 	// RegistrationsPerHour caps accounts created from one address in an
 	// hour; 0 means no cap (e.g. for a load test from one machine).
 	RegistrationsPerHour int
-	SecureCookies  bool
-	TrustedProxies []string
-	LogFormat      string // text or json
-	LogLevel       slog.Level
+	SecureCookies        bool
+	TrustedProxies       []string
+	LogFormat            string // text or json
+	LogLevel             slog.Level
 }
 
 func defaultConfig() Config {
