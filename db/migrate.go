@@ -41,8 +41,12 @@ const migrationLockID = 0x72656164696e6573
 // loadMigrations reads the dialect's embedded NNNN_name.sql files, checking
 // that versions run 1, 2, 3... without gaps.
 func loadMigrations(d Dialect) ([]migration, error) {
+	return loadMigrationsFrom(migrationFiles, d)
+}
+
+func loadMigrationsFrom(fsys fs.FS, d Dialect) ([]migration, error) {
 	dir := path.Join("migrations", string(d))
-	entries, err := fs.ReadDir(migrationFiles, dir)
+	entries, err := fs.ReadDir(fsys, dir)
 	if err != nil {
 		return nil, err
 	}
@@ -53,7 +57,7 @@ func loadMigrations(d Dialect) ([]migration, error) {
 		if !ok || err != nil || v < 1 {
 			return nil, fmt.Errorf("db: migration %s/%s: name must start with a version number", d, e.Name())
 		}
-		body, err := migrationFiles.ReadFile(path.Join(dir, e.Name()))
+		body, err := fs.ReadFile(fsys, path.Join(dir, e.Name()))
 		if err != nil {
 			return nil, err
 		}

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/fstest"
 	"time"
 )
 
@@ -171,5 +172,42 @@ func TestMigrate_ConcurrentInstancesApplyEachOnce(t *testing.T) {
 				s.Close()
 			}
 		})
+	}
+}
+
+// Version N is the same schema on both engines, so every version exists in
+// both folders, under the same name.
+func TestMigrations_SameVersionsOnBothEngines(t *testing.T) {
+	lite, err := loadMigrations(SQLite)
+	must(t, err)
+	pg, err := loadMigrations(Postgres)
+	must(t, err)
+	if len(lite) != len(pg) {
+		t.Fatalf("%d SQLite migrations, %d PostgreSQL ones", len(lite), len(pg))
+	}
+	for i := range lite {
+		if strings.TrimPrefix(lite[i].name, "sqlite/") != strings.TrimPrefix(pg[i].name, "postgres/") {
+			t.Errorf("version %d: %s and %s", lite[i].version, lite[i].name, pg[i].name)
+		}
+	}
+}
+
+func TestLoadMigrations_RefusesGapsAndBadNames(t *testing.T) {
+	tests := []struct {
+		files map[string]string
+		want  string
+	}{
+		{map[string]string{"0001_a.sql": "", "0003_c.sql": ""}, "expected version 2"},
+		{map[string]string{"0001_a.sql": "", "init.sql": ""}, "must start with a version number"},
+		{map[string]string{"0000_a.sql": ""}, "must start with a version number"},
+	}
+	for _, tt := range tests {
+		fsys := fstest.MapFS{}
+		for name, body := range tt.files {
+			fsys["migrations/sqlite/"+name] = &fstest.MapFile{Data: []byte(body)}
+		}
+		if _, err := loadMigrationsFrom(fsys, SQLite); err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%v: %v, want an error saying %q", tt.files, err, tt.want)
+		}
 	}
 }
