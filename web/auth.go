@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -309,13 +308,6 @@ type authForm struct {
 	Errors            map[string]string
 	Error             string
 	Save              bool // the visitor came to keep a result
-}
-
-func safeNext(next string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
-		return ""
-	}
-	return next
 }
 
 func (h *authHandlers) registerPage(c *gin.Context) {
