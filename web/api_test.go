@@ -144,7 +144,7 @@ func TestAPI_ErrorStatuses(t *testing.T) {
 		{"body too large", learner, "POST", "/api/v1/assessments", big, 413, "too large"},
 		{"invalid answers", learner, "POST", "/api/v1/assessments", withAnswers(t, map[string]any{"mkt.sem": 7, "web.years": nil}), 422, `"question":"mkt.sem"`},
 		{"invalid registration", anon, "POST", "/api/v1/auth/register", map[string]string{"email": "nope", "password": "short", "name": ""}, 422, `"field":"password"`},
-		{"wrong content type", learner, "POST", "/api/v1/score", nil, 400, ""},
+		{"no content type", learner, "POST", "/api/v1/score", nil, 415, "Content-Type must be application/json"},
 		{"unknown route", anon, "GET", "/api/v1/nothing", nil, 404, "not found"},
 	}
 	for _, tc := range cases {

@@ -33,16 +33,17 @@ func (s *site) bindJSON(c *gin.Context, v any) bool {
 }
 
 // withJSONBody reads a JSON request body and hands it to use, which reports
-// whether the request may go on. It answers 415 for another content type,
+// whether the request may go on. It answers 415 for another content type or
+// none,
 // 413 for a body over the limit and 400 for one it cannot read. The body is
 // a pooled buffer, valid only during use.
 func (s *site) withJSONBody(c *gin.Context, use func(body []byte) bool) bool {
-	if ct := c.GetHeader("Content-Type"); ct != "" {
-		mt, _, err := mime.ParseMediaType(ct)
-		if err != nil || mt != "application/json" {
-			apiFail(c, http.StatusUnsupportedMediaType, "Content-Type must be application/json")
-			return false
-		}
+	// A body without a Content-Type is refused too: a browser form can
+	// send one cross-site, and the API documents JSON only.
+	mt, _, err := mime.ParseMediaType(c.GetHeader("Content-Type"))
+	if err != nil || mt != "application/json" {
+		apiFail(c, http.StatusUnsupportedMediaType, "Content-Type must be application/json")
+		return false
 	}
 	bp := bodyBufs.Get().(*[]byte)
 	body, err := readBody(c.Request.Body, (*bp)[:0])
