@@ -31,6 +31,18 @@ var securityHeaderValues = []struct {
 
 var hstsValue = []string{"max-age=31536000"}
 
+var noStoreValue = []string{"no-store"}
+
+// noStoreAPI keeps API answers out of every cache: almost all of them carry
+// someone's data (their account, results, export, caseload), and an error
+// answer is no use stored either. Only the public profile may be cached.
+func (s *site) noStoreAPI(c *gin.Context) {
+	if !strings.HasPrefix(c.Request.URL.Path, "/api/v1/profiles/") {
+		c.Writer.Header()["Cache-Control"] = noStoreValue
+	}
+	c.Next()
+}
+
 func (s *site) securityHeaders(c *gin.Context) {
 	h := c.Writer.Header()
 	for _, sh := range securityHeaderValues {

@@ -119,7 +119,7 @@ func NewRouter(d Deps) (http.Handler, error) {
 	admin.POST("/links/remove", admins.adminUnlinkSubmit)
 
 	// The JSON API: open to anyone.
-	api := r.Group("/api/v1")
+	api := r.Group("/api/v1", s.noStoreAPI)
 	api.GET("/profiles/:id", scores.apiProfile)
 	api.POST("/score", scores.apiScore)
 	api.POST("/auth/register", auth.apiRegister)
