@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"golang.org/x/text/unicode/norm"
 
 	"github.com/readiness/readiness/db"
 )
@@ -18,16 +19,36 @@ import (
 var caseloadCSVHeader = []string{"name", "email", "attempts", "latest_overall", "latest_band",
 	"change", "last_activity", "flagged", "needs_attention"}
 
-// csvText neutralises a text cell against spreadsheet formula injection: a
-// cell starting with = + - @ tab or carriage return is read as a formula by
-// spreadsheet programs, so it gets a leading apostrophe, which they show as
-// text. Numbers we format ourselves are not passed through it, so a
+// csvText neutralises a text cell against spreadsheet formula injection:
+// a cell that a spreadsheet program would read as a formula gets a leading
+// apostrophe, which they show as text. That is a cell starting with = + -
+// or @, or with a tab or line break, also after leading spaces, and also
+// when the character is a look-alike that NFKC folds to one of them
+// (fullwidth ＝＋－＠, small ﹦﹢﹣﹫, the ideographic space before them),
+// since some spreadsheet programs fold them the same way. Nothing else is
+// touched, and numbers we format ourselves are not passed through it, so a
 // negative change stays a number.
 func csvText(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+	if formulaLead(s) {
 		return "'" + s
 	}
 	return s
+}
+
+// formulaLead reports whether s starts, after any spaces, with a
+// character that makes a spreadsheet cell a formula.
+func formulaLead(s string) bool {
+	for _, r := range s {
+		if r == '\t' || r == '\r' || r == '\n' {
+			return true
+		}
+		folded := norm.NFKC.String(string(r))
+		if folded == " " {
+			continue // a space before the formula character
+		}
+		return folded != "" && strings.ContainsRune("=+-@", rune(folded[0]))
+	}
+	return false
 }
 
 func csvNumber(x float64) string { return strconv.FormatFloat(x, 'f', 1, 64) }
