@@ -30,7 +30,7 @@ to use PostgreSQL instead. serve takes --addr (env READINESS_ADDR, default
 // reads the environment only through getenv, so tests pass their own.
 func run(args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
 	cmd := "serve"
-	if len(args) > 0 && (args[0] == "" || args[0][0] != '-') {
+	if len(args) > 0 && (args[0] == "" || args[0][0] != '-' || isHelpFlag(args[0])) {
 		cmd, args = args[0], args[1:]
 	}
 	cfg := defaultConfig()
@@ -53,10 +53,14 @@ func run(args []string, getenv func(string) string, stdin io.Reader, stdout, std
 		return runScore(args, stdin, stdout, stderr)
 	case "seed-demo":
 		return runSeed(args, cfg, stdin, stdout, stderr)
-	case "help", "-h", "--help":
+	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
 	}
 	fmt.Fprintf(stderr, "readiness: unknown command %q\n\n%s", cmd, usage)
 	return 2
 }
+
+// isHelpFlag reports whether arg asks for help. Before any command it lists
+// the commands; after one (readiness serve --help) that command's flags.
+func isHelpFlag(arg string) bool { return arg == "-h" || arg == "-help" || arg == "--help" }

@@ -46,6 +46,8 @@ func TestRun_Score(t *testing.T) {
 		{name: "unknown flag", args: []string{"score", "--xml", "../../testdata/answers.json"}, code: 2, stderr: []string{"-xml"}},
 		{name: "unknown command", args: []string{"frobnicate"}, code: 2, stderr: []string{`unknown command "frobnicate"`, "usage: readiness"}},
 		{name: "help", args: []string{"help"}, code: 0, stdout: []string{"score FILE"}},
+		{name: "--help lists the commands", args: []string{"--help"}, code: 0, stdout: []string{"commands:", "serve", "migrate", "user create", "score FILE", "backup", "copy", "seed-demo"}},
+		{name: "-h lists the commands", args: []string{"-h"}, code: 0, stdout: []string{"commands:", "seed-demo"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
