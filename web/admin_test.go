@@ -84,9 +84,9 @@ func TestAdmin_DisableEndsSessionsAndLogin(t *testing.T) {
 	resp, body = w.app.do(w.lc, "GET", "/api/v1/me", nil)
 	expect(t, resp, body, http.StatusUnauthorized)
 	resp, body = w.app.do(w.app.client(), "POST", "/api/v1/auth/login", map[string]string{"email": "lena@example.org", "password": "correct horse battery"})
-	expect(t, resp, body, http.StatusUnauthorized)
+	expect(t, resp, body, http.StatusForbidden)
 	resp, body = w.app.do(w.app.client(), "POST", "/login", url.Values{"email": {"lena@example.org"}, "password": {"correct horse battery"}})
-	if resp.StatusCode == http.StatusSeeOther {
+	if resp.StatusCode != http.StatusForbidden || !strings.Contains(string(body), "This account is disabled") {
 		t.Errorf("a disabled account logged in through the page: %d %.200s", resp.StatusCode, body)
 	}
 	resp, body = w.app.do(w.ac, "GET", "/admin/users?q=lena", nil)
@@ -104,7 +104,7 @@ func TestAdmin_DisableEndsSessionsAndLogin(t *testing.T) {
 	resp, body = w.app.do(w.cc, "GET", "/api/v1/learners", nil)
 	expect(t, resp, body, http.StatusUnauthorized)
 	resp, body = w.app.do(w.app.client(), "POST", "/api/v1/auth/login", map[string]string{"email": w.counselor.Email, "password": "correct horse battery"})
-	expect(t, resp, body, http.StatusUnauthorized)
+	expect(t, resp, body, http.StatusForbidden)
 }
 
 func TestAdmin_CannotLockOutTheLastAdmin(t *testing.T) {

@@ -187,7 +187,14 @@ func (h *authHandlers) logIn(c *gin.Context, u *db.User) error {
 	return nil
 }
 
-var errThrottled = errors.New("too many attempts")
+var (
+	errThrottled = errors.New("too many attempts")
+	errDisabled  = errors.New("account disabled")
+)
+
+// disabledMessage tells the owner of a disabled account, after the right
+// password, why they cannot log in and whom to ask.
+const disabledMessage = "This account is disabled, so you cannot log in. Ask an administrator of Readiness at your school or centre to enable it again."
 
 // authenticate checks credentials. The attempt is reserved in the database
 // before the password is checked, so parallel guesses get no more checks
@@ -223,11 +230,16 @@ func (h *authHandlers) authenticate(ctx context.Context, ip string, cr credentia
 	if len(cr.Password) > maxCheckedPassword {
 		cr.Password = cr.Password[:maxCheckedPassword]
 	}
-	if bcrypt.CompareHashAndPassword(hash, []byte(cr.Password)) != nil || err != nil || u.Disabled {
+	if bcrypt.CompareHashAndPassword(hash, []byte(cr.Password)) != nil || err != nil {
 		return db.User{}, 0, db.ErrBadCredentials // the reservation stays, as the failure
 	}
 	if err := h.failures.ReleaseLoginAttempt(ctx, res); err != nil {
 		return db.User{}, 0, err
+	}
+	if u.Disabled {
+		// Only someone who knows the password learns that the account is
+		// disabled; anyone else was told the credentials are wrong.
+		return db.User{}, 0, errDisabled
 	}
 	// The pair's earlier failures are forgiven; the account's and the
 	// address's stay, as they may be someone else's.
@@ -281,6 +293,9 @@ func (h *authHandlers) apiLogin(c *gin.Context) {
 		return
 	case errors.Is(err, db.ErrBadCredentials):
 		apiFail(c, http.StatusUnauthorized, "email or password is incorrect")
+		return
+	case errors.Is(err, errDisabled):
+		apiFail(c, http.StatusForbidden, disabledMessage)
 		return
 	case err != nil:
 		h.apiStoreError(c, err)
@@ -375,6 +390,10 @@ func (h *authHandlers) loginSubmit(c *gin.Context) {
 	case errors.Is(err, db.ErrBadCredentials):
 		form.Error = "Email or password is incorrect."
 		h.render(c, http.StatusUnauthorized, "login", "Log in", form)
+		return
+	case errors.Is(err, errDisabled):
+		form.Error = disabledMessage
+		h.render(c, http.StatusForbidden, "login", "Log in", form)
 		return
 	case err != nil:
 		h.pageStoreError(c, err, "")

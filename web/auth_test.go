@@ -175,12 +175,30 @@ func TestAuthLogin_WrongPasswordThenRightOne(t *testing.T) {
 	}
 }
 
-func TestAuthLogin_DisabledAccountIsBadCredentials(t *testing.T) {
+// A disabled account is told so, and whom to ask, only after the right
+// password; a wrong one gets the same answer as for any account.
+func TestAuthLogin_DisabledAccountToldOnlyAfterTheRightPassword(t *testing.T) {
 	store := newFakeAuthStore()
 	store.users["off@example.org"] = db.User{ID: 3, Email: "off@example.org", Role: "learner", Disabled: true, PasswordHash: mustHash(t, "correct horse battery")}
-	w := serveTest(authTest(t, store), "POST", "/login", formType, url.Values{"email": {"off@example.org"}, "password": {"correct horse battery"}}.Encode())
-	if w.Code != http.StatusUnauthorized || !strings.Contains(w.Body.String(), "Email or password is incorrect.") {
-		t.Fatalf("status %d, want 401 with the generic message; %.300s", w.Code, w.Body)
+	h := authTest(t, store)
+	w := serveTest(h, "POST", "/login", formType, url.Values{"email": {"off@example.org"}, "password": {"correct horse battery"}}.Encode())
+	if w.Code != http.StatusForbidden || !strings.Contains(w.Body.String(), "This account is disabled") || !strings.Contains(w.Body.String(), "Ask an administrator") {
+		t.Fatalf("page, right password: status %d, want 403 saying the account is disabled and whom to ask; %.300s", w.Code, w.Body)
+	}
+	w = serveTest(h, "POST", "/api/v1/auth/login", "application/json", `{"email":"off@example.org","password":"correct horse battery"}`)
+	if w.Code != http.StatusForbidden || !strings.Contains(w.Body.String(), "This account is disabled") {
+		t.Fatalf("API, right password: status %d, want 403 saying the account is disabled; %.300s", w.Code, w.Body)
+	}
+	if len(store.sessions) != 0 {
+		t.Errorf("a disabled account got a session: %v", store.sessions)
+	}
+	w = serveTest(h, "POST", "/login", formType, url.Values{"email": {"off@example.org"}, "password": {"a wrong guess here"}}.Encode())
+	if w.Code != http.StatusUnauthorized || !strings.Contains(w.Body.String(), "Email or password is incorrect.") || strings.Contains(w.Body.String(), "disabled") {
+		t.Fatalf("page, wrong password: status %d, want 401 with the generic message; %.300s", w.Code, w.Body)
+	}
+	w = serveTest(h, "POST", "/api/v1/auth/login", "application/json", `{"email":"off@example.org","password":"a wrong guess here"}`)
+	if w.Code != http.StatusUnauthorized || strings.Contains(w.Body.String(), "disabled") {
+		t.Fatalf("API, wrong password: status %d, want 401 with the generic message; %.300s", w.Code, w.Body)
 	}
 }
 
