@@ -68,7 +68,7 @@ func TestLink_RolesAndLinksOf(t *testing.T) {
 			{"unknown learner", 999, c.ID, ErrNotFound},
 		}
 		for _, tt := range tests {
-			if err := s.Link(ctx, tt.learner, tt.counselor); !errors.Is(err, tt.want) {
+			if err := s.Link(ctx, 0, tt.learner, tt.counselor); !errors.Is(err, tt.want) {
 				t.Errorf("%s: Link = %v, want %v", tt.name, err, tt.want)
 			}
 		}

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"github.com/readiness/readiness/account"
 )
 
 // CaseloadEntry is one learner on a counselor's caseload with their summary
@@ -17,6 +19,7 @@ type CaseloadEntry struct {
 	LearnerID       int64
 	Name            string
 	Email           string
+	Group           string // "" for none
 	Flagged         bool
 	LinkedAt        time.Time
 	Attempts        int
@@ -58,6 +61,7 @@ const (
 	SortByActivity = "activity"
 	SortByFlagged  = "flagged"
 	SortByLinked   = "linked"
+	SortByGroup    = "group"
 )
 
 // caseloadOrder is each sort column's expression; nullable ones get NULLS LAST.
@@ -74,6 +78,7 @@ var caseloadOrder = map[string]struct {
 	SortByActivity: {"st.last_activity_at", true},
 	SortByFlagged:  {"l.flagged", false},
 	SortByLinked:   {"l.created_at", false},
+	SortByGroup:    {"NULLIF(u.group_key, '')", true},
 }
 
 // ValidCaseloadSort reports whether Caseload accepts the sort column.
@@ -86,6 +91,7 @@ func ValidCaseloadSort(col string) bool {
 // filter, sort by name A–Z, no limit.
 type CaseloadQuery struct {
 	Q              string // part of the name or email, in any case (Unicode case folding)
+	Group          string // a group name, compared as account.GroupKey does
 	Band           string // latest band id, or BandNone
 	FlaggedOnly    bool
 	NeedsAttention bool
@@ -104,7 +110,7 @@ const (
 	attentionBachelor = "NOT st.bachelor_met"
 )
 
-const caseloadSelect = `SELECT u.id AS learner_id, u.name, u.email, l.flagged, l.created_at AS linked_at,
+const caseloadSelect = `SELECT u.id AS learner_id, u.name, u.email, u.group_name, l.flagged, l.created_at AS linked_at,
        st.attempts, st.latest_id, st.latest_overall, st.latest_band, st.previous_overall,
        st.latest_overall - st.previous_overall AS delta,
        st.bachelor_met, st.last_activity_at,
@@ -120,6 +126,7 @@ type caseloadRow struct {
 	LearnerID       int64
 	Name            string
 	Email           string
+	GroupName       string
 	Flagged         bool
 	LinkedAt        time.Time
 	Attempts        *int
@@ -137,7 +144,7 @@ type caseloadRow struct {
 
 func (r caseloadRow) entry() CaseloadEntry {
 	e := CaseloadEntry{
-		LearnerID: r.LearnerID, Name: r.Name, Email: r.Email, Flagged: r.Flagged, LinkedAt: utc(r.LinkedAt),
+		LearnerID: r.LearnerID, Name: r.Name, Email: r.Email, Group: r.GroupName, Flagged: r.Flagged, LinkedAt: utc(r.LinkedAt),
 		LatestID: r.LatestID, LatestOverall: r.LatestOverall, LatestBand: r.LatestBand,
 		PreviousOverall: r.PreviousOverall, Delta: r.Delta, BachelorMet: r.BachelorMet,
 		NeedsAttention: []string{},
@@ -168,7 +175,7 @@ func scanCaseload(rows *sql.Rows, fn func(CaseloadEntry) error) error {
 		// Nullable columns scan straight into the row's pointer fields:
 		// database/sql leaves a pointer nil for NULL and allocates otherwise.
 		var r caseloadRow
-		err := rows.Scan(&r.LearnerID, &r.Name, &r.Email, &r.Flagged, &r.LinkedAt,
+		err := rows.Scan(&r.LearnerID, &r.Name, &r.Email, &r.GroupName, &r.Flagged, &r.LinkedAt,
 			&r.Attempts, &r.LatestID, &r.LatestOverall, &r.LatestBand, &r.PreviousOverall, &r.Delta,
 			&r.BachelorMet, &r.LastActivityAt, &r.Dropped, &r.Inactive, &r.BachelorUnmet)
 		if err != nil {
@@ -298,6 +305,10 @@ func caseloadWhere(counselorID int64, q CaseloadQuery, cutoff time.Time) (string
 		where += " AND " + searchMatch("u.search_key")
 		args = append(args, searchPattern(q.Q))
 	}
+	if q.Group != "" {
+		where += " AND u.group_key = ?"
+		args = append(args, account.GroupKey(q.Group))
+	}
 	switch q.Band {
 	case "":
 	case BandNone:
@@ -315,6 +326,38 @@ func caseloadWhere(counselorID int64, q CaseloadQuery, cutoff time.Time) (string
 		args = append(args, cutoff)
 	}
 	return where, args
+}
+
+// CaseloadGroups lists the groups of the learners on the counselor's
+// caseload, by name.
+func (s *Store) CaseloadGroups(ctx context.Context, counselorID int64) ([]Group, error) {
+	return groupsWhere(s.r.WithContext(ctx), `SELECT u.group_key, u.group_name FROM counselor_links l
+  JOIN users u ON u.id = l.learner_id WHERE l.counselor_id = ? AND u.group_key <> ''`, counselorID)
+}
+
+// RecordCaseloadAccess writes, in one statement, that the counselor opened
+// the results of every learner the query matches (its paging ignored),
+// e.g. by exporting them as CSV.
+func (s *Store) RecordCaseloadAccess(ctx context.Context, counselorID int64, q CaseloadQuery, what string) error {
+	cutoff := s.inactiveCutoff(q.Now)
+	where, args := caseloadWhere(counselorID, q, cutoff)
+	var actor []party
+	err := s.write(ctx, func(tx *gorm.DB) error {
+		if err := tx.Raw("SELECT name, email FROM users WHERE id = ?", counselorID).Scan(&actor).Error; err != nil {
+			return err
+		}
+		if len(actor) == 0 {
+			return ErrNotFound
+		}
+		return tx.Exec(`INSERT INTO audit_log (at, kind, action, actor_id, actor_name, actor_email, subject_id, subject_name, subject_email, detail)
+SELECT ?, ?, ?, ?, ?, ?, u.id, u.name, u.email, ''
+  FROM counselor_links l
+  JOIN users u ON u.id = l.learner_id
+  LEFT JOIN learner_stats st ON st.user_id = l.learner_id
+ WHERE `+where+` ORDER BY u.id`,
+			append([]any{s.clock(), KindAccess, what, counselorID, actor[0].Name, actor[0].Email}, args...)...).Error
+	})
+	return wrap("record caseload access", err)
 }
 
 // escapeLike makes LIKE's wildcards and the escape character literal.

@@ -323,7 +323,7 @@ func BenchmarkCohort(b *testing.B) {
 		ctx := context.Background()
 		b.ResetTimer()
 		for b.Loop() {
-			co, err := s.Cohort(ctx, c)
+			co, err := s.Cohort(ctx, c, CohortQuery{})
 			if err != nil || co.Learners != benchLearners {
 				b.Fatalf("cohort %d learners: %v", co.Learners, err)
 			}

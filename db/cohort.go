@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"gorm.io/gorm"
+
+	"github.com/readiness/readiness/account"
 )
 
 // dimensionScores reads the dimension scores out of a result's JSON. A
@@ -79,10 +81,22 @@ type StepCount struct {
 // CohortTopSteps caps Cohort.TopSteps.
 const CohortTopSteps = 5
 
+// CohortQuery narrows the cohort; the zero value is the whole caseload.
+type CohortQuery struct {
+	Group string // a group name, compared as account.GroupKey does
+}
+
 // Cohort computes the summary in three aggregate queries in one read
 // transaction, whatever the caseload size.
-func (s *Store) Cohort(ctx context.Context, counselorID int64) (Cohort, error) {
+func (s *Store) Cohort(ctx context.Context, counselorID int64, q CohortQuery) (Cohort, error) {
 	c := Cohort{Bands: map[string]int{}}
+	// learners is the caseload as the queries below read it: the
+	// counselor's links, narrowed to one group if asked.
+	learners, largs := "counselor_links l", []any{}
+	if q.Group != "" {
+		learners = "counselor_links l JOIN users gu ON gu.id = l.learner_id AND gu.group_key = ?"
+		largs = append(largs, account.GroupKey(q.Group))
+	}
 	err := s.r.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var bands []struct {
 			Band                                   string
@@ -94,10 +108,10 @@ func (s *Store) Cohort(ctx context.Context, counselorID int64) (Cohort, error) {
        SUM(CASE WHEN st.latest_overall - st.previous_overall < ? THEN 1 ELSE 0 END) AS declined,
        SUM(CASE WHEN ABS(st.latest_overall - st.previous_overall) <= ? THEN 1 ELSE 0 END) AS same,
        SUM(CASE WHEN st.user_id IS NOT NULL AND st.previous_overall IS NULL THEN 1 ELSE 0 END) AS first_attempt
-  FROM counselor_links l
+  FROM `+learners+`
   LEFT JOIN learner_stats st ON st.user_id = l.learner_id
  WHERE l.counselor_id = ?
- GROUP BY COALESCE(st.latest_band, '')`, changeEpsilon, -changeEpsilon, changeEpsilon, counselorID).Scan(&bands).Error
+ GROUP BY COALESCE(st.latest_band, '')`, append(append([]any{changeEpsilon, -changeEpsilon, changeEpsilon}, largs...), counselorID)...).Scan(&bands).Error
 		if err != nil {
 			return err
 		}
@@ -119,11 +133,11 @@ func (s *Store) Cohort(ctx context.Context, counselorID int64) (Cohort, error) {
 			Learners int
 		}
 		err = tx.Raw(`SELECT d.dimension_id AS id, AVG(d.score) AS mean, COUNT(*) AS learners
-  FROM counselor_links l
+  FROM `+learners+`
   JOIN learner_stats st ON st.user_id = l.learner_id
   JOIN assessment_dimension_scores d ON d.assessment_id = st.latest_id
  WHERE l.counselor_id = ?
- GROUP BY d.dimension_id`, counselorID).Scan(&dims).Error
+ GROUP BY d.dimension_id`, append(largs, counselorID)...).Scan(&dims).Error
 		if err != nil {
 			return err
 		}
@@ -136,12 +150,12 @@ func (s *Store) Cohort(ctx context.Context, counselorID int64) (Cohort, error) {
 			Learners int
 		}
 		err = tx.Raw(`SELECT st.latest_top_step AS step_id, COUNT(*) AS learners
-  FROM counselor_links l
+  FROM `+learners+`
   JOIN learner_stats st ON st.user_id = l.learner_id
  WHERE l.counselor_id = ? AND st.latest_top_step <> ''
  GROUP BY st.latest_top_step
  ORDER BY COUNT(*) DESC, st.latest_top_step
- LIMIT ?`, counselorID, CohortTopSteps).Scan(&steps).Error
+ LIMIT ?`, append(largs, counselorID, CohortTopSteps)...).Scan(&steps).Error
 		if err != nil {
 			return err
 		}

@@ -58,7 +58,7 @@ func TestCohort_CountsMeansStepsAndChange(t *testing.T) {
 		take(e, dimResult(20, "exploring", "", nil))
 		take(stranger, dimResult(99, "ready", "security-training", map[string]float64{"education": 100}))
 
-		got, err := s.Cohort(ctx, c.ID)
+		got, err := s.Cohort(ctx, c.ID, CohortQuery{})
 		must(t, err)
 		if got.Learners != 5 {
 			t.Errorf("Learners = %d, want 5", got.Learners)
@@ -85,7 +85,7 @@ func TestCohort_CountsMeansStepsAndChange(t *testing.T) {
 			t.Errorf("TopSteps = %v, want %v", got.TopSteps, wantSteps)
 		}
 
-		empty, err := s.Cohort(ctx, mustUser(t, s, "c3@example.org", RoleCounselor).ID)
+		empty, err := s.Cohort(ctx, mustUser(t, s, "c3@example.org", RoleCounselor).ID, CohortQuery{})
 		must(t, err)
 		if empty.Learners != 0 || len(empty.Dimensions) != 0 || len(empty.TopSteps) != 0 {
 			t.Errorf("empty caseload cohort = %+v", empty)

@@ -83,9 +83,9 @@ func TestCopy_SQLiteIntoPostgreSQLKeepsEveryRow(t *testing.T) {
 			t.Errorf("caseload %+v differs:\n%+v\n%+v", q, a, b)
 		}
 	}
-	ca, err := src.Cohort(ctx, counselor.ID)
+	ca, err := src.Cohort(ctx, counselor.ID, CohortQuery{})
 	must(t, err)
-	cb, err := dst.Cohort(ctx, counselor.ID)
+	cb, err := dst.Cohort(ctx, counselor.ID, CohortQuery{})
 	must(t, err)
 	if !reflect.DeepEqual(ca, cb) {
 		t.Errorf("cohort differs:\n%+v\n%+v", ca, cb)

@@ -110,7 +110,7 @@ func TestUpdateRole_DemotedCounselorLosesEveryLink(t *testing.T) {
 			must(t, err)
 			learners = append(learners, l)
 		}
-		must(t, s.Link(ctx, learners[0].ID, other.ID)) // an admin's link to another counselor stays
+		must(t, s.Link(ctx, 0, learners[0].ID, other.ID)) // an admin's link to another counselor stays
 		clock.Advance(time.Minute)
 		must(t, s.UpdateRole(ctx, c.ID, RoleLearner))
 		if n := countRows(t, s, "counselor_links", "counselor_id = ?", c.ID); n != 0 {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"gorm.io/gorm"
 )
 
 // Session is a login or visitor session. ID is the SHA-256 hex of the cookie
@@ -89,4 +91,45 @@ func (s *Store) DeleteUserSessions(ctx context.Context, userID int64) error {
 func (s *Store) DeleteExpiredSessions(ctx context.Context) (int64, error) {
 	n, err := s.exec(ctx, "DELETE FROM sessions WHERE expires_at <= ?", s.clock())
 	return n, wrap("delete expired sessions", err)
+}
+
+// DeleteOtherSessions ends every session of the user except keepID ("log
+// out everywhere else") and reports how many ended.
+func (s *Store) DeleteOtherSessions(ctx context.Context, userID int64, keepID string) (int64, error) {
+	n, err := s.exec(ctx, "DELETE FROM sessions WHERE user_id = ? AND id <> ?", userID, keepID)
+	return n, wrap("delete other sessions", err)
+}
+
+// CountUserSessions counts the user's live sessions.
+func (s *Store) CountUserSessions(ctx context.Context, userID int64) (int, error) {
+	var n int64
+	err := s.r.WithContext(ctx).Raw("SELECT COUNT(*) FROM sessions WHERE user_id = ? AND expires_at > ?", userID, s.clock()).Scan(&n).Error
+	return int(n), wrap("count user sessions", err)
+}
+
+// ChangePassword replaces the user's password hash and, in the same
+// transaction, ends every session of theirs and starts next (a fresh one
+// for the browser that made the change), so a stolen session dies with the
+// old password and the person stays logged in.
+func (s *Store) ChangePassword(ctx context.Context, userID int64, hash string, next Session) error {
+	err := s.write(ctx, func(tx *gorm.DB) error {
+		res := tx.Exec("UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?", hash, s.clock(), userID)
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return ErrNotFound
+		}
+		return replaceSessions(tx, userID, next)
+	})
+	return wrap("change password", err)
+}
+
+// replaceSessions ends the user's sessions and inserts next as theirs.
+func replaceSessions(tx *gorm.DB, userID int64, next Session) error {
+	if err := tx.Exec("DELETE FROM sessions WHERE user_id = ?", userID).Error; err != nil {
+		return err
+	}
+	return tx.Exec("INSERT INTO sessions (id, user_id, created_at, last_seen_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+		next.ID, userID, next.CreatedAt.UTC(), next.LastSeenAt.UTC(), next.ExpiresAt.UTC()).Error
 }

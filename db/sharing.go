@@ -9,12 +9,15 @@ import (
 )
 
 // Counselor is someone a learner shares results with. Since is when the link
-// was made.
+// was made; ByAdmin says an admin made it (LinkedBy names them, "" once
+// their account is gone) rather than the learner's share code.
 type Counselor struct {
-	ID    int64
-	Name  string
-	Email string
-	Since time.Time
+	ID       int64
+	Name     string
+	Email    string
+	Since    time.Time
+	ByAdmin  bool
+	LinkedBy string
 }
 
 // ShareWith links the learner to the active counselor whose share code this
@@ -72,13 +75,16 @@ func (s *Store) CounselorsOf(ctx context.Context, learnerID int64) ([]Counselor,
 
 func counselorsOf(g *gorm.DB, learnerID int64) ([]Counselor, error) {
 	var rows []struct {
-		ID    int64
-		Name  string
-		Email string
-		Since time.Time
+		ID       int64
+		Name     string
+		Email    string
+		Since    time.Time
+		ByAdmin  bool
+		LinkedBy *string
 	}
-	err := g.Raw(`SELECT u.id, u.name, u.email, l.created_at AS since
+	err := g.Raw(`SELECT u.id, u.name, u.email, l.created_at AS since, l.by_admin, a.name AS linked_by
   FROM counselor_links l JOIN users u ON u.id = l.counselor_id
+  LEFT JOIN users a ON a.id = l.linked_by
  WHERE l.learner_id = ?
  ORDER BY l.created_at, u.id`, learnerID).Scan(&rows).Error
 	if err != nil {
@@ -86,7 +92,10 @@ func counselorsOf(g *gorm.DB, learnerID int64) ([]Counselor, error) {
 	}
 	out := make([]Counselor, len(rows))
 	for i, r := range rows {
-		out[i] = Counselor{ID: r.ID, Name: r.Name, Email: r.Email, Since: utc(r.Since)}
+		out[i] = Counselor{ID: r.ID, Name: r.Name, Email: r.Email, Since: utc(r.Since), ByAdmin: r.ByAdmin}
+		if r.LinkedBy != nil {
+			out[i].LinkedBy = *r.LinkedBy
+		}
 	}
 	return out, nil
 }

@@ -24,16 +24,22 @@ type User struct {
 	Role         string
 	ShareCode    string // "" unless the user is or was a counselor
 	Disabled     bool
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	Group        string // a learner's group, "" for none
+	// PasswordSet is false for an account made by an admin whose owner has
+	// not yet set a password through their invitation link.
+	PasswordSet bool
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
 }
 
-// NewUser is what CreateUser needs.
+// NewUser is what CreateUser needs. PasswordHash "" makes an account that
+// cannot log in until a reset link sets its password (an invitation).
 type NewUser struct {
 	Email        string
 	Name         string
 	PasswordHash string
 	Role         string
+	Group        string // learners only; checked with account.CheckGroup
 }
 
 // shareCodeAlphabet leaves out 0/O, 1/I/L so codes survive being read aloud.
@@ -50,6 +56,8 @@ type userRow struct {
 	Role         string
 	ShareCode    *string
 	Disabled     bool
+	GroupName    string
+	PasswordSet  bool
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
 }
@@ -57,7 +65,7 @@ type userRow struct {
 func (r userRow) user() User {
 	u := User{
 		ID: r.ID, Email: r.Email, Name: r.Name, PasswordHash: r.PasswordHash,
-		Role: r.Role, Disabled: r.Disabled,
+		Role: r.Role, Disabled: r.Disabled, Group: r.GroupName, PasswordSet: r.PasswordSet,
 		CreatedAt: utc(r.CreatedAt), UpdatedAt: utc(r.UpdatedAt),
 	}
 	if r.ShareCode != nil {
@@ -66,45 +74,71 @@ func (r userRow) user() User {
 	return u
 }
 
-const userColumns = "id, email, name, password_hash, role, share_code, disabled, created_at, updated_at"
+const userColumns = "id, email, name, password_hash, role, share_code, disabled, group_name, " +
+	"(password_hash <> '') AS password_set, created_at, updated_at"
 
 // ErrBadCredentials is an email and password that do not match an enabled
 // account. The store never returns it; it is the one word for that failure
 // between the code that checks passwords and the code that answers.
 var ErrBadCredentials = errors.New("db: email or password is incorrect")
 
+// ErrGroupNotLearner refuses a group for an account that is not a learner:
+// only learners belong to groups.
+var ErrGroupNotLearner = errors.New("db: only learners belong to a group")
+
 // CreateUser inserts a user. The email is stored as account.NormalizeEmail
-// gives it, and one it refuses is an *account.Problem. A taken email (in any
-// case) is ErrConflict; a counselor gets a share code.
+// gives it, and one it refuses is an *account.Problem, as is a group
+// account.CheckGroup refuses. A taken email (in any case) is ErrConflict; a
+// group for anyone but a learner is ErrGroupNotLearner; a counselor gets a
+// share code.
 func (s *Store) CreateUser(ctx context.Context, nu NewUser) (User, error) {
-	if !account.ValidRole(nu.Role) {
-		return User{}, fmt.Errorf("db: create user: unknown role %q", nu.Role)
-	}
-	email, err := account.NormalizeEmail(nu.Email)
+	row, err := newUserRow(nu, s.clock())
 	if err != nil {
 		return User{}, fmt.Errorf("db: create user: %w", err)
 	}
-	now := s.clock()
-	row := userRow{
-		Email: email, Name: nu.Name, PasswordHash: nu.PasswordHash,
-		Role: nu.Role, CreatedAt: now, UpdatedAt: now,
-	}
-	err = s.write(ctx, func(tx *gorm.DB) error {
-		if nu.Role == RoleCounselor {
-			code, err := newShareCode(tx)
-			if err != nil {
-				return err
-			}
-			row.ShareCode = &code
-		}
-		return tx.Raw(`INSERT INTO users (email, name, password_hash, role, share_code, disabled, created_at, updated_at, search_key)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			row.Email, row.Name, row.PasswordHash, row.Role, row.ShareCode, false, now, now, searchKey(row.Name, row.Email)).Scan(&row.ID).Error
-	})
+	err = s.write(ctx, func(tx *gorm.DB) error { return insertUser(tx, &row) })
 	if err != nil {
 		return User{}, wrap("create user", err)
 	}
 	return row.user(), nil
+}
+
+// newUserRow checks a new user against the account rules and makes its row.
+func newUserRow(nu NewUser, now time.Time) (userRow, error) {
+	if !account.ValidRole(nu.Role) {
+		return userRow{}, fmt.Errorf("unknown role %q", nu.Role)
+	}
+	email, err := account.NormalizeEmail(nu.Email)
+	if err != nil {
+		return userRow{}, err
+	}
+	group, err := account.CheckGroup(nu.Group)
+	if err != nil {
+		return userRow{}, err
+	}
+	if group != "" && nu.Role != RoleLearner {
+		return userRow{}, ErrGroupNotLearner
+	}
+	return userRow{
+		Email: email, Name: nu.Name, PasswordHash: nu.PasswordHash, PasswordSet: nu.PasswordHash != "",
+		Role: nu.Role, GroupName: group, CreatedAt: now, UpdatedAt: now,
+	}, nil
+}
+
+// insertUser inserts the row inside a write transaction and sets its id
+// (and, for a counselor, its share code).
+func insertUser(tx *gorm.DB, row *userRow) error {
+	if row.Role == RoleCounselor {
+		code, err := newShareCode(tx)
+		if err != nil {
+			return err
+		}
+		row.ShareCode = &code
+	}
+	return tx.Raw(`INSERT INTO users (email, name, password_hash, role, share_code, disabled, created_at, updated_at, search_key, group_name, group_key)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		row.Email, row.Name, row.PasswordHash, row.Role, row.ShareCode, false, row.CreatedAt, row.UpdatedAt,
+		searchKey(row.Name, row.Email), row.GroupName, account.GroupKey(row.GroupName)).Scan(&row.ID).Error
 }
 
 // newShareCode returns a random code not yet used by any user. It must run
@@ -162,9 +196,19 @@ func (s *Store) UserByEmail(ctx context.Context, email string) (User, error) {
 
 // DeleteUser removes the user and, through ON DELETE CASCADE, every row of
 // theirs: sessions (and their drafts and visitor results), draft,
-// assessments, stats, counselor links both ways and notes by or about them.
+// assessments, stats, counselor links both ways, notes by or about them and
+// reset links. The record of who opened their results goes with the
+// results; audit rows of admin actions stay, naming the account as it was.
 func (s *Store) DeleteUser(ctx context.Context, id int64) error {
-	n, err := s.exec(ctx, "DELETE FROM users WHERE id = ?", id)
+	var n int64
+	err := s.write(ctx, func(tx *gorm.DB) error {
+		if err := tx.Exec("DELETE FROM audit_log WHERE subject_id = ? AND kind = ?", id, KindAccess).Error; err != nil {
+			return err
+		}
+		res := tx.Exec("DELETE FROM users WHERE id = ?", id)
+		n = res.RowsAffected
+		return res.Error
+	})
 	return affectedOne("delete user", n, err)
 }
 

@@ -62,7 +62,7 @@ func TestRun_SeedDemo(t *testing.T) {
 	if len(bands) < 4 {
 		t.Errorf("bands %v: want a spread", bands)
 	}
-	co, err := s.Cohort(ctx, c.ID)
+	co, err := s.Cohort(ctx, c.ID, db.CohortQuery{})
 	if err != nil || len(co.Dimensions) != 6 || len(co.TopSteps) == 0 {
 		t.Errorf("cohort %+v, %v", co, err)
 	}

@@ -125,7 +125,8 @@ func tuneGC(getenv func(string) string) {
 }
 
 // sweep deletes ended sessions (with any visitor results and drafts tied to
-// them) and old login failures, every few minutes until ctx ends.
+// them), old login failures and reset links that ended a week ago, every
+// few minutes until ctx ends.
 func sweep(ctx context.Context, store *db.Store, log *slog.Logger) {
 	t := time.NewTicker(10 * time.Minute)
 	defer t.Stop()
@@ -138,8 +139,12 @@ func sweep(ctx context.Context, store *db.Store, log *slog.Logger) {
 		if err != nil && ctx.Err() == nil {
 			log.Error("sweep login failures", "err", err)
 		}
-		if n+m > 0 {
-			log.Info("swept", "sessions", n, "login_failures", m)
+		l, err := store.DeleteOldResetLinks(ctx, time.Now().Add(-7*24*time.Hour))
+		if err != nil && ctx.Err() == nil {
+			log.Error("sweep reset links", "err", err)
+		}
+		if n+m+l > 0 {
+			log.Info("swept", "sessions", n, "login_failures", m, "reset_links", l)
 		}
 		select {
 		case <-ctx.Done():
