@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -22,6 +23,8 @@ type accountStore interface {
 	Unshare(ctx context.Context, learnerID, counselorID int64) error
 	ExportUser(ctx context.Context, userID int64) (db.Export, error)
 	DeleteUser(ctx context.Context, id int64) error
+	AccessLog(ctx context.Context, learnerID int64, limit, offset int) ([]db.AuditEntry, error)
+	CountAccessLog(ctx context.Context, learnerID int64) (int, error)
 }
 
 // accountHandlers serve /account and the API under /me: the user's own
@@ -38,7 +41,25 @@ type accountView struct {
 	ShareError  string
 	DeleteError string
 	Attempts    int
+	Access      accessView
 }
+
+// accessView is a learner's record of who opened their results, one page
+// of it.
+type accessView struct {
+	Rows             []accessRowView
+	Total            int
+	Page, Pages      int
+	PrevURL, NextURL string
+}
+
+type accessRowView struct {
+	db.AuditEntry
+	Words string
+}
+
+// accessPageSize is how many entries of the record of access /account shows at once.
+const accessPageSize = 20
 
 // passwordMatches checks a user's current password, before a change that
 // cannot be undone.
@@ -52,13 +73,51 @@ func passwordMatches(u *db.User, pw string) bool {
 func (h *accountHandlers) renderAccount(c *gin.Context, status int, v accountView) {
 	u := currentUser(c)
 	if u.Role == account.RoleLearner {
-		cs, err := h.store.CounselorsOf(c.Request.Context(), u.ID)
+		ctx := c.Request.Context()
+		cs, err := h.store.CounselorsOf(ctx, u.ID)
+		if err == nil {
+			v.Access, err = h.accessPage(ctx, u.ID, c.Query("access_page"))
+		}
 		if err != nil {
-			h.log.Error("counselors", "err", err)
+			h.pageStoreError(c, err, "")
+			return
 		}
 		v.Counselors = cs
 	}
 	h.render(c, status, "account", "Your account", v)
+}
+
+// accessPage is one page of the learner's record of access; a page number
+// that is not one is the first page.
+func (h *accountHandlers) accessPage(ctx context.Context, learnerID int64, pageParam string) (accessView, error) {
+	v := accessView{Page: 1}
+	if n, err := strconv.Atoi(pageParam); err == nil && n > 1 && n <= 1_000_000 {
+		v.Page = n
+	}
+	entries, err := h.store.AccessLog(ctx, learnerID, accessPageSize, (v.Page-1)*accessPageSize)
+	if err == nil {
+		v.Total, err = h.store.CountAccessLog(ctx, learnerID)
+	}
+	if err != nil {
+		return v, err
+	}
+	for _, e := range entries {
+		v.Rows = append(v.Rows, accessRowView{e, wordsFor(accessWords, e.Action)})
+	}
+	v.Pages = max(1, (v.Total+accessPageSize-1)/accessPageSize)
+	pageURL := func(n int) string {
+		if n <= 1 {
+			return "/account#access-h"
+		}
+		return "/account?access_page=" + strconv.Itoa(n) + "#access-h"
+	}
+	if v.Page > 1 {
+		v.PrevURL = pageURL(min(v.Page-1, v.Pages))
+	}
+	if v.Page < v.Pages {
+		v.NextURL = pageURL(v.Page + 1)
+	}
+	return v, nil
 }
 
 func (h *accountHandlers) accountPage(c *gin.Context) {

@@ -36,6 +36,12 @@ func (f *fakeAccountStore) ExportUser(context.Context, int64) (db.Export, error)
 	return db.Export{}, nil
 }
 
+func (f *fakeAccountStore) AccessLog(context.Context, int64, int, int) ([]db.AuditEntry, error) {
+	return nil, nil
+}
+
+func (f *fakeAccountStore) CountAccessLog(context.Context, int64) (int, error) { return 0, nil }
+
 func (f *fakeAccountStore) DeleteUser(_ context.Context, id int64) error {
 	f.deleted = append(f.deleted, id)
 	return nil

@@ -16,17 +16,18 @@ import (
 	"github.com/readiness/readiness/db"
 )
 
-// adminStore is what the admin pages use: the accounts, their roles and
-// the links between learners and counselors.
+// adminStore is what the admin users list uses: the accounts, their roles
+// and groups, and the links between learners and counselors. Every change
+// names the admin who makes it, for the audit log.
 type adminStore interface {
 	Users(ctx context.Context, q db.UserQuery) ([]db.User, error)
 	CountUsers(ctx context.Context, q db.UserQuery) (int, error)
+	Groups(ctx context.Context) ([]db.Group, error)
 	UserByEmail(ctx context.Context, email string) (db.User, error)
-	UpdateRole(ctx context.Context, id int64, role string) error
-	UpdateDisabled(ctx context.Context, id int64, disabled bool) error
+	UpdateUser(ctx context.Context, actorID, id int64, ch db.UserChange) (db.User, error)
 	LinksOf(ctx context.Context, learnerIDs []int64) ([]db.Link, error)
-	Link(ctx context.Context, learnerID, counselorID int64) error
-	Unshare(ctx context.Context, learnerID, counselorID int64) error
+	Link(ctx context.Context, actorID, learnerID, counselorID int64) error
+	Unlink(ctx context.Context, actorID, learnerID, counselorID int64) error
 }
 
 // adminPages serve /admin: accounts, roles and counselor links.
@@ -38,14 +39,20 @@ type adminPages struct {
 // adminPageSize is the users list page length.
 const adminPageSize = 50
 
-// adminParams are the users list's search, role filter and page. POST forms
-// carry them back in hidden fields so the admin returns to the same page.
+// adminParams are the users list's search, filters, sort and page. POST
+// forms carry them back in hidden fields so the admin returns to the same
+// page.
 type adminParams struct {
-	Q    string
-	Role string
-	Page int
+	Q     string
+	Role  string
+	Group string
+	Sort  string // a db.UserSortBy* column; "" is email
+	Desc  bool
+	Page  int
 }
 
+// readAdminParams reads the list's params leniently: the page ignores what
+// it cannot use (the API's parseAdminQuery names each problem instead).
 func readAdminParams(get func(string) string) adminParams {
 	p := adminParams{Q: strings.TrimSpace(get("q")), Page: 1}
 	if utf8.RuneCountInString(p.Q) > maxSearchChars || !utf8.ValidString(p.Q) {
@@ -54,13 +61,19 @@ func readAdminParams(get func(string) string) adminParams {
 	if r := get("role"); account.ValidRole(r) {
 		p.Role = r
 	}
+	if g, err := account.CheckGroup(get("group")); err == nil {
+		p.Group = g
+	}
+	if col, desc := strings.CutPrefix(get("sort"), "-"); col != "" && db.ValidUserSort(col) {
+		p.Sort, p.Desc = col, desc
+	}
 	if n, err := strconv.Atoi(get("page")); err == nil && n > 1 && n <= 1_000_000 {
 		p.Page = n
 	}
 	return p
 }
 
-func (p adminParams) url() string {
+func (p adminParams) values() url.Values {
 	v := url.Values{}
 	if p.Q != "" {
 		v.Set("q", p.Q)
@@ -68,13 +81,81 @@ func (p adminParams) url() string {
 	if p.Role != "" {
 		v.Set("role", p.Role)
 	}
+	if p.Group != "" {
+		v.Set("group", p.Group)
+	}
+	if p.Sort != "" {
+		v.Set("sort", p.SortParam())
+	}
 	if p.Page > 1 {
 		v.Set("page", strconv.Itoa(p.Page))
 	}
-	if len(v) == 0 {
-		return "/admin/users"
+	return v
+}
+
+// SortParam is the sort as ?sort= spells it.
+func (p adminParams) SortParam() string {
+	if p.Desc {
+		return "-" + p.Sort
 	}
-	return "/admin/users?" + v.Encode()
+	return p.Sort
+}
+
+func (p adminParams) url() string {
+	if q := p.values().Encode(); q != "" {
+		return "/admin/users?" + q
+	}
+	return "/admin/users"
+}
+
+func (p adminParams) Filtered() bool { return p.Q != "" || p.Role != "" || p.Group != "" }
+
+func (p adminParams) query(limit int) db.UserQuery {
+	return db.UserQuery{Q: p.Q, Role: p.Role, Group: p.Group, Sort: p.Sort, Desc: p.Desc,
+		Limit: limit, Offset: (p.Page - 1) * limit}
+}
+
+// adminColumns are the users table's sortable headings: text A–Z first,
+// dates newest first.
+var adminColumns = []struct {
+	keys, labels []string
+}{
+	{[]string{db.UserSortByName, db.UserSortByEmail}, []string{"Name", "email"}},
+	{[]string{db.UserSortByRole}, []string{"Role"}},
+	{[]string{db.UserSortByGroup}, []string{"Group"}},
+	{[]string{db.UserSortByCreated}, []string{"Created"}},
+}
+
+func (p adminParams) headers() []sortHeader {
+	current := p.Sort
+	if current == "" {
+		current = db.UserSortByEmail
+	}
+	var out []sortHeader
+	for _, col := range adminColumns {
+		var h sortHeader
+		for i, key := range col.keys {
+			l := sortLink{Label: col.labels[i]}
+			next := p
+			next.Page, next.Sort = 1, key
+			if key == current {
+				h.AriaSort, l.Arrow = "ascending", "▲"
+				if p.Desc {
+					h.AriaSort, l.Arrow = "descending", "▼"
+				}
+				next.Desc = !p.Desc
+			} else {
+				next.Desc = key == db.UserSortByCreated
+			}
+			if next.Sort == db.UserSortByEmail && !next.Desc {
+				next.Sort = ""
+			}
+			l.URL = next.url()
+			h.Links = append(h.Links, l)
+		}
+		out = append(out, h)
+	}
+	return out
 }
 
 // adminUserRow is one account on the users page.
@@ -87,6 +168,8 @@ type adminUserRow struct {
 // adminUsersView is the /admin/users page.
 type adminUsersView struct {
 	P                adminParams
+	Headers          []sortHeader
+	Groups           []groupOption
 	Roles            []string
 	Users            []adminUserRow
 	Total            int
@@ -105,11 +188,17 @@ func (h *adminPages) adminUsersPage(c *gin.Context) {
 
 func (h *adminPages) renderAdminUsers(c *gin.Context, status int, p adminParams, v adminUsersView) {
 	ctx := c.Request.Context()
-	q := db.UserQuery{Q: p.Q, Role: p.Role, Limit: adminPageSize, Offset: (p.Page - 1) * adminPageSize}
+	q := p.query(adminPageSize)
 	users, err := h.store.Users(ctx, q)
-	var total int
+	var (
+		total  int
+		groups []db.Group
+	)
 	if err == nil {
 		total, err = h.store.CountUsers(ctx, q)
+	}
+	if err == nil {
+		groups, err = h.store.Groups(ctx)
 	}
 	var learnerIDs []int64
 	for _, u := range users {
@@ -131,6 +220,7 @@ func (h *adminPages) renderAdminUsers(c *gin.Context, status int, p adminParams,
 	}
 	me := currentUser(c)
 	v.P, v.Roles, v.Total, v.Page = p, account.Roles, total, p.Page
+	v.Headers, v.Groups = p.headers(), groupOptions(groups, p.Group)
 	v.Pages = max(1, (total+adminPageSize-1)/adminPageSize)
 	for _, u := range users {
 		v.Users = append(v.Users, adminUserRow{userView: *userViewOf(&u), Self: u.ID == me.ID, Counselors: byLearner[u.ID]})
@@ -169,7 +259,7 @@ func (h *adminPages) adminRoleSubmit(c *gin.Context) {
 		h.adminRefuse(c, http.StatusUnprocessableEntity, "Role must be one of "+strings.Join(account.Roles, ", ")+".")
 		return
 	}
-	err := h.store.UpdateRole(c.Request.Context(), id, role)
+	_, err := h.store.UpdateUser(c.Request.Context(), currentUser(c).ID, id, db.UserChange{Role: &role})
 	switch {
 	case errors.Is(err, db.ErrLastAdmin):
 		h.adminRefuse(c, http.StatusConflict, "That is the last enabled admin account, so it keeps the admin role. Make another account an admin first.")
@@ -204,7 +294,7 @@ func (h *adminPages) adminDisabledSubmit(c *gin.Context) {
 		h.adminRefuse(c, http.StatusConflict, "You cannot disable your own account: ask another admin.")
 		return
 	}
-	err := h.store.UpdateDisabled(c.Request.Context(), id, disabled)
+	_, err := h.store.UpdateUser(c.Request.Context(), currentUser(c).ID, id, db.UserChange{Disabled: &disabled})
 	switch {
 	case errors.Is(err, db.ErrLastAdmin):
 		h.adminRefuse(c, http.StatusConflict, "That is the last enabled admin account, so it cannot be disabled.")
@@ -255,7 +345,7 @@ func (h *adminPages) adminLinkSubmit(c *gin.Context) {
 		h.renderAdminUsers(c, http.StatusUnprocessableEntity, backParams(c), v)
 		return
 	}
-	err = h.store.Link(ctx, learner.ID, counselor.ID)
+	err = h.store.Link(ctx, currentUser(c).ID, learner.ID, counselor.ID)
 	switch {
 	case errors.Is(err, db.ErrNotLearner):
 		v.LearnerError = "Learner's email is no longer a learner account."
@@ -280,7 +370,7 @@ func (h *adminPages) adminUnlinkSubmit(c *gin.Context) {
 		h.adminRefuse(c, http.StatusNotFound, "Those two accounts are not linked.")
 		return
 	}
-	err := h.store.Unshare(c.Request.Context(), learnerID, counselorID)
+	err := h.store.Unlink(c.Request.Context(), currentUser(c).ID, learnerID, counselorID)
 	switch {
 	case isNotFound(err):
 		h.adminRefuse(c, http.StatusNotFound, "Those two accounts are not linked.")

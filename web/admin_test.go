@@ -14,7 +14,7 @@ func id(n int64) string { return strconv.FormatInt(n, 10) }
 func TestAdminRoutes_AuthorizationMatrix(t *testing.T) {
 	w := newWorkspace(t)
 	linked := w.app.createUser("linked@example.org", "learner")
-	if err := w.app.store.Link(t.Context(), linked.ID, w.other.ID); err != nil {
+	if err := w.app.store.Link(t.Context(), 0, linked.ID, w.other.ID); err != nil {
 		t.Fatal(err)
 	}
 	routes := []route{

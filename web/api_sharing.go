@@ -43,7 +43,43 @@ func (h *accountHandlers) apiCounselors(c *gin.Context) {
 }
 
 func counselorJSON(co db.Counselor) gin.H {
-	return gin.H{"id": co.ID, "name": co.Name, "email": co.Email, "since": co.Since.UTC().Format(time.RFC3339)}
+	return gin.H{"id": co.ID, "name": co.Name, "email": co.Email, "since": co.Since.UTC().Format(time.RFC3339),
+		"by_admin": co.ByAdmin}
+}
+
+// accessEntryJSON is one entry of a learner's record of access.
+type accessEntryJSON struct {
+	At     string         `json:"at"`
+	Action string         `json:"action"`
+	Words  string         `json:"words"`
+	By     auditPartyJSON `json:"by"`
+}
+
+// apiAccess is the learner's record of who opened their results, newest
+// first, paged.
+func (h *accountHandlers) apiAccess(c *gin.Context) {
+	limit, offset, ok := pageParams(c, accessPageSize)
+	if !ok {
+		apiFail(c, http.StatusUnprocessableEntity, "invalid paging", fieldProblem("page", "page must be a whole number from 1; limit from 1 to 100"))
+		return
+	}
+	ctx := c.Request.Context()
+	u := currentUser(c)
+	entries, err := h.store.AccessLog(ctx, u.ID, limit, offset)
+	var total int
+	if err == nil {
+		total, err = h.store.CountAccessLog(ctx, u.ID)
+	}
+	if err != nil {
+		h.apiStoreError(c, err)
+		return
+	}
+	out := make([]accessEntryJSON, len(entries))
+	for i, e := range entries {
+		out[i] = accessEntryJSON{At: e.At.UTC().Format(time.RFC3339), Action: e.Action, Words: wordsFor(accessWords, e.Action),
+			By: partyJSON(e.ActorID, e.ActorName, e.ActorEmail)}
+	}
+	c.JSON(http.StatusOK, gin.H{"total": total, "page": offset/limit + 1, "per_page": limit, "entries": out})
 }
 
 func (h *accountHandlers) apiUnshare(c *gin.Context) {

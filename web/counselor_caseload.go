@@ -7,6 +7,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/readiness/readiness/account"
 	"github.com/readiness/readiness/db"
 )
 
@@ -17,7 +18,9 @@ type caseloadStore interface {
 	Caseload(ctx context.Context, counselorID int64, q db.CaseloadQuery) ([]db.CaseloadEntry, error)
 	CountCaseload(ctx context.Context, counselorID int64, q db.CaseloadQuery) (int, error)
 	EachCaseload(ctx context.Context, counselorID int64, q db.CaseloadQuery, fn func(db.CaseloadEntry) error) error
-	Cohort(ctx context.Context, counselorID int64) (db.Cohort, error)
+	CaseloadGroups(ctx context.Context, counselorID int64) ([]db.Group, error)
+	RecordCaseloadAccess(ctx context.Context, counselorID int64, q db.CaseloadQuery, what string) error
+	Cohort(ctx context.Context, counselorID int64, q db.CohortQuery) (db.Cohort, error)
 }
 
 // caseloadHandlers serve the counselor's caseload (/counselor and
@@ -47,6 +50,7 @@ func (s *site) bandLabel(id string) string {
 type caseloadRowView struct {
 	ID           int64
 	Name, Email  string
+	Group        string
 	Attempts     int
 	HasLatest    bool
 	Overall      float64
@@ -59,7 +63,7 @@ type caseloadRowView struct {
 }
 
 func (s *site) caseloadRow(e db.CaseloadEntry) caseloadRowView {
-	r := caseloadRowView{ID: e.LearnerID, Name: e.Name, Email: e.Email, Attempts: e.Attempts,
+	r := caseloadRowView{ID: e.LearnerID, Name: e.Name, Email: e.Email, Group: e.Group, Attempts: e.Attempts,
 		LastActivity: e.LastActivityAt, Flagged: e.Flagged}
 	if e.LatestOverall != nil && e.LatestBand != nil {
 		r.HasLatest, r.Overall, r.BandID = true, *e.LatestOverall, *e.LatestBand
@@ -88,7 +92,32 @@ type caseloadView struct {
 	ClearURL         string
 	Headers          []sortHeader
 	Bands            []bandOption
+	Groups           []groupOption
 	Problems         []problem
+}
+
+// groupOption is one group in a filter's list.
+type groupOption struct {
+	Name     string
+	Members  int
+	Selected bool
+}
+
+// groupOptions lists the groups, marking the selected one (compared as the
+// store compares groups); a selected group with no one in it is listed
+// too, so the filter shows what was asked for.
+func groupOptions(gs []db.Group, selected string) []groupOption {
+	out := make([]groupOption, 0, len(gs)+1)
+	found := selected == ""
+	for _, g := range gs {
+		sel := selected != "" && account.GroupKey(g.Name) == account.GroupKey(selected)
+		found = found || sel
+		out = append(out, groupOption{g.Name, g.Members, sel})
+	}
+	if !found {
+		out = append(out, groupOption{selected, 0, true})
+	}
+	return out
 }
 
 func (h *caseloadHandlers) caseloadPage(c *gin.Context) {
@@ -97,16 +126,22 @@ func (h *caseloadHandlers) caseloadPage(c *gin.Context) {
 	ctx := c.Request.Context()
 	q := h.caseloadQuery(p)
 	entries, err := h.store.Caseload(ctx, u.ID, q)
-	var total int
+	var (
+		total  int
+		groups []db.Group
+	)
 	if err == nil {
 		total, err = h.store.CountCaseload(ctx, u.ID, q)
+	}
+	if err == nil {
+		groups, err = h.store.CaseloadGroups(ctx, u.ID)
 	}
 	if err != nil {
 		h.pageStoreError(c, err, "")
 		return
 	}
 	v := caseloadView{ShareCode: u.ShareCode, P: p, Total: total, Page: p.Page, Headers: p.headers(),
-		Bands: h.bandOptions(p.Band), Problems: problems, ClearURL: "/counselor"}
+		Bands: h.bandOptions(p.Band), Groups: groupOptions(groups, p.Group), Problems: problems, ClearURL: "/counselor"}
 	v.Pages = max(1, (total+caseloadPageSize-1)/caseloadPageSize)
 	for _, e := range entries {
 		v.Rows = append(v.Rows, h.caseloadRow(e))
@@ -132,6 +167,7 @@ type caseloadJSON struct {
 	ID             int64       `json:"id"`
 	Name           string      `json:"name"`
 	Email          string      `json:"email"`
+	Group          string      `json:"group"`
 	Attempts       int         `json:"attempts"`
 	Latest         *latestJSON `json:"latest"`
 	Delta          *float64    `json:"delta"`
@@ -148,7 +184,7 @@ type latestJSON struct {
 }
 
 func toCaseloadJSON(e db.CaseloadEntry) caseloadJSON {
-	j := caseloadJSON{ID: e.LearnerID, Name: e.Name, Email: e.Email, Attempts: e.Attempts,
+	j := caseloadJSON{ID: e.LearnerID, Name: e.Name, Email: e.Email, Group: e.Group, Attempts: e.Attempts,
 		Delta: e.Delta, Flagged: e.Flagged, NeedsAttention: e.NeedsAttention}
 	if j.NeedsAttention == nil {
 		j.NeedsAttention = []string{}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/readiness/readiness/account"
 	"github.com/readiness/readiness/db"
 	"github.com/readiness/readiness/scoring"
 )
@@ -98,15 +99,42 @@ type cohortPageView struct {
 	cohortView
 	DimBars []scoring.DimensionResult
 	MaxBand int
+	Group   string // the group shown, "" for the whole caseload
+	Groups  []groupOption
+}
+
+// cohortGroup reads ?group=, answering 422 (a page, or the API's problem)
+// for a name the group rules refuse.
+func (h *caseloadHandlers) cohortGroup(c *gin.Context) (string, bool) {
+	g, err := account.CheckGroup(c.Query("group"))
+	if err == nil {
+		return g, true
+	}
+	if isAPI(c) {
+		apiFail(c, http.StatusUnprocessableEntity, "invalid cohort query", accountProblem(err))
+	} else {
+		h.renderError(c, http.StatusUnprocessableEntity, "That group is not a group name: "+accountProblem(err).Problem)
+	}
+	return "", false
 }
 
 func (h *caseloadHandlers) cohortPage(c *gin.Context) {
-	co, err := h.store.Cohort(c.Request.Context(), currentUser(c).ID)
+	group, ok := h.cohortGroup(c)
+	if !ok {
+		return
+	}
+	ctx := c.Request.Context()
+	u := currentUser(c)
+	co, err := h.store.Cohort(ctx, u.ID, db.CohortQuery{Group: group})
+	var groups []db.Group
+	if err == nil {
+		groups, err = h.store.CaseloadGroups(ctx, u.ID)
+	}
 	if err != nil {
 		h.pageStoreError(c, err, "")
 		return
 	}
-	v := cohortPageView{cohortView: h.cohortOf(co)}
+	v := cohortPageView{cohortView: h.cohortOf(co), Group: group, Groups: groupOptions(groups, group)}
 	for _, d := range v.Dims {
 		if d.Learners > 0 {
 			v.DimBars = append(v.DimBars, scoring.DimensionResult{ID: d.ID, Name: d.Name, Weight: d.Weight, Score: d.Mean})
@@ -116,7 +144,11 @@ func (h *caseloadHandlers) cohortPage(c *gin.Context) {
 }
 
 func (h *caseloadHandlers) apiCohort(c *gin.Context) {
-	co, err := h.store.Cohort(c.Request.Context(), currentUser(c).ID)
+	group, ok := h.cohortGroup(c)
+	if !ok {
+		return
+	}
+	co, err := h.store.Cohort(c.Request.Context(), currentUser(c).ID, db.CohortQuery{Group: group})
 	if err != nil {
 		h.apiStoreError(c, err)
 		return

@@ -16,8 +16,9 @@ import (
 )
 
 // caseloadCSVHeader names the export's columns.
+// group came last, so columns that were there before keep their places.
 var caseloadCSVHeader = []string{"name", "email", "attempts", "latest_overall", "latest_band",
-	"change", "last_activity", "flagged", "needs_attention"}
+	"change", "last_activity", "flagged", "needs_attention", "group"}
 
 // csvText neutralises a text cell against spreadsheet formula injection:
 // a cell that a spreadsheet program would read as a formula gets a leading
@@ -54,7 +55,7 @@ func formulaLead(s string) bool {
 func csvNumber(x float64) string { return strconv.FormatFloat(x, 'f', 1, 64) }
 
 func caseloadCSVRecord(e db.CaseloadEntry) []string {
-	rec := []string{csvText(e.Name), csvText(e.Email), strconv.Itoa(e.Attempts), "", "", "", "", "no", ""}
+	rec := []string{csvText(e.Name), csvText(e.Email), strconv.Itoa(e.Attempts), "", "", "", "", "no", "", csvText(e.Group)}
 	if e.LatestOverall != nil {
 		rec[3] = csvNumber(*e.LatestOverall)
 	}
@@ -76,7 +77,9 @@ func caseloadCSVRecord(e db.CaseloadEntry) []string {
 
 // caseloadCSV answers every learner matching the filters (not one page) as
 // RFC 4180 CSV in UTF-8 with a header row, written as the rows are read.
-// The same handler serves the page link and the API.
+// The same handler serves the page link and the API. Every learner in it is
+// first recorded in the audit log as opened by the counselor; if that
+// fails, nothing is sent.
 func (h *caseloadHandlers) caseloadCSV(c *gin.Context) {
 	p, problems := h.parseCaseloadParams(c)
 	if len(problems) > 0 {
@@ -84,6 +87,15 @@ func (h *caseloadHandlers) caseloadCSV(c *gin.Context) {
 			apiFail(c, http.StatusUnprocessableEntity, "invalid caseload query", problems...)
 		} else {
 			h.renderError(c, http.StatusUnprocessableEntity, "That export link has an invalid filter: "+problems[0].Field+" "+problems[0].Problem+".")
+		}
+		return
+	}
+	q := h.caseloadQuery(p)
+	if err := h.store.RecordCaseloadAccess(c.Request.Context(), currentUser(c).ID, q, db.ActionResultsCSV); err != nil {
+		if isAPI(c) {
+			h.apiStoreError(c, err)
+		} else {
+			h.pageStoreError(c, err, "")
 		}
 		return
 	}
@@ -95,7 +107,6 @@ func (h *caseloadHandlers) caseloadCSV(c *gin.Context) {
 	w := csv.NewWriter(buf)
 	w.UseCRLF = true
 	_ = w.Write(caseloadCSVHeader)
-	q := h.caseloadQuery(p)
 	err := h.store.EachCaseload(c.Request.Context(), currentUser(c).ID, q, func(e db.CaseloadEntry) error {
 		return w.Write(caseloadCSVRecord(e))
 	})

@@ -23,6 +23,7 @@ type learnerStore interface {
 	Notes(ctx context.Context, counselorID, learnerID int64) ([]db.Note, error)
 	AddNote(ctx context.Context, counselorID, learnerID int64, text string) (db.Note, error)
 	SetFlagged(ctx context.Context, counselorID, learnerID int64, flagged bool) error
+	RecordAccess(ctx context.Context, actorID, learnerID int64, what string) error
 }
 
 // learnerHandlers serve a counselor's view of one learner on their
@@ -113,9 +114,15 @@ func (h *learnerHandlers) learnerPage(c *gin.Context) {
 	h.renderLearner(c, http.StatusOK, e, "", "")
 }
 
+// renderLearner shows the learner's results, recording first that the
+// counselor opened them: no record, no results.
 func (h *learnerHandlers) renderLearner(c *gin.Context, status int, e db.CaseloadEntry, noteText, noteError string) {
 	ctx := c.Request.Context()
-	list, err := h.store.AssessmentsByUser(ctx, e.LearnerID, learnerResultsLimit, 0)
+	err := h.store.RecordAccess(ctx, currentUser(c).ID, e.LearnerID, db.ActionResultsPage)
+	var list []db.Assessment
+	if err == nil {
+		list, err = h.store.AssessmentsByUser(ctx, e.LearnerID, learnerResultsLimit, 0)
+	}
 	var notes []db.Note
 	if err == nil {
 		notes, err = h.store.Notes(ctx, currentUser(c).ID, e.LearnerID)
@@ -187,7 +194,12 @@ func (h *learnerHandlers) apiLearnerAssessments(c *gin.Context) {
 		apiFail(c, http.StatusUnprocessableEntity, "invalid paging", fieldProblem("page", "page must be a whole number from 1; limit from 1 to 100"))
 		return
 	}
-	list, err := h.store.AssessmentsByUser(c.Request.Context(), e.LearnerID, limit, offset)
+	ctx := c.Request.Context()
+	err := h.store.RecordAccess(ctx, currentUser(c).ID, e.LearnerID, db.ActionResultsAPI)
+	var list []db.Assessment
+	if err == nil {
+		list, err = h.store.AssessmentsByUser(ctx, e.LearnerID, limit, offset)
+	}
 	if err != nil {
 		h.apiStoreError(c, err)
 		return

@@ -17,9 +17,12 @@ import (
 // fakeLearnerStore answers every question about a learner with err, and
 // records the notes and flags it is asked to write.
 type fakeLearnerStore struct {
-	err     error
-	notes   []string
-	flagged []bool
+	err       error
+	notes     []string
+	flagged   []bool
+	accessErr error    // what RecordAccess answers
+	access    []string // what it was asked to record
+	listed    int      // how many times results were read
 }
 
 func (f *fakeLearnerStore) CaseloadLearner(_ context.Context, _, learnerID int64, _ time.Time) (db.CaseloadEntry, error) {
@@ -30,7 +33,13 @@ func (f *fakeLearnerStore) CaseloadLearner(_ context.Context, _, learnerID int64
 }
 
 func (f *fakeLearnerStore) AssessmentsByUser(context.Context, int64, int, int) ([]db.Assessment, error) {
+	f.listed++
 	return nil, f.err
+}
+
+func (f *fakeLearnerStore) RecordAccess(_ context.Context, actorID, learnerID int64, what string) error {
+	f.access = append(f.access, fmt.Sprintf("%d opened %d: %s", actorID, learnerID, what))
+	return f.accessErr
 }
 
 func (f *fakeLearnerStore) Notes(context.Context, int64, int64) ([]db.Note, error) { return nil, f.err }
@@ -52,6 +61,7 @@ func learnerTest(t *testing.T, store *fakeLearnerStore) (http.Handler, *bytes.Bu
 	h := &learnerHandlers{site: s, store: store}
 	r := testEngine(&db.User{ID: 2, Name: "Coach", Role: "counselor"})
 	r.GET("/counselor/learners/:id", h.learnerPage)
+	r.GET("/api/v1/learners/:id/assessments", h.apiLearnerAssessments)
 	r.POST("/counselor/learners/:id/notes", h.noteSubmit)
 	r.GET("/api/v1/learners/:id/notes", h.apiNotes)
 	r.POST("/api/v1/learners/:id/notes", h.apiAddNote)
@@ -117,5 +127,32 @@ func TestLearnerHandlers_StoreErrors(t *testing.T) {
 		if strings.Contains(w.Body.String(), tc.err.Error()) {
 			t.Errorf("%v: the API answer shows the cause: %s", tc.err, w.Body)
 		}
+	}
+}
+
+func TestLearnerHandlers_NoRecordOfAccessNoResults(t *testing.T) {
+	store := &fakeLearnerStore{}
+	h, _ := learnerTest(t, store)
+	if w := serveTest(h, "GET", "/counselor/learners/7", "", ""); w.Code != http.StatusOK {
+		t.Fatalf("page: status %d", w.Code)
+	}
+	if w := serveTest(h, "GET", "/api/v1/learners/7/assessments", "", ""); w.Code != http.StatusOK {
+		t.Fatalf("API: status %d %s", w.Code, w.Body)
+	}
+	want := []string{"2 opened 7: " + db.ActionResultsPage, "2 opened 7: " + db.ActionResultsAPI}
+	if fmt.Sprint(store.access) != fmt.Sprint(want) || store.listed != 2 {
+		t.Errorf("recorded %q and read results %d times; want %q and 2", store.access, store.listed, want)
+	}
+	// A record that cannot be written: nothing is shown.
+	store = &fakeLearnerStore{accessErr: fmt.Errorf("record access: %w", db.ErrUnavailable)}
+	h, _ = learnerTest(t, store)
+	if w := serveTest(h, "GET", "/counselor/learners/7", "", ""); w.Code != http.StatusServiceUnavailable {
+		t.Errorf("page without a record: status %d, want 503", w.Code)
+	}
+	if w := serveTest(h, "GET", "/api/v1/learners/7/assessments", "", ""); w.Code != http.StatusServiceUnavailable {
+		t.Errorf("API without a record: status %d, want 503", w.Code)
+	}
+	if store.listed != 0 {
+		t.Errorf("results were read %d times without a record of access", store.listed)
 	}
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/readiness/readiness/account"
 	"github.com/readiness/readiness/db"
 )
 
@@ -22,6 +23,7 @@ const maxSearchChars = 100
 // GET form, the API and the CSV link all spell them.
 type caseloadParams struct {
 	Q         string
+	Group     string
 	Band      string
 	Flagged   bool
 	Attention bool
@@ -38,6 +40,11 @@ func (s *site) parseCaseloadParams(c *gin.Context) (caseloadParams, []problem) {
 	if utf8.RuneCountInString(p.Q) > maxSearchChars || !utf8.ValidString(p.Q) {
 		problems = append(problems, fieldProblem("q", fmt.Sprintf("must be text of at most %d characters", maxSearchChars)))
 		p.Q = ""
+	}
+	if g, err := account.CheckGroup(c.Query("group")); err != nil {
+		problems = append(problems, accountProblem(err))
+	} else {
+		p.Group = g
 	}
 	if b := c.Query("band"); b != "" {
 		if _, ok := s.profile.Band(b); ok || b == db.BandNone {
@@ -56,7 +63,7 @@ func (s *site) parseCaseloadParams(c *gin.Context) (caseloadParams, []problem) {
 	if v := c.Query("sort"); v != "" {
 		col, desc := strings.CutPrefix(v, "-")
 		if col == "" || !db.ValidCaseloadSort(col) {
-			problems = append(problems, fieldProblem("sort", "must be name, email, attempts, overall, delta, activity, flagged or linked, with a leading - for descending"))
+			problems = append(problems, fieldProblem("sort", "must be name, email, group, attempts, overall, delta, activity, flagged or linked, with a leading - for descending"))
 		} else {
 			p.Sort, p.Desc = col, desc
 		}
@@ -83,7 +90,7 @@ func (s *site) bandList() string {
 // query is the store query for one page of these params.
 func (s *site) caseloadQuery(p caseloadParams) db.CaseloadQuery {
 	return db.CaseloadQuery{
-		Q: p.Q, Band: p.Band, FlaggedOnly: p.Flagged, NeedsAttention: p.Attention,
+		Q: p.Q, Group: p.Group, Band: p.Band, FlaggedOnly: p.Flagged, NeedsAttention: p.Attention,
 		Sort: p.Sort, Desc: p.Desc, Now: s.now(),
 		Limit: caseloadPageSize, Offset: (p.Page - 1) * caseloadPageSize,
 	}
@@ -94,6 +101,9 @@ func (p caseloadParams) values() url.Values {
 	v := url.Values{}
 	if p.Q != "" {
 		v.Set("q", p.Q)
+	}
+	if p.Group != "" {
+		v.Set("group", p.Group)
 	}
 	if p.Band != "" {
 		v.Set("band", p.Band)
@@ -124,7 +134,9 @@ func (p caseloadParams) url(path string) string {
 	return path
 }
 
-func (p caseloadParams) Filtered() bool { return p.Q != "" || p.Band != "" || p.Flagged || p.Attention }
+func (p caseloadParams) Filtered() bool {
+	return p.Q != "" || p.Group != "" || p.Band != "" || p.Flagged || p.Attention
+}
 
 // sortHeader is one column heading: links that sort by it, and aria-sort
 // on the column the table is sorted by. The first column holds the name and
@@ -148,6 +160,7 @@ var caseloadColumns = []struct {
 	num    bool
 }{
 	{[]string{db.SortByName, db.SortByEmail}, []string{"Name", "email"}, false},
+	{[]string{db.SortByGroup}, []string{"Group"}, false},
 	{[]string{db.SortByAttempts}, []string{"Attempts"}, true},
 	{[]string{db.SortByOverall}, []string{"Latest score"}, true},
 	{[]string{db.SortByDelta}, []string{"Change"}, true},
@@ -174,7 +187,7 @@ func (p caseloadParams) headers() []sortHeader {
 				}
 				next.Desc = !p.Desc
 			} else {
-				next.Desc = key != db.SortByName && key != db.SortByEmail
+				next.Desc = key != db.SortByName && key != db.SortByEmail && key != db.SortByGroup
 			}
 			if next.Sort == db.SortByName && !next.Desc {
 				next.Sort = ""

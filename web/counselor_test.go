@@ -197,7 +197,7 @@ func TestCaseloadAPI_ShapeFiltersSortAndPaging(t *testing.T) {
 	// Thirty more learners: three with no attempt, the rest linked by the admin.
 	for i := range 60 {
 		u := w.app.createUser(fmt.Sprintf("l%02d@example.org", i), "learner")
-		if err := w.app.store.Link(t.Context(), u.ID, w.counselor.ID); err != nil {
+		if err := w.app.store.Link(t.Context(), 0, u.ID, w.counselor.ID); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -261,7 +261,7 @@ func TestCaseloadPage_FiltersSortLinksAndPaging(t *testing.T) {
 	w := newWorkspace(t)
 	for i := range 55 {
 		u := w.app.createUser(fmt.Sprintf("p%02d@example.org", i), "learner")
-		if err := w.app.store.Link(t.Context(), u.ID, w.counselor.ID); err != nil {
+		if err := w.app.store.Link(t.Context(), 0, u.ID, w.counselor.ID); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -445,7 +445,7 @@ func TestCaseloadCSV_InjectionNonASCIIAndFilters(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := w.app.store.Link(t.Context(), u.ID, w.counselor.ID); err != nil {
+		if err := w.app.store.Link(t.Context(), 0, u.ID, w.counselor.ID); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -34,19 +34,23 @@ type view struct {
 // userView is an account as templates see it: never the stored row, which
 // carries the password hash.
 type userView struct {
-	ID        int64
-	Name      string
-	Email     string
-	Role      string
-	ShareCode string // "" unless a counselor
-	Disabled  bool
+	ID          int64
+	Name        string
+	Email       string
+	Role        string
+	ShareCode   string // "" unless a counselor
+	Disabled    bool
+	Group       string
+	PasswordSet bool // false: invited, no password yet
+	CreatedAt   time.Time
 }
 
 func userViewOf(u *db.User) *userView {
 	if u == nil {
 		return nil
 	}
-	v := &userView{ID: u.ID, Name: u.Name, Email: u.Email, Role: u.Role, Disabled: u.Disabled}
+	v := &userView{ID: u.ID, Name: u.Name, Email: u.Email, Role: u.Role, Disabled: u.Disabled,
+		Group: u.Group, PasswordSet: u.PasswordSet, CreatedAt: u.CreatedAt}
 	if u.Role == account.RoleCounselor {
 		v.ShareCode = u.ShareCode
 	}

@@ -55,6 +55,7 @@ func NewRouter(d Deps) (http.Handler, error) {
 		caseload  = &caseloadHandlers{site: s, store: d.Store}
 		learners  = &learnerHandlers{site: s, store: d.Store}
 		admins    = &adminPages{site: s, store: d.Store}
+		audits    = &auditHandlers{site: s, store: d.Store}
 		scores    = &scoreAPI{site: s}
 		assessAPI = &assessmentAPI{site: s, store: d.Store}
 		healthz   = &health{store: d.Store, log: d.Logger}
@@ -117,6 +118,7 @@ func NewRouter(d Deps) (http.Handler, error) {
 	admin.POST("/users/:id/disabled", admins.adminDisabledSubmit)
 	admin.POST("/links", admins.adminLinkSubmit)
 	admin.POST("/links/remove", admins.adminUnlinkSubmit)
+	admin.GET("/audit", audits.auditPage)
 
 	// The JSON API: open to anyone.
 	api := r.Group("/api/v1", s.noStoreAPI)
@@ -140,6 +142,7 @@ func NewRouter(d Deps) (http.Handler, error) {
 	apiLearner.GET("/me/counselors", acct.apiCounselors)
 	apiLearner.POST("/me/counselors", acct.apiShare)
 	apiLearner.DELETE("/me/counselors/:id", acct.apiUnshare)
+	apiLearner.GET("/me/access", acct.apiAccess)
 
 	// The API for counselors.
 	apiCounselor := apiUser.Group("", s.requireRole(account.RoleCounselor))
@@ -150,6 +153,10 @@ func NewRouter(d Deps) (http.Handler, error) {
 	apiCounselor.POST("/learners/:id/notes", learners.apiAddNote)
 	apiCounselor.PUT("/learners/:id/flag", learners.apiSetFlag)
 	apiCounselor.GET("/cohort", caseload.apiCohort)
+
+	// The API for admins.
+	apiAdmin := apiUser.Group("/admin", s.requireRole(account.RoleAdmin))
+	apiAdmin.GET("/audit", audits.apiAudit)
 
 	return headAsGet{r}, nil
 }

@@ -14,5 +14,6 @@ type Store interface {
 	caseloadStore
 	learnerStore
 	adminStore
+	auditStore
 	pinger
 }
