@@ -141,11 +141,7 @@ func (s *site) sectionView(n int, raw map[string]json.RawMessage, problems []ass
 		}
 		v.Problems = append(v.Problems, problemView{pr.Question, prompt, pr.Problem})
 	}
-	for i := range p.Questions {
-		if _, ok := raw[p.Questions[i].ID]; ok {
-			v.Answered++
-		}
-	}
+	v.Answered = answeredCount(p, raw)
 	for _, q := range p.QuestionsIn(d.ID) {
 		selected := map[string]bool{}
 		if a, ok := answers[q.ID]; ok {
@@ -319,11 +315,43 @@ func (h *assessmentPages) storeFinished(c *gin.Context, row db.NewResult) (strin
 	return "/results/v" + strconv.FormatInt(a.ID, 10), err
 }
 
+// assessmentRestart clears the draft, but only once the person has
+// confirmed it on a page of its own: the button on the assessment leads
+// there, so a slip of the mouse (or the keyboard) loses nothing, with or
+// without JavaScript.
 func (h *assessmentPages) assessmentRestart(c *gin.Context) {
+	if c.PostForm("confirm") != "yes" {
+		raw, section, err := h.loadDraft(c)
+		if err != nil {
+			h.pageStoreError(c, err, "")
+			return
+		}
+		h.render(c, http.StatusOK, "assessment_restart", "Clear your answers?", restartView{
+			Answered: answeredCount(h.profile, raw), Total: len(h.profile.Questions), Section: max(section, 1),
+		})
+		return
+	}
 	if owner, ok := h.draftOwner(c); ok {
 		if err := h.store.DeleteDraft(c.Request.Context(), owner); err != nil && !errors.Is(err, db.ErrNotFound) {
-			h.log.Error("delete draft", "err", err)
+			h.pageStoreError(c, err, "")
+			return
 		}
 	}
 	h.redirect(c, "/assessment?section=1", "draft-reset")
+}
+
+// restartView is the page that asks before the draft is cleared.
+type restartView struct {
+	Answered, Total, Section int
+}
+
+// answeredCount is how many of the profile's questions have an answer in raw.
+func answeredCount(p *assessment.Profile, raw map[string]json.RawMessage) int {
+	n := 0
+	for i := range p.Questions {
+		if _, ok := raw[p.Questions[i].ID]; ok {
+			n++
+		}
+	}
+	return n
 }

@@ -230,3 +230,32 @@ func TestPages_StoredResultDisplaysSameAfterProfileVersionChanges(t *testing.T) 
 		t.Fatalf("new scores should use the new version: %.200s", body)
 	}
 }
+
+// "Clear my answers and start again" asks first, on a page of its own (so
+// it works without JavaScript); only the confirmation clears the draft.
+func TestPages_ClearingTheDraftAsksFirst(t *testing.T) {
+	app := newTestApp(t)
+	c := app.client()
+	app.register(c, "careful@example.org")
+	resp, body := app.do(c, "POST", "/assessment", sectionForm(t, 1, "next"))
+	expect(t, resp, body, http.StatusSeeOther)
+
+	resp, body = app.do(c, "POST", "/assessment/restart", url.Values{})
+	expect(t, resp, body, http.StatusOK)
+	page := string(body)
+	if !strings.Contains(page, "Clear your answers?") || !strings.Contains(page, `name="confirm" value="yes"`) || !strings.Contains(page, "Keep my answers") {
+		t.Fatalf("the first press did not ask: %.500s", page)
+	}
+	resp, body = app.do(c, "GET", "/assessment?section=1", nil)
+	expect(t, resp, body, http.StatusOK)
+	if !strings.Contains(string(body), "4 of 31 questions answered") {
+		t.Fatalf("asking cleared the draft: %.300s", body)
+	}
+	resp, body = app.do(c, "POST", "/assessment/restart", url.Values{"confirm": {"yes"}})
+	expect(t, resp, body, http.StatusSeeOther)
+	resp, body = app.do(c, "GET", "/assessment?section=1", nil)
+	expect(t, resp, body, http.StatusOK)
+	if !strings.Contains(string(body), "0 of 31 questions answered") {
+		t.Fatalf("confirming did not clear the draft: %.300s", body)
+	}
+}
