@@ -41,6 +41,7 @@ type sectionView struct {
 	Number, Count int
 	Dimension     assessment.Dimension
 	Sections      []assessment.Dimension
+	Done          []bool // per section: every question in it answered
 	Questions     []questionView
 	Problems      []problemView
 	Answered      int
@@ -128,7 +129,7 @@ func (h *assessmentPages) assessmentPage(c *gin.Context) {
 func (s *site) sectionView(n int, raw map[string]json.RawMessage, problems []assessment.Problem) sectionView {
 	p := s.profile
 	d := p.Dimensions[n-1]
-	answers, _ := p.Parse(raw)
+	answers, all := p.Parse(raw)
 	errs := map[string]string{}
 	for _, pr := range problems {
 		errs[pr.Question] = pr.Problem
@@ -142,6 +143,9 @@ func (s *site) sectionView(n int, raw map[string]json.RawMessage, problems []ass
 		v.Problems = append(v.Problems, problemView{pr.Question, prompt, pr.Problem})
 	}
 	v.Answered = answeredCount(p, raw)
+	for i := range p.Dimensions {
+		v.Done = append(v.Done, len(s.sectionProblems(i+1, all)) == 0)
+	}
 	for _, q := range p.QuestionsIn(d.ID) {
 		selected := map[string]bool{}
 		if a, ok := answers[q.ID]; ok {

@@ -259,3 +259,43 @@ func TestPages_ClearingTheDraftAsksFirst(t *testing.T) {
 		t.Fatalf("confirming did not clear the draft: %.300s", body)
 	}
 }
+
+// /progress tells of an unfinished assessment, the landing page does not
+// tell a logged-in user that no account is needed, and the section list
+// marks the sections already complete.
+func TestPages_UnfinishedDraftAndCompletedSectionsShown(t *testing.T) {
+	app := newTestApp(t)
+	c := app.client()
+	resp, body := app.do(c, "GET", "/", nil)
+	expect(t, resp, body, http.StatusOK)
+	if !strings.Contains(string(body), "no account needed") {
+		t.Error("a visitor is not told that no account is needed")
+	}
+	app.register(c, "halfway@example.org")
+	resp, body = app.do(c, "GET", "/", nil)
+	expect(t, resp, body, http.StatusOK)
+	if strings.Contains(string(body), "no account needed") {
+		t.Error("a logged-in user is told that no account is needed")
+	}
+	resp, body = app.do(c, "GET", "/progress", nil)
+	expect(t, resp, body, http.StatusOK)
+	if strings.Contains(string(body), "unfinished assessment") {
+		t.Error("/progress speaks of an unfinished assessment before there is one")
+	}
+	for n := 1; n <= 2; n++ {
+		resp, body = app.do(c, "POST", "/assessment", sectionForm(t, n, "next"))
+		expect(t, resp, body, http.StatusSeeOther)
+	}
+	resp, body = app.do(c, "GET", "/progress", nil)
+	expect(t, resp, body, http.StatusOK)
+	page := string(body)
+	if !strings.Contains(page, "You have an unfinished assessment") || !strings.Contains(page, "9 of 31 questions answered") || !strings.Contains(page, `href="/assessment?section=3"`) {
+		t.Errorf("/progress does not offer the unfinished assessment: %.800s", page)
+	}
+	resp, body = app.do(c, "GET", "/assessment?section=3", nil)
+	expect(t, resp, body, http.StatusOK)
+	page = string(body)
+	if strings.Count(page, `class=" done"`) != 2 || strings.Count(page, "(complete)") != 2 || strings.Contains(page, `class="current done"`) {
+		t.Errorf("want sections 1 and 2 marked complete, the others not: %s", page[strings.Index(page, "<ol>"):strings.Index(page, "</ol>")])
+	}
+}

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"time"
@@ -20,6 +22,30 @@ type progressView struct {
 	Attempts []attemptRow // newest first
 	Limited  bool         // there may be older attempts than those shown
 	Form     compareForm
+	Draft    *draftNote // an unfinished assessment, if any
+}
+
+// draftNote tells of an unfinished assessment: how far it got and where
+// to go on.
+type draftNote struct {
+	Answered, Total, Section int
+	UpdatedAt                time.Time
+}
+
+// draftNoteFor is the user's unfinished assessment, or nil.
+func (h *resultPages) draftNoteFor(c *gin.Context, userID int64) (*draftNote, error) {
+	d, err := h.store.Draft(c.Request.Context(), db.DraftOwner{UserID: userID})
+	if errors.Is(err, db.ErrNotFound) || err == nil && d.ProfileID != h.profile.ID {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	raw := map[string]json.RawMessage{}
+	if json.Unmarshal(d.Answers, &raw) != nil || len(raw) == 0 {
+		return nil, nil
+	}
+	return &draftNote{Answered: answeredCount(h.profile, raw), Total: len(h.profile.Questions), Section: max(d.Section, 1), UpdatedAt: d.UpdatedAt}, nil
 }
 
 // attemptRow is one attempt in the history table.
@@ -65,6 +91,10 @@ func (h *resultPages) progressPage(c *gin.Context) {
 		return
 	}
 	v := progressView{Limited: len(list) == progressLimit, Form: h.newCompareForm(list)}
+	if v.Draft, err = h.draftNoteFor(c, u.ID); err != nil {
+		h.pageStoreError(c, err, "")
+		return
+	}
 	if len(list) >= 2 {
 		v.Form.A, v.Form.B = list[1].ID, list[0].ID
 	}

@@ -21,6 +21,7 @@ type resultStore interface {
 	Assessment(ctx context.Context, userID, id int64) (db.Assessment, error)
 	VisitorResult(ctx context.Context, sessionID string, id int64) (db.Assessment, error)
 	AttemptHistory(ctx context.Context, userID int64, limit int) ([]db.Attempt, error)
+	Draft(ctx context.Context, owner db.DraftOwner) (db.Draft, error)
 }
 
 // resultPages serve one result (/results/{id}), a learner's history
