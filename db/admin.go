@@ -235,7 +235,10 @@ func (s *Store) Link(ctx context.Context, actorID, learnerID, counselorID int64)
 func linkByAdmin(tx *gorm.DB, at time.Time, actorID, learnerID, counselorID int64) (bool, error) {
 	res := tx.Exec(`INSERT INTO counselor_links (counselor_id, learner_id, flagged, created_at, by_admin, linked_by) VALUES (?, ?, ?, ?, ?, ?)
 ON CONFLICT (counselor_id, learner_id) DO NOTHING`, counselorID, learnerID, false, at, true, nullID(actorID))
-	return res.RowsAffected == 1, res.Error
+	if res.Error != nil || res.RowsAffected == 0 {
+		return false, res.Error
+	}
+	return true, restoreKeptFlag(tx, counselorID, learnerID)
 }
 
 // Unlink ends a link as an admin does it, recorded in the audit log; a link
@@ -244,6 +247,9 @@ func (s *Store) Unlink(ctx context.Context, actorID, learnerID, counselorID int6
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		var email []string
 		if err := tx.Raw("SELECT email FROM users WHERE id = ?", counselorID).Scan(&email).Error; err != nil {
+			return err
+		}
+		if err := keepFlag(tx, counselorID, learnerID); err != nil {
 			return err
 		}
 		res := tx.Exec("DELETE FROM counselor_links WHERE counselor_id = ? AND learner_id = ?", counselorID, learnerID)
@@ -411,9 +417,16 @@ func changeRole(tx *gorm.DB, now time.Time, u userRow, role string) error {
 	switch u.Role {
 	case RoleCounselor:
 		// A counselor sees learners only while they are one: leaving the
-		// role ends every link, in the same transaction.
+		// role ends every link, and the flags kept from paused ones, in the
+		// same transaction.
+		if err := tx.Exec("DELETE FROM kept_flags WHERE counselor_id = ?", u.ID).Error; err != nil {
+			return err
+		}
 		return tx.Exec("DELETE FROM counselor_links WHERE counselor_id = ?", u.ID).Error
 	case RoleLearner:
+		if err := tx.Exec("DELETE FROM kept_flags WHERE learner_id = ?", u.ID).Error; err != nil {
+			return err
+		}
 		return tx.Exec("DELETE FROM counselor_links WHERE learner_id = ?", u.ID).Error
 	}
 	return nil

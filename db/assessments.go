@@ -278,6 +278,11 @@ func (s *Store) ClaimVisitorResults(ctx context.Context, sessionID string, userI
 			if err != nil {
 				return err
 			}
+			// The result's old address leads to the saved one.
+			if err := tx.Exec("INSERT INTO claimed_results (visitor_result_id, user_id, assessment_id) VALUES (?, ?, ?)",
+				r.ID, userID, a.ID).Error; err != nil {
+				return err
+			}
 			out = append(out, a)
 		}
 		if err := refreshLearnerStats(tx, userID); err != nil {
@@ -289,4 +294,22 @@ func (s *Store) ClaimVisitorResults(ctx context.Context, sessionID string, userI
 		return nil, wrap("claim visitor results", err)
 	}
 	return out, nil
+}
+
+// ClaimedResult says where a visitor's result went when it was saved to an
+// account: the account and the stored result's id. A visitor result never
+// saved (or whose saved copy is gone) is ErrNotFound.
+func (s *Store) ClaimedResult(ctx context.Context, visitorResultID int64) (userID, assessmentID int64, err error) {
+	var rows []struct {
+		UserID       int64
+		AssessmentID int64
+	}
+	err = s.r.WithContext(ctx).Raw("SELECT user_id, assessment_id FROM claimed_results WHERE visitor_result_id = ?", visitorResultID).Scan(&rows).Error
+	if err != nil {
+		return 0, 0, wrap("claimed result", err)
+	}
+	if len(rows) == 0 {
+		return 0, 0, fmt.Errorf("db: claimed result: %w", ErrNotFound)
+	}
+	return rows[0].UserID, rows[0].AssessmentID, nil
 }

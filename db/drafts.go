@@ -2,6 +2,7 @@ package db
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -98,23 +99,63 @@ func (s *Store) DeleteDraft(ctx context.Context, owner DraftOwner) error {
 	return wrap("delete draft", err)
 }
 
+// DraftMerge is what MoveSessionDraftToUser did with the two drafts.
+type DraftMerge int
+
+const (
+	// DraftNoneToMove: the visitor had no draft; the account's is as it was.
+	DraftNoneToMove DraftMerge = iota
+	// DraftMoved: the visitor's draft is now the account's (the account had
+	// none, or one with no more answers).
+	DraftMoved
+	// DraftKeptAccount: the account's draft had more answers, so it stays
+	// and the visitor's is dropped.
+	DraftKeptAccount
+)
+
 // MoveSessionDraftToUser hands a visitor's draft to the account they just
-// signed in to or created. The visitor's draft wins over any draft the user
-// already had: it is the one they were working on a moment ago. With no
-// visitor draft the user's draft is left alone.
-func (s *Store) MoveSessionDraftToUser(ctx context.Context, sessionID string, userID int64) error {
+// logged in to or created. When the account already has a draft, the
+// fuller one (more answers) is kept, whoever made it; on a tie the
+// visitor's, the one they were working on a moment ago. The caller tells
+// the person which was kept.
+func (s *Store) MoveSessionDraftToUser(ctx context.Context, sessionID string, userID int64) (DraftMerge, error) {
+	outcome := DraftNoneToMove
 	err := s.write(ctx, func(tx *gorm.DB) error {
-		var n int64
-		if err := tx.Raw("SELECT COUNT(*) FROM drafts WHERE session_id = ?", sessionID).Scan(&n).Error; err != nil {
+		outcome = DraftNoneToMove
+		visitor, err := draft(tx, DraftOwner{SessionID: sessionID})
+		if errors.Is(err, ErrNotFound) {
+			return nil
+		}
+		if err != nil {
 			return err
 		}
-		if n == 0 {
-			return nil
+		account, err := draft(tx, DraftOwner{UserID: userID})
+		switch {
+		case errors.Is(err, ErrNotFound):
+		case err != nil:
+			return err
+		case answerCount(account.Answers) > answerCount(visitor.Answers):
+			outcome = DraftKeptAccount
+			return tx.Exec("DELETE FROM drafts WHERE session_id = ?", sessionID).Error
 		}
 		if err := tx.Exec("DELETE FROM drafts WHERE user_id = ?", userID).Error; err != nil {
 			return err
 		}
+		outcome = DraftMoved
 		return tx.Exec("UPDATE drafts SET user_id = ?, session_id = NULL WHERE session_id = ?", userID, sessionID).Error
 	})
-	return wrap("move draft", err)
+	if err != nil {
+		return DraftNoneToMove, wrap("move draft", err)
+	}
+	return outcome, nil
+}
+
+// answerCount is how many answers a draft's JSON object holds; one that
+// does not read counts as empty.
+func answerCount(answers []byte) int {
+	var m map[string]json.RawMessage
+	if json.Unmarshal(answers, &m) != nil {
+		return 0
+	}
+	return len(m)
 }

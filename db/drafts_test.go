@@ -59,17 +59,22 @@ func TestDeleteDraft(t *testing.T) {
 	})
 }
 
-func TestMoveSessionDraftToUser(t *testing.T) {
+// At login the fuller draft is kept, whichever side made it; on a tie the
+// visitor's; the caller is told which.
+func TestMoveSessionDraftToUser_KeepsTheFullerDraft(t *testing.T) {
 	tests := []struct {
-		name         string
-		userDraft    bool
-		visitorDraft bool
-		wantProfile  string // "" means no draft
+		name           string
+		userAnswers    string // "" means no user draft
+		visitorAnswers string // "" means no visitor draft
+		wantProfile    string // "" means no draft
+		want           DraftMerge
 	}{
-		{"visitor draft moves", false, true, "visitor"},
-		{"visitor draft replaces user draft", true, true, "visitor"},
-		{"no visitor draft keeps user draft", true, false, "user"},
-		{"neither", false, false, ""},
+		{"visitor draft moves", "", `{"v":1}`, "visitor", DraftMoved},
+		{"a fuller visitor draft replaces the user's", `{}`, `{"v":1}`, "visitor", DraftMoved},
+		{"a tie goes to the visitor's", `{"a":1}`, `{"v":1}`, "visitor", DraftMoved},
+		{"a fuller user draft is kept", `{"a":1,"b":2,"c":3}`, `{"v":1}`, "user", DraftKeptAccount},
+		{"no visitor draft keeps user draft", `{"a":1}`, "", "user", DraftNoneToMove},
+		{"neither", "", "", "", DraftNoneToMove},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -77,20 +82,23 @@ func TestMoveSessionDraftToUser(t *testing.T) {
 				ctx := context.Background()
 				u := mustUser(t, s, "m@example.org", RoleLearner)
 				must(t, s.CreateSession(ctx, Session{ID: "v", ExpiresAt: clock.Now().Add(time.Hour)}))
-				if tt.userDraft {
-					must(t, s.SaveDraft(ctx, DraftOwner{UserID: u.ID}, Draft{ProfileID: "user", Answers: []byte(`{}`)}))
+				if tt.userAnswers != "" {
+					must(t, s.SaveDraft(ctx, DraftOwner{UserID: u.ID}, Draft{ProfileID: "user", Answers: []byte(tt.userAnswers)}))
 				}
-				if tt.visitorDraft {
-					must(t, s.SaveDraft(ctx, DraftOwner{SessionID: "v"}, Draft{ProfileID: "visitor", Answers: []byte(`{"v":1}`), Section: 2}))
+				if tt.visitorAnswers != "" {
+					must(t, s.SaveDraft(ctx, DraftOwner{SessionID: "v"}, Draft{ProfileID: "visitor", Answers: []byte(tt.visitorAnswers), Section: 2}))
 				}
-				must(t, s.MoveSessionDraftToUser(ctx, "v", u.ID))
-
-				got, err := s.Draft(ctx, DraftOwner{UserID: u.ID})
+				got, err := s.MoveSessionDraftToUser(ctx, "v", u.ID)
+				must(t, err)
+				if got != tt.want {
+					t.Errorf("outcome %d, want %d", got, tt.want)
+				}
+				d, err := s.Draft(ctx, DraftOwner{UserID: u.ID})
 				switch {
 				case tt.wantProfile == "" && !errors.Is(err, ErrNotFound):
-					t.Errorf("user draft = %+v, %v; want none", got, err)
-				case tt.wantProfile != "" && (err != nil || got.ProfileID != tt.wantProfile):
-					t.Errorf("user draft = %+v, %v; want profile %q", got, err, tt.wantProfile)
+					t.Errorf("user draft = %+v, %v; want none", d, err)
+				case tt.wantProfile != "" && (err != nil || d.ProfileID != tt.wantProfile):
+					t.Errorf("user draft = %+v, %v; want profile %q", d, err, tt.wantProfile)
 				}
 				if _, err := s.Draft(ctx, DraftOwner{SessionID: "v"}); !errors.Is(err, ErrNotFound) {
 					t.Errorf("session still has a draft: %v", err)

@@ -42,9 +42,7 @@ func (s *Store) ShareWith(ctx context.Context, learnerID int64, shareCode string
 			return ErrInvalidShareCode
 		}
 		c = Counselor{ID: found[0].ID, Name: found[0].Name, Email: found[0].Email}
-		err = tx.Exec(`INSERT INTO counselor_links (counselor_id, learner_id, flagged, created_at) VALUES (?, ?, ?, ?)
-ON CONFLICT (counselor_id, learner_id) DO NOTHING`, c.ID, learnerID, false, s.clock()).Error
-		if err != nil {
+		if err := insertLink(tx, c.ID, learnerID, s.clock()); err != nil {
 			return err
 		}
 		var since []time.Time
@@ -62,9 +60,51 @@ ON CONFLICT (counselor_id, learner_id) DO NOTHING`, c.ID, learnerID, false, s.cl
 	return c, nil
 }
 
-// Unshare removes the link; a link that does not exist is ErrNotFound.
+// insertLink makes the learner share with the counselor, keeping a link
+// that exists as it is. A follow-up flag the counselor had set before the
+// learner stopped sharing comes back with the link.
+func insertLink(tx *gorm.DB, counselorID, learnerID int64, at time.Time) error {
+	res := tx.Exec(`INSERT INTO counselor_links (counselor_id, learner_id, flagged, created_at) VALUES (?, ?, ?, ?)
+ON CONFLICT (counselor_id, learner_id) DO NOTHING`, counselorID, learnerID, false, at)
+	if res.Error != nil || res.RowsAffected == 0 {
+		return res.Error
+	}
+	return restoreKeptFlag(tx, counselorID, learnerID)
+}
+
+// keepFlag sets a link's follow-up flag aside before the link ends, so it
+// comes back if the learner shares again (as the counselor's notes stay).
+// The counselor sees nothing of it in between.
+func keepFlag(tx *gorm.DB, counselorID, learnerID int64) error {
+	return tx.Exec(`INSERT INTO kept_flags (counselor_id, learner_id)
+SELECT counselor_id, learner_id FROM counselor_links WHERE counselor_id = ? AND learner_id = ? AND flagged = ?
+ON CONFLICT (counselor_id, learner_id) DO NOTHING`, counselorID, learnerID, true).Error
+}
+
+// restoreKeptFlag puts a flag set aside by keepFlag back on a new link.
+func restoreKeptFlag(tx *gorm.DB, counselorID, learnerID int64) error {
+	err := tx.Exec(`UPDATE counselor_links SET flagged = ? WHERE counselor_id = ? AND learner_id = ?
+   AND EXISTS (SELECT 1 FROM kept_flags k WHERE k.counselor_id = ? AND k.learner_id = ?)`,
+		true, counselorID, learnerID, counselorID, learnerID).Error
+	if err != nil {
+		return err
+	}
+	return tx.Exec("DELETE FROM kept_flags WHERE counselor_id = ? AND learner_id = ?", counselorID, learnerID).Error
+}
+
+// Unshare removes the link; a link that does not exist is ErrNotFound. The
+// counselor's follow-up flag is kept aside (they see nothing of it) and
+// comes back if the learner shares with them again, as their notes do.
 func (s *Store) Unshare(ctx context.Context, learnerID, counselorID int64) error {
-	n, err := s.exec(ctx, "DELETE FROM counselor_links WHERE counselor_id = ? AND learner_id = ?", counselorID, learnerID)
+	var n int64
+	err := s.write(ctx, func(tx *gorm.DB) error {
+		if err := keepFlag(tx, counselorID, learnerID); err != nil {
+			return err
+		}
+		res := tx.Exec("DELETE FROM counselor_links WHERE counselor_id = ? AND learner_id = ?", counselorID, learnerID)
+		n = res.RowsAffected
+		return res.Error
+	})
 	return affectedOne("unshare", n, err)
 }
 

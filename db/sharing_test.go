@@ -194,3 +194,91 @@ func TestNotes_OnlyForLinkedLearners(t *testing.T) {
 		}
 	})
 }
+
+// A follow-up flag survives the learner stopping and starting to share
+// again, by share code or by an admin's link; a demotion ends it with the
+// links.
+func TestReshare_KeepsTheFollowUpFlag(t *testing.T) {
+	forEachStore(t, func(t *testing.T, s *Store, clock *fakeClock) {
+		ctx := context.Background()
+		learner := mustUser(t, s, "l@example.org", RoleLearner)
+		other := mustUser(t, s, "o@example.org", RoleLearner)
+		c := mustUser(t, s, "c@example.org", RoleCounselor)
+		flagged := func(id int64) bool {
+			e, err := s.CaseloadLearner(ctx, c.ID, id, clock.Now())
+			must(t, err)
+			return e.Flagged
+		}
+		for _, l := range []User{learner, other} {
+			_, err := s.ShareWith(ctx, l.ID, c.ShareCode)
+			must(t, err)
+		}
+		must(t, s.SetFlagged(ctx, c.ID, learner.ID, true))
+
+		must(t, s.Unshare(ctx, learner.ID, c.ID))
+		must(t, s.Unshare(ctx, other.ID, c.ID))
+		_, err := s.ShareWith(ctx, learner.ID, c.ShareCode)
+		must(t, err)
+		must(t, s.Link(ctx, 0, other.ID, c.ID))
+		if !flagged(learner.ID) || flagged(other.ID) {
+			t.Fatalf("after sharing again: flagged %v and %v, want true and false", flagged(learner.ID), flagged(other.ID))
+		}
+		// Sharing twice in a row, or through the admin, leaves it as it is.
+		_, err = s.ShareWith(ctx, learner.ID, c.ShareCode)
+		must(t, err)
+		must(t, s.Link(ctx, 0, learner.ID, c.ID))
+		if !flagged(learner.ID) {
+			t.Fatal("sharing again while shared cleared the flag")
+		}
+		// An admin's unlink keeps it aside too.
+		must(t, s.Unlink(ctx, 0, learner.ID, c.ID))
+		must(t, s.Link(ctx, 0, learner.ID, c.ID))
+		if !flagged(learner.ID) {
+			t.Fatal("an admin's unlink and link cleared the flag")
+		}
+		// Removed by the counselor, it stays removed after a pause.
+		must(t, s.SetFlagged(ctx, c.ID, learner.ID, false))
+		must(t, s.Unshare(ctx, learner.ID, c.ID))
+		must(t, s.Link(ctx, 0, learner.ID, c.ID))
+		if flagged(learner.ID) {
+			t.Fatal("a flag the counselor removed came back")
+		}
+		// A demoted counselor loses links and kept flags alike.
+		must(t, s.SetFlagged(ctx, c.ID, learner.ID, true))
+		must(t, s.Unshare(ctx, learner.ID, c.ID))
+		must(t, s.UpdateRole(ctx, c.ID, RoleLearner))
+		must(t, s.UpdateRole(ctx, c.ID, RoleCounselor))
+		must(t, s.Link(ctx, 0, learner.ID, c.ID))
+		if flagged(learner.ID) {
+			t.Fatal("a flag came back to a counselor demoted in between")
+		}
+	})
+}
+
+// A saved visitor result's old id leads to the stored one.
+func TestClaimVisitorResults_RemembersWhereEachWent(t *testing.T) {
+	forEachStore(t, func(t *testing.T, s *Store, clock *fakeClock) {
+		ctx := context.Background()
+		u := mustUser(t, s, "v@example.org", RoleLearner)
+		must(t, s.CreateSession(ctx, Session{ID: "visit", ExpiresAt: clock.Now().Add(time.Hour)}))
+		v, err := s.CreateVisitorResult(ctx, "visit", NewResult{ProfileID: "p", ProfileVersion: "1", Answers: []byte(`{}`), Result: []byte(`{}`), Overall: 50, Band: "developing"})
+		must(t, err)
+		if _, _, err := s.ClaimedResult(ctx, v.ID); !errors.Is(err, ErrNotFound) {
+			t.Fatalf("before the claim: %v, want ErrNotFound", err)
+		}
+		saved, err := s.ClaimVisitorResults(ctx, "visit", u.ID)
+		must(t, err)
+		if len(saved) != 1 {
+			t.Fatalf("claimed %d results, want 1", len(saved))
+		}
+		uid, aid, err := s.ClaimedResult(ctx, v.ID)
+		must(t, err)
+		if uid != u.ID || aid != saved[0].ID {
+			t.Errorf("ClaimedResult = %d, %d; want %d, %d", uid, aid, u.ID, saved[0].ID)
+		}
+		must(t, s.DeleteUser(ctx, u.ID))
+		if _, _, err := s.ClaimedResult(ctx, v.ID); !errors.Is(err, ErrNotFound) {
+			t.Errorf("after the account is deleted: %v, want ErrNotFound", err)
+		}
+	})
+}
