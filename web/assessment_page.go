@@ -9,7 +9,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/readiness/readiness/account"
 	"github.com/readiness/readiness/assessment"
 	"github.com/readiness/readiness/db"
 	"github.com/readiness/readiness/record"
@@ -69,10 +68,11 @@ type optionView struct {
 	Checked                 bool
 }
 
-// owner is where the request's draft lives: the learner, or the browser
-// session of anyone else.
+// owner is where the request's draft lives: the logged-in user (whatever
+// their role: a counselor or admin may take the assessment too), or the
+// browser session of a visitor.
 func (h *assessmentPages) draftOwner(c *gin.Context) (db.DraftOwner, bool) {
-	if u := currentUser(c); u != nil && u.Role == account.RoleLearner {
+	if u := currentUser(c); u != nil {
 		return db.DraftOwner{UserID: u.ID}, true
 	}
 	if sess := currentSession(c); sess != nil {
@@ -303,11 +303,12 @@ func (h *assessmentPages) finishAssessment(c *gin.Context, raw map[string]json.R
 	c.Redirect(http.StatusSeeOther, to)
 }
 
-// storeFinished keeps a finished result: in a learner's history, or with the
-// browser session of anyone else. It returns the result's page.
+// storeFinished keeps a finished result: in the history of the logged-in
+// user, whatever their role, or with the browser session of a visitor. It
+// returns the result's page.
 func (h *assessmentPages) storeFinished(c *gin.Context, row db.NewResult) (string, error) {
 	ctx := c.Request.Context()
-	if u := currentUser(c); u != nil && u.Role == account.RoleLearner {
+	if u := currentUser(c); u != nil {
 		a, err := h.store.CreateAssessment(ctx, u.ID, row)
 		return "/results/" + strconv.FormatInt(a.ID, 10), err
 	}

@@ -37,7 +37,7 @@ type authStore interface {
 	CreateUser(ctx context.Context, u db.NewUser) (db.User, error)
 	UserByEmail(ctx context.Context, email string) (db.User, error)
 	ClaimVisitorResults(ctx context.Context, sessionID string, userID int64) ([]db.Assessment, error)
-	MoveSessionDraftToUser(ctx context.Context, sessionID string, userID int64) error
+	MoveSessionDraftToUser(ctx context.Context, sessionID string, userID int64) (db.DraftMerge, error)
 }
 
 // throttleStore counts failed logins in the database, so limits hold
@@ -140,51 +140,85 @@ func (r *registration) problems() []problem {
 
 // createLearner registers a learner account, keeps any result and draft the
 // visitor made in this browser, and logs them in with a fresh session.
-func (h *authHandlers) createLearner(c *gin.Context, reg registration) (db.User, error) {
+func (h *authHandlers) createLearner(c *gin.Context, reg registration) (db.User, arrival, error) {
 	if limit := h.cfg.RegistrationsPerHour; limit > 0 {
 		r, err := h.failures.ReserveLoginAttempt(c.Request.Context(),
 			[]db.ThrottleKey{{Key: "register:" + c.ClientIP(), Limit: limit}}, registerWindow)
 		if err != nil {
-			return db.User{}, err
+			return db.User{}, arrival{}, err
 		}
 		if r.Throttled() {
 			retryAfter(c, max(r.ThrottledUntil.Sub(h.now()), time.Second))
-			return db.User{}, errThrottled
+			return db.User{}, arrival{}, errThrottled
 		}
 	}
 	hash, err := bcrypt.GenerateFromPassword([]byte(reg.Password), h.bcryptCost)
 	if err != nil {
-		return db.User{}, err
+		return db.User{}, arrival{}, err
 	}
 	u, err := h.users.CreateUser(c.Request.Context(), db.NewUser{Email: reg.Email, Name: reg.Name, PasswordHash: string(hash), Role: account.RoleLearner})
 	if err != nil {
-		return db.User{}, err
+		return db.User{}, arrival{}, err
 	}
-	return u, h.logIn(c, &u)
+	a, err := h.logIn(c, &u)
+	return u, a, err
 }
 
-// logIn attaches what the visitor did to the account and rotates the session.
-func (h *authHandlers) logIn(c *gin.Context, u *db.User) error {
+// arrival is what logging in did with what the visitor left in this
+// browser: the results it saved to the account, and what became of the
+// unfinished assessment.
+type arrival struct {
+	saved []db.Assessment // oldest first
+	draft db.DraftMerge
+}
+
+// savedResultPath is the newest result saved at login, or "".
+func (a arrival) savedResultPath() string {
+	if len(a.saved) == 0 {
+		return ""
+	}
+	return "/results/" + strconv.FormatInt(a.saved[len(a.saved)-1].ID, 10)
+}
+
+// flashes are the messages that say what happened at login, after the
+// greeting given.
+func (a arrival) flashes(greeting string) []string {
+	codes := []string{greeting}
+	if len(a.saved) > 0 {
+		codes = []string{"saved"}
+	}
+	if a.draft == db.DraftKeptAccount {
+		codes = append(codes, "draft-kept-account")
+	}
+	return codes
+}
+
+// logIn attaches what the visitor did to the account, whatever its role
+// (a counselor or admin who took the assessment keeps their result too),
+// and rotates the session.
+func (h *authHandlers) logIn(c *gin.Context, u *db.User) (arrival, error) {
 	ctx := c.Request.Context()
 	old := currentSession(c)
-	if old != nil && old.UserID == 0 && u.Role == account.RoleLearner {
-		if _, err := h.users.ClaimVisitorResults(ctx, old.ID, u.ID); err != nil {
-			return err
+	var a arrival
+	if old != nil && old.UserID == 0 {
+		var err error
+		if a.saved, err = h.users.ClaimVisitorResults(ctx, old.ID, u.ID); err != nil {
+			return a, err
 		}
-		if err := h.users.MoveSessionDraftToUser(ctx, old.ID, u.ID); err != nil {
-			return err
+		if a.draft, err = h.users.MoveSessionDraftToUser(ctx, old.ID, u.ID); err != nil {
+			return a, err
 		}
 	}
 	if old != nil {
 		if err := h.sessions.store.DeleteSession(ctx, old.ID); err != nil {
-			return err
+			return a, err
 		}
 	}
 	if _, err := h.sessions.start(c, u.ID); err != nil {
-		return err
+		return a, err
 	}
 	c.Set(ctxUser, u)
-	return nil
+	return a, nil
 }
 
 var (
@@ -264,7 +298,7 @@ func (h *authHandlers) apiRegister(c *gin.Context) {
 		apiFail(c, http.StatusUnprocessableEntity, "invalid registration", ps...)
 		return
 	}
-	u, err := h.createLearner(c, reg)
+	u, _, err := h.createLearner(c, reg)
 	if errors.Is(err, errThrottled) {
 		apiFail(c, http.StatusTooManyRequests, "too many registrations from this address; try again later")
 		return
@@ -301,7 +335,7 @@ func (h *authHandlers) apiLogin(c *gin.Context) {
 		h.apiStoreError(c, err)
 		return
 	}
-	if err := h.logIn(c, &u); err != nil {
+	if _, err := h.logIn(c, &u); err != nil {
 		h.apiStoreError(c, err)
 		return
 	}
@@ -343,7 +377,7 @@ func (h *authHandlers) registerSubmit(c *gin.Context) {
 		h.render(c, http.StatusUnprocessableEntity, "register", "Create an account", form)
 		return
 	}
-	_, err := h.createLearner(c, reg)
+	_, arrived, err := h.createLearner(c, reg)
 	if errors.Is(err, errThrottled) {
 		form.Error = "Too many accounts were created from this address. Please try again in an hour."
 		h.render(c, http.StatusTooManyRequests, "register", "Create an account", form)
@@ -359,14 +393,13 @@ func (h *authHandlers) registerSubmit(c *gin.Context) {
 		return
 	}
 	to := form.Next
+	if p := arrived.savedResultPath(); form.Save && p != "" {
+		to = p // the result they came to keep, now in their account
+	}
 	if to == "" {
 		to = "/progress"
 	}
-	flash := "registered"
-	if form.Save {
-		flash = "saved"
-	}
-	h.redirect(c, to, flash)
+	h.redirect(c, to, arrived.flashes("registered")...)
 }
 
 func (h *authHandlers) loginPage(c *gin.Context) {
@@ -399,15 +432,19 @@ func (h *authHandlers) loginSubmit(c *gin.Context) {
 		h.pageStoreError(c, err, "")
 		return
 	}
-	if err := h.logIn(c, &u); err != nil {
+	arrived, err := h.logIn(c, &u)
+	if err != nil {
 		h.pageStoreError(c, err, "")
 		return
 	}
 	to := form.Next
+	if p := arrived.savedResultPath(); form.Save && p != "" {
+		to = p // the result they came to keep, now in their account
+	}
 	if to == "" {
 		to = homeFor(&u)
 	}
-	h.redirect(c, to, "logged-in")
+	h.redirect(c, to, arrived.flashes("logged-in")...)
 }
 
 func (h *authHandlers) logoutSubmit(c *gin.Context) {

@@ -53,7 +53,9 @@ func (f *fakeAuthStore) ClaimVisitorResults(context.Context, string, int64) ([]d
 	return nil, nil
 }
 
-func (f *fakeAuthStore) MoveSessionDraftToUser(context.Context, string, int64) error { return nil }
+func (f *fakeAuthStore) MoveSessionDraftToUser(context.Context, string, int64) (db.DraftMerge, error) {
+	return db.DraftNoneToMove, nil
+}
 
 // ReserveLoginAttempt counts like the database does, with every failure
 // made five minutes before the test clock.

@@ -158,41 +158,49 @@ func (s *site) renderError(c *gin.Context, status int, msg string) {
 const flashCookie = "readiness_flash"
 
 var flashMessages = map[string]string{
-	"registered":   "Your account is ready.",
-	"saved":        "Your result is saved to your account.",
-	"logged-in":    "Welcome back.",
-	"logged-out":   "You are logged out.",
-	"shared":       "Your results are now shared with that counselor.",
-	"unshared":     "That counselor can no longer see your results.",
-	"deleted":      "Your account and all its data are deleted.",
-	"draft-reset":  "Your unfinished answers were cleared.",
-	"note-added":   "Note saved.",
-	"flag-changed": "Follow-up flag updated.",
-	"role-changed": "Role changed.",
-	"user-updated": "Account updated.",
-	"linked":       "Learner linked to counselor.",
-	"unlinked":     "Learner unlinked from counselor.",
+	"registered":         "Your account is ready.",
+	"saved":              "Your result is saved to your account.",
+	"logged-in":          "Welcome back.",
+	"logged-out":         "You are logged out.",
+	"shared":             "Your results are now shared with that counselor.",
+	"unshared":           "That counselor can no longer see your results.",
+	"deleted":            "Your account and all its data are deleted.",
+	"draft-reset":        "Your unfinished answers were cleared.",
+	"draft-kept-account": "Your account already had an unfinished assessment with more answers than the one in this browser, so that one is kept.",
+	"note-added":         "Note saved.",
+	"flag-changed":       "Follow-up flag updated.",
+	"role-changed":       "Role changed.",
+	"user-updated":       "Account updated.",
+	"linked":             "Learner linked to counselor.",
+	"unlinked":           "Learner unlinked from counselor.",
 }
 
-func (s *site) setFlash(c *gin.Context, code string) {
-	http.SetCookie(c.Writer, &http.Cookie{Name: flashCookie, Value: code, Path: "/", MaxAge: 60,
+// setFlash shows the messages (by code, in order) on the next page.
+func (s *site) setFlash(c *gin.Context, codes ...string) {
+	http.SetCookie(c.Writer, &http.Cookie{Name: flashCookie, Value: strings.Join(codes, "."), Path: "/", MaxAge: 60,
 		HttpOnly: true, Secure: s.cfg.SecureCookies, SameSite: http.SameSiteLaxMode})
 }
 
 func (s *site) takeFlash(c *gin.Context) string {
-	code, err := c.Cookie(flashCookie)
-	if err != nil || code == "" {
+	value, err := c.Cookie(flashCookie)
+	if err != nil || value == "" {
 		return ""
 	}
 	http.SetCookie(c.Writer, &http.Cookie{Name: flashCookie, Value: "", Path: "/", MaxAge: -1,
 		HttpOnly: true, Secure: s.cfg.SecureCookies, SameSite: http.SameSiteLaxMode})
-	return flashMessages[code]
+	var msgs []string
+	for code := range strings.SplitSeq(value, ".") {
+		if m, ok := flashMessages[code]; ok {
+			msgs = append(msgs, m)
+		}
+	}
+	return strings.Join(msgs, " ")
 }
 
 // redirect answers a form post with 303 See Other, optionally with a flash.
-func (s *site) redirect(c *gin.Context, to, flash string) {
-	if flash != "" {
-		s.setFlash(c, flash)
+func (s *site) redirect(c *gin.Context, to string, flash ...string) {
+	if len(flash) > 0 && flash[0] != "" {
+		s.setFlash(c, flash...)
 	}
 	c.Redirect(http.StatusSeeOther, to)
 }

@@ -22,6 +22,7 @@ type resultStore interface {
 	VisitorResult(ctx context.Context, sessionID string, id int64) (db.Assessment, error)
 	AttemptHistory(ctx context.Context, userID int64, limit int) ([]db.Attempt, error)
 	Draft(ctx context.Context, owner db.DraftOwner) (db.Draft, error)
+	ClaimedResult(ctx context.Context, visitorResultID int64) (userID, assessmentID int64, err error)
 }
 
 // resultPages serve one result (/results/{id}), a learner's history
@@ -172,6 +173,9 @@ func (h *resultPages) resultPage(c *gin.Context) {
 		} else {
 			a, err = h.store.VisitorResult(ctx, sess.ID, id)
 		}
+		if isNotFound(err) && h.toSavedResult(c, id) {
+			return
+		}
 	default:
 		u := currentUser(c)
 		if u == nil {
@@ -189,4 +193,28 @@ func (h *resultPages) resultPage(c *gin.Context) {
 		return
 	}
 	h.render(c, http.StatusOK, "result", "Your result: "+v.Band.Name, v)
+}
+
+// toSavedResult answers a visitor result's old address once the result has
+// been saved to an account: its owner goes to the saved result, and someone
+// not logged in to the login page, which brings them back here. It reports
+// whether it answered.
+func (h *resultPages) toSavedResult(c *gin.Context, visitorID int64) bool {
+	owner, saved, err := h.store.ClaimedResult(c.Request.Context(), visitorID)
+	if err != nil {
+		if !isNotFound(err) {
+			h.log.Error("claimed result", "err", err)
+		}
+		return false
+	}
+	u := currentUser(c)
+	switch {
+	case u == nil:
+		h.requireUser(c)
+		return true
+	case u.ID == owner:
+		c.Redirect(http.StatusSeeOther, "/results/"+strconv.FormatInt(saved, 10))
+		return true
+	}
+	return false
 }
