@@ -178,7 +178,12 @@ func TestE2E_VisitorAssessmentSaveRetakeCompare(t *testing.T) {
 		p.typeInto("#f-email", "vera@example.com")
 		p.typeInto("#f-password", e2ePassword)
 		p.clickThrough(`main form button[type="submit"]`)
-		p.wantPath("/progress")
+		// The save is confirmed on the saved result itself.
+		if !strings.HasPrefix(p.path(), "/results/") || strings.HasPrefix(p.path(), "/results/v") {
+			t.Fatalf("saving by registering landed at %s, want the saved result", p.path())
+		}
+		p.wantText(".flash", "Your result is saved to your account.")
+		p.clickThrough(`main a[href="/progress"]`)
 		p.wantText("main", "You have taken the assessment once")
 
 		app.clock.Advance(36 * time.Hour)
