@@ -10,8 +10,9 @@ import (
 // question's type but not yet against the other answers.
 type sent struct {
 	state   sentState
-	value   Value  // when state is sentValue
-	problem string // when state is sentWrong
+	choice  int32    // the rating, or the option's index of a single or years answer
+	keys    []string // the option keys of a multi answer
+	problem string   // when state is sentWrong
 }
 
 type sentState uint8
@@ -50,7 +51,7 @@ func (s *answerSet) validate() (Answers, []Problem) {
 		}
 		switch a := &s.slots[i]; a.state {
 		case sentValue:
-			answers[q.ID] = a.value
+			answers[q.ID] = p.valueOf(q, a)
 		case sentWrong:
 			problems = append(problems, Problem{q.ID, a.problem})
 		default:
@@ -67,6 +68,18 @@ func (s *answerSet) validate() (Answers, []Problem) {
 		problems = append(problems, Problem{id, "is not a question of this assessment"})
 	}
 	return answers, problems
+}
+
+// valueOf is the answer a well-formed slot holds. A single or years answer
+// keeps its option's own key string.
+func (p *Profile) valueOf(q *Question, a *sent) Value {
+	switch q.Type {
+	case TypeRating:
+		return Value{Type: TypeRating, Rating: int(a.choice)}
+	case TypeMulti:
+		return Value{Type: TypeMulti, Options: a.keys}
+	}
+	return Value{Type: q.Type, Option: p.OptionsOf(q)[a.choice].Key}
 }
 
 func (p *Profile) missingMessage(q *Question) string {
@@ -106,15 +119,14 @@ func checkRating(number []byte) sent {
 	if len(number) != 1 || number[0] < '0' || number[0] > '0'+MaxPoints {
 		return wrong(ratingMessage)
 	}
-	return sent{state: sentValue, value: Value{Type: TypeRating, Rating: int(number[0] - '0')}}
+	return sent{state: sentValue, choice: int32(number[0] - '0')}
 }
 
-// checkOption checks the key of a single or years answer. A valid answer
-// keeps the option's own key string.
+// checkOption checks the key of a single or years answer.
 func (p *Profile) checkOption(q *Question, key []byte) sent {
 	opts := p.OptionsOf(q)
 	if i := optionIndex(opts, key); i >= 0 {
-		return sent{state: sentValue, value: Value{Type: q.Type, Option: opts[i].Key}}
+		return sent{state: sentValue, choice: int32(i)}
 	}
 	return wrong(p.notAnOption(q, key))
 }
@@ -166,7 +178,7 @@ func (c *keyChecker) result() sent {
 	case c.exclusive != "" && len(c.keys) > 1:
 		return wrong(fmt.Sprintf("%q cannot be combined with other options", c.exclusive))
 	}
-	return sent{state: sentValue, value: Value{Type: TypeMulti, Options: c.keys}}
+	return sent{state: sentValue, keys: c.keys}
 }
 
 func optionIndex(opts []Option, key []byte) int {
