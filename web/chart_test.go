@@ -156,10 +156,8 @@ func TestTrendChart_DimensionColoursDiffer(t *testing.T) {
 }
 
 func TestTrendChartTemplate_EscapesText(t *testing.T) {
-	tmpl, err := parseTemplates()
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, _ := testSite(t)
+	tmpl := s.tmpl["en"]
 	evil := `<script>alert("x")</script>`
 	v, _ := trendChart([]trendPoint{
 		{At: chartDay(3), Overall: 10, Dims: map[string]float64{"x": 5}},

@@ -9,6 +9,7 @@ import (
 	"math"
 	"net/http"
 	"path"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/readiness/readiness/account"
 	"github.com/readiness/readiness/db"
+	"github.com/readiness/readiness/web/i18n"
 )
 
 //go:embed templates static
@@ -24,11 +26,13 @@ var assets embed.FS
 
 // view is what every page template receives.
 type view struct {
-	Title string
-	User  *userView // nil for a visitor
-	Flash string
-	Path  string
-	Data  any
+	Title     string
+	User      *userView // nil for a visitor
+	Flash     string
+	Path      string
+	Data      any
+	Lang      string     // the page's language, for <html lang>
+	Languages []langLink // the language switch: this page in the others
 }
 
 // userView is an account as templates see it: never the stored row, which
@@ -63,20 +67,42 @@ type formField struct {
 	Name, Label, Type, Autocomplete, Value, Error, Hint string
 }
 
-// templates holds one parsed template set per page, each the layout plus the
-// page; all are parsed at start-up so a broken template fails the start.
-type templates map[string]*template.Template
+// templates holds one parsed template set per language and page, each the
+// layout plus the page; all are parsed at start-up so a broken template
+// fails the start. A language's sets call that language's printer from
+// {{t "key"}} and the number and date functions.
+type templates map[string]map[string]*template.Template
 
-func parseTemplates() (templates, error) {
-	funcs := template.FuncMap{
-		"fmt1":    func(x float64) string { return fmt.Sprintf("%.1f", x) },
-		"fmt2":    func(x float64) string { return fmt.Sprintf("%.2f", x) },
-		"signed1": signed1,
-		"pct":     func(x float64) string { return fmt.Sprintf("%.1f%%", math.Max(0, math.Min(100, x))) },
-		"date":    func(t time.Time) string { return t.UTC().Format("2 Jan 2006") },
-		"datetime": func(t time.Time) string {
-			return t.UTC().Format("2 Jan 2006, 15:04 UTC")
-		},
+// get is the set of a page in a language (English when there is none).
+func (t templates) get(lang, name string) (*template.Template, bool) {
+	byName, ok := t[lang]
+	if !ok {
+		byName = t[i18n.Default]
+	}
+	set, ok := byName[name]
+	return set, ok
+}
+
+// langFuncs are the template functions that speak a language: text from
+// the catalog, and numbers and dates as the language writes them.
+func langFuncs(p *i18n.Printer) template.FuncMap {
+	return template.FuncMap{
+		"t":        p.T,
+		"fmt1":     func(x float64) string { return p.Num(x, 1) },
+		"fmt2":     func(x float64) string { return p.Num(x, 2) },
+		"signed1":  p.Signed,
+		"pct":      p.Percent,
+		"date":     p.Date,
+		"datetime": p.DateTime,
+	}
+}
+
+func parseTemplates(cat *i18n.Catalog) (templates, error) {
+	funcs := langFuncs(cat.Printer(i18n.Default))
+	shared := template.FuncMap{
+		// svg1 writes a number for an attribute (SVG coordinates, widths):
+		// always with a decimal point, whatever the language.
+		"svg1":    func(x float64) string { return strconv.FormatFloat(x, 'f', 1, 64) },
 		"isodate": func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 		"add":     func(a, b int) int { return a + b },
 		"sub":     func(a, b int) int { return a - b },
@@ -84,12 +110,16 @@ func parseTemplates() (templates, error) {
 		"fieldOf": func(name, label, typ, autocomplete, value, err, hint string) formField {
 			return formField{name, label, typ, autocomplete, value, err, hint}
 		},
+		// percentOf is n of total as a percentage for an attribute.
 		"percentOf": func(n, total int) string {
 			if total == 0 {
 				return "0"
 			}
 			return fmt.Sprintf("%.1f", 100*float64(n)/float64(total))
 		},
+	}
+	for name, f := range shared {
+		funcs[name] = f
 	}
 	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(assets, "templates/layout.html", "templates/partials/*.html")
 	if err != nil {
@@ -100,12 +130,22 @@ func parseTemplates() (templates, error) {
 		return nil, err
 	}
 	t := templates{}
+	for _, lang := range cat.Languages() {
+		t[lang] = map[string]*template.Template{}
+	}
 	for _, p := range pages {
 		set, err := template.Must(layout.Clone()).ParseFS(assets, p)
 		if err != nil {
 			return nil, fmt.Errorf("template %s: %w", p, err)
 		}
-		t[strings.TrimSuffix(path.Base(p), ".html")] = set
+		name := strings.TrimSuffix(path.Base(p), ".html")
+		for _, lang := range cat.Languages() {
+			clone, err := set.Clone()
+			if err != nil {
+				return nil, fmt.Errorf("template %s: %w", p, err)
+			}
+			t[lang][name] = clone.Funcs(langFuncs(cat.Printer(lang)))
+		}
 	}
 	return t, nil
 }
@@ -124,13 +164,15 @@ func signed1(x float64) string {
 // render writes a page, rendered fully into a buffer first so a template
 // error becomes a clean 500 rather than half a page.
 func (s *site) render(c *gin.Context, status int, name, title string, data any) {
-	t, ok := s.tmpl[name]
+	lang := s.langOf(c)
+	t, ok := s.tmpl.get(lang, name)
 	if !ok {
 		s.log.Error("render: no such template", "name", name)
 		c.String(http.StatusInternalServerError, "internal error")
 		return
 	}
-	v := view{Title: title, User: userViewOf(currentUser(c)), Flash: s.takeFlash(c), Path: c.Request.URL.Path, Data: data}
+	v := view{Title: title, User: userViewOf(currentUser(c)), Flash: s.takeFlash(c), Path: c.Request.URL.Path, Data: data,
+		Lang: lang, Languages: s.langLinks(c.Request, lang)}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout.html", v); err != nil {
 		s.log.Error("render", "name", name, "err", err)
@@ -157,22 +199,13 @@ func (s *site) renderError(c *gin.Context, status int, msg string) {
 // Flash messages travel in a short-lived cookie as a code, never as text.
 const flashCookie = "readiness_flash"
 
-var flashMessages = map[string]string{
-	"registered":         "Your account is ready.",
-	"saved":              "Your result is saved to your account.",
-	"logged-in":          "Welcome back.",
-	"logged-out":         "You are logged out.",
-	"shared":             "Your results are now shared with that counselor.",
-	"unshared":           "That counselor can no longer see your results.",
-	"deleted":            "Your account and all its data are deleted.",
-	"draft-reset":        "Your unfinished answers were cleared.",
-	"draft-kept-account": "Your account already had an unfinished assessment with more answers than the one in this browser, so that one is kept.",
-	"note-added":         "Note saved.",
-	"flag-changed":       "Follow-up flag updated.",
-	"role-changed":       "Role changed.",
-	"user-updated":       "Account updated.",
-	"linked":             "Learner linked to counselor.",
-	"unlinked":           "Learner unlinked from counselor.",
+// flashCodes are the notices a redirect can carry; the text of each is
+// the catalog's "flash.<code>" in the reader's language.
+var flashCodes = map[string]bool{
+	"registered": true, "saved": true, "logged-in": true, "logged-out": true,
+	"shared": true, "unshared": true, "deleted": true, "draft-reset": true,
+	"draft-kept-account": true, "note-added": true, "flag-changed": true, "role-changed": true,
+	"user-updated": true, "linked": true, "unlinked": true,
 }
 
 // setFlash shows the messages (by code, in order) on the next page.
@@ -190,8 +223,8 @@ func (s *site) takeFlash(c *gin.Context) string {
 		HttpOnly: true, Secure: s.cfg.SecureCookies, SameSite: http.SameSiteLaxMode})
 	var msgs []string
 	for code := range strings.SplitSeq(value, ".") {
-		if m, ok := flashMessages[code]; ok {
-			msgs = append(msgs, m)
+		if flashCodes[code] {
+			msgs = append(msgs, s.T(c, "flash."+code))
 		}
 	}
 	return strings.Join(msgs, " ")

@@ -11,6 +11,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/readiness/readiness/account"
+	"github.com/readiness/readiness/web/i18n"
 )
 
 // NewRouter builds the whole HTTP surface: every route and role group is here.
@@ -37,13 +38,17 @@ func NewRouter(d Deps) (http.Handler, error) {
 	if !ok {
 		return nil, fmt.Errorf("web: default profile %q is not loaded", d.Config.DefaultProfile)
 	}
-	tmpl, err := parseTemplates()
+	cat, err := i18n.Load()
+	if err != nil {
+		return nil, fmt.Errorf("web: message catalogs: %w", err)
+	}
+	tmpl, err := parseTemplates(cat)
 	if err != nil {
 		return nil, err
 	}
 	s := &site{
 		log: d.Logger, now: func() time.Time { return d.Now().UTC() }, cfg: d.Config, tmpl: tmpl,
-		profiles: d.Profiles, profile: p, cop: http.NewCrossOriginProtection(),
+		profiles: d.Profiles, profile: p, cop: http.NewCrossOriginProtection(), i18n: cat,
 	}
 	// Each handler group gets the site and only its own part of the store.
 	var (
@@ -70,7 +75,7 @@ func NewRouter(d Deps) (http.Handler, error) {
 	// Pages and static files are gzipped; the API is not, where the CPU is
 	// better spent on requests than on compressing small JSON bodies.
 	zip := gzip.Gzip(gzip.DefaultCompression, gzip.WithExcludedPaths([]string{"/api/", "/healthz"}))
-	r.Use(s.logRequests, s.recover, s.securityHeaders, zip, s.limitBody, s.crossOrigin, sess.load)
+	r.Use(s.logRequests, s.recover, s.securityHeaders, zip, s.chooseLanguage, s.limitBody, s.crossOrigin, sess.load)
 	r.NoRoute(func(c *gin.Context) { s.fail(c, http.StatusNotFound, "page not found") })
 	r.NoMethod(func(c *gin.Context) { s.fail(c, http.StatusMethodNotAllowed, "method not allowed") })
 

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/readiness/readiness/assessment"
+	"github.com/readiness/readiness/web/i18n"
 )
 
 // site is what every handler group shares: the templates and the page
@@ -25,6 +26,7 @@ type site struct {
 	profiles *assessment.Registry
 	profile  *assessment.Profile // the profile the pages use
 	cop      *http.CrossOriginProtection
+	i18n     *i18n.Catalog // every language's interface text
 }
 
 // profileFor is the profile a stored result was scored with, or the pages'

@@ -14,6 +14,7 @@ import (
 
 	"github.com/readiness/readiness/assessment"
 	"github.com/readiness/readiness/db"
+	"github.com/readiness/readiness/web/i18n"
 )
 
 // testSite is the shared part of every handler group, for unit tests of
@@ -26,7 +27,11 @@ func testSite(t testing.TB) (*site, *bytes.Buffer) {
 		t.Fatal(err)
 	}
 	p, _ := reg.Lookup(DefaultConfig().DefaultProfile)
-	tmpl, err := parseTemplates()
+	cat, err := i18n.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl, err := parseTemplates(cat)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -36,7 +41,7 @@ func testSite(t testing.TB) (*site, *bytes.Buffer) {
 	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	return &site{
 		log: slog.New(slog.NewTextHandler(&logs, nil)), now: func() time.Time { return now },
-		cfg: cfg, tmpl: tmpl, profiles: reg, profile: p, cop: http.NewCrossOriginProtection(),
+		cfg: cfg, tmpl: tmpl, profiles: reg, profile: p, cop: http.NewCrossOriginProtection(), i18n: cat,
 	}, &logs
 }
 
