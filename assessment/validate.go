@@ -1,6 +1,9 @@
 package assessment
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // stepKinds are the kinds of next step the catalog may use.
 var stepKinds = map[string]bool{
@@ -194,6 +197,11 @@ func (p *Profile) validate() []string {
 		}
 		if stepIDs[s.ID] {
 			add("%s: duplicate step id", place)
+		}
+		if strings.HasPrefix(s.ID, "rec-") {
+			// A plan names a counselor's recommendation "rec-<id>" beside
+			// catalog step ids (package plan); the two must never collide.
+			add("%s: step ids starting \"rec-\" are kept for counselor recommendations", place)
 		}
 		stepIDs[s.ID] = true
 		if !stepKinds[s.Kind] {
