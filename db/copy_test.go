@@ -30,6 +30,14 @@ func seedForCopy(t *testing.T, s *Store, clock *fakeClock) (counselor User, lear
 			must(t, err)
 		}
 	}
+	for i, l := range learners[:3] {
+		it, err := s.AddPlanItem(ctx, l.ID, NewPlanItem{Step: "security-training", Title: "Sécurité", Addresses: []string{"sec.practices"}})
+		must(t, err)
+		if i > 0 {
+			_, err = s.UpdatePlanItem(ctx, l.ID, it.ID, PlanChange{Status: strPtr("done"), Evidence: strPtr("cert nº " + fmt.Sprint(i))})
+			must(t, err)
+		}
+	}
 	must(t, s.SetFlagged(ctx, counselor.ID, learners[3].ID, true))
 	_, err := s.AddNote(ctx, counselor.ID, learners[2].ID, "Talked about the MBA — «bien».")
 	must(t, err)
@@ -61,7 +69,7 @@ func TestCopy_SQLiteIntoPostgreSQLKeepsEveryRow(t *testing.T) {
 			t.Errorf("%s: %d rows in the source, %d in the target", c.Table, c.Source, c.Target)
 		}
 	}
-	for _, want := range []string{"users", "sessions", "drafts", "assessments", "visitor_results", "counselor_links", "notes", "login_attempts", "learner_stats", "assessment_dimension_scores"} {
+	for _, want := range []string{"users", "sessions", "drafts", "assessments", "visitor_results", "counselor_links", "notes", "login_attempts", "learner_stats", "assessment_dimension_scores", "plan_items"} {
 		if tables[want].Source == 0 {
 			t.Errorf("table %s missing from the copy or empty in the seed: %+v", want, tables[want])
 		}

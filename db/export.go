@@ -16,6 +16,7 @@ type Export struct {
 	Assessments []ExportAssessment `json:"assessments"`
 	Draft       *ExportDraft       `json:"draft,omitempty"`
 	Counselors  []ExportCounselor  `json:"counselors"`
+	Plan        []ExportPlanItem   `json:"plan"`
 }
 
 // ExportProfile is the user's own account data, without the password hash.
@@ -49,6 +50,17 @@ type ExportDraft struct {
 	UpdatedAt time.Time       `json:"updated_at"`
 }
 
+// ExportPlanItem is one step of the user's plan.
+type ExportPlanItem struct {
+	Step      string     `json:"step"`
+	Title     string     `json:"title"`
+	Addresses []string   `json:"addresses"`
+	Status    string     `json:"status"`
+	Evidence  string     `json:"evidence"`
+	DoneAt    *time.Time `json:"done_at"`
+	CreatedAt time.Time  `json:"created_at"`
+}
+
 // ExportCounselor is a counselor the user shares results with.
 type ExportCounselor struct {
 	Name  string    `json:"name"`
@@ -80,6 +92,7 @@ func exportUser(tx *gorm.DB, userID int64) (Export, error) {
 		User:        ExportProfile{Email: u.Email, Name: u.Name, Role: u.Role, ShareCode: u.ShareCode, CreatedAt: u.CreatedAt},
 		Assessments: []ExportAssessment{},
 		Counselors:  []ExportCounselor{},
+		Plan:        []ExportPlanItem{},
 	}
 	as, err := assessmentsByUser(tx, userID, 0, 0)
 	if err != nil {
@@ -105,6 +118,17 @@ func exportUser(tx *gorm.DB, userID int64) (Export, error) {
 	}
 	for _, c := range cs {
 		ex.Counselors = append(ex.Counselors, ExportCounselor{Name: c.Name, Email: c.Email, Since: c.Since})
+	}
+	items, err := planItems(tx, userID)
+	if err != nil {
+		return Export{}, err
+	}
+	for _, it := range items {
+		e := ExportPlanItem{Step: it.Step, Title: it.Title, Addresses: it.Addresses, Status: it.Status, Evidence: it.Evidence, CreatedAt: it.CreatedAt}
+		if !it.DoneAt.IsZero() {
+			e.DoneAt = &it.DoneAt
+		}
+		ex.Plan = append(ex.Plan, e)
 	}
 	return ex, nil
 }

@@ -19,6 +19,11 @@ func TestExportUser_HasOwnDataButNoHashOrNotes(t *testing.T) {
 		must(t, err)
 		_, err = s.AddNote(ctx, c.ID, l.ID, "SECRET-NOTE")
 		must(t, err)
+		item, err := s.AddPlanItem(ctx, l.ID, NewPlanItem{Step: "security-training", Title: "Security training", Addresses: []string{"sec.practices"}})
+		must(t, err)
+		done, evidence := "done", "Web security course, City College"
+		_, err = s.UpdatePlanItem(ctx, l.ID, item.ID, PlanChange{Status: &done, Evidence: &evidence})
+		must(t, err)
 
 		ex, err := s.ExportUser(ctx, l.ID)
 		must(t, err)
@@ -35,11 +40,15 @@ func TestExportUser_HasOwnDataButNoHashOrNotes(t *testing.T) {
 		if !strings.Contains(string(out), `"answers":{"q1":"yes"}`) {
 			t.Errorf("answers not embedded as JSON: %s", out)
 		}
+		if len(ex.Plan) != 1 || ex.Plan[0].Step != "security-training" || ex.Plan[0].Evidence != evidence ||
+			ex.Plan[0].DoneAt == nil || !ex.Plan[0].DoneAt.Equal(clock.Now()) {
+			t.Errorf("plan in the export = %+v", ex.Plan)
+		}
 
 		empty, err := s.ExportUser(ctx, c.ID)
 		must(t, err)
 		out, _ = json.Marshal(empty)
-		if !strings.Contains(string(out), `"assessments":[]`) || strings.Contains(string(out), `"draft"`) {
+		if !strings.Contains(string(out), `"assessments":[]`) || !strings.Contains(string(out), `"plan":[]`) || strings.Contains(string(out), `"draft"`) {
 			t.Errorf("empty export = %s", out)
 		}
 	})
