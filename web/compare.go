@@ -49,6 +49,9 @@ type compareView struct {
 	New       []scoring.StepResult // steps B has that A did not
 	Items     []itemChange
 	BandMoved bool
+	// Done are the plan's steps done between the two attempts, with what
+	// moved from the earlier to the later.
+	Done []planItemView
 }
 
 type compareSide struct {
@@ -106,8 +109,8 @@ func (h *resultPages) comparePage(c *gin.Context) {
 		return
 	}
 	a, err := h.store.Assessment(ctx, u.ID, ida)
+	var b db.Assessment
 	if err == nil {
-		var b db.Assessment
 		if b, err = h.store.Assessment(ctx, u.ID, idb); err == nil {
 			err = h.fillCompare(&v, a, b)
 		}
@@ -115,6 +118,18 @@ func (h *resultPages) comparePage(c *gin.Context) {
 	if err != nil {
 		h.pageStoreError(c, err, "There is no such attempt among your results. Choose two of your own attempts on your progress page.")
 		return
+	}
+	items, err := h.store.PlanItems(ctx, u.ID)
+	if err != nil {
+		h.pageStoreError(c, err, "")
+		return
+	}
+	load := resultLoader(byID([]db.Assessment{a, b}))
+	ra, _ := load(a.ID) // decoded by fillCompare already
+	rb, _ := load(b.ID)
+	v.Done = h.doneBetween(items, ra, rb)
+	for i := range v.Done {
+		v.Done[i].Own = true
 	}
 	h.render(c, http.StatusOK, "compare", "Compare two attempts", v)
 }

@@ -24,6 +24,7 @@ type learnerStore interface {
 	AddNote(ctx context.Context, counselorID, learnerID int64, text string) (db.Note, error)
 	SetFlagged(ctx context.Context, counselorID, learnerID int64, flagged bool) error
 	RecordAccess(ctx context.Context, actorID, learnerID int64, what string) error
+	PlanItems(ctx context.Context, userID int64) ([]db.PlanItem, error)
 }
 
 // learnerHandlers serve a counselor's view of one learner on their
@@ -101,6 +102,7 @@ type learnerView struct {
 	Results   []resultView // newest first
 	Limited   bool
 	Notes     []db.Note
+	Plan      []planItemView // read only: the learner changes it
 	NoteText  string
 	NoteError string
 	MaxNote   int
@@ -123,16 +125,26 @@ func (h *learnerHandlers) renderLearner(c *gin.Context, status int, e db.Caseloa
 	if err == nil {
 		list, err = h.store.AssessmentsByUser(ctx, e.LearnerID, learnerResultsLimit, 0)
 	}
-	var notes []db.Note
+	var (
+		notes []db.Note
+		items []db.PlanItem
+	)
 	if err == nil {
 		notes, err = h.store.Notes(ctx, currentUser(c).ID, e.LearnerID)
+	}
+	if err == nil {
+		items, err = h.store.PlanItems(ctx, e.LearnerID)
+	}
+	var planViews []planItemView
+	if err == nil {
+		planViews, err = h.planViews(items, takenOfResults(list), resultLoader(byID(list)))
 	}
 	if err != nil {
 		h.pageStoreError(c, err, notFoundLearner)
 		return
 	}
 	v := learnerView{Learner: h.caseloadRow(e), Since: e.LinkedAt, Limited: len(list) == learnerResultsLimit,
-		Notes: notes, NoteText: noteText, NoteError: noteError, MaxNote: maxNoteChars}
+		Notes: notes, Plan: planViews, NoteText: noteText, NoteError: noteError, MaxNote: maxNoteChars}
 	for i, a := range list {
 		rv, err := h.buildResultView(a, false)
 		if err != nil {
@@ -182,6 +194,21 @@ func (h *learnerHandlers) flagSubmit(c *gin.Context) {
 		return
 	}
 	h.redirect(c, learnerPath(e.LearnerID), "flag-changed")
+}
+
+// apiLearnerPlan is the learner's plan, read only, in the shape of their
+// own GET /api/v1/plan.
+func (h *learnerHandlers) apiLearnerPlan(c *gin.Context) {
+	e, ok := h.caseloadLearner(c)
+	if !ok {
+		return
+	}
+	items, err := h.store.PlanItems(c.Request.Context(), e.LearnerID)
+	if err != nil {
+		h.apiStoreError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, planJSON(items))
 }
 
 func (h *learnerHandlers) apiLearnerAssessments(c *gin.Context) {

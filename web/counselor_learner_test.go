@@ -44,6 +44,10 @@ func (f *fakeLearnerStore) RecordAccess(_ context.Context, actorID, learnerID in
 
 func (f *fakeLearnerStore) Notes(context.Context, int64, int64) ([]db.Note, error) { return nil, f.err }
 
+func (f *fakeLearnerStore) PlanItems(context.Context, int64) ([]db.PlanItem, error) {
+	return nil, f.err
+}
+
 func (f *fakeLearnerStore) AddNote(_ context.Context, counselorID, learnerID int64, text string) (db.Note, error) {
 	f.notes = append(f.notes, text)
 	return db.Note{ID: 1, CounselorID: counselorID, LearnerID: learnerID, Text: text}, nil
@@ -66,6 +70,7 @@ func learnerTest(t *testing.T, store *fakeLearnerStore) (http.Handler, *bytes.Bu
 	r.GET("/api/v1/learners/:id/notes", h.apiNotes)
 	r.POST("/api/v1/learners/:id/notes", h.apiAddNote)
 	r.PUT("/api/v1/learners/:id/flag", h.apiSetFlag)
+	r.GET("/api/v1/learners/:id/plan", h.apiLearnerPlan)
 	return r, logs
 }
 
@@ -81,6 +86,7 @@ func TestLearnerHandlers_NotOnCaseloadIs404(t *testing.T) {
 		{"GET", "/api/v1/learners/7/notes", ""},
 		{"POST", "/api/v1/learners/7/notes", `{"text":"hello"}`},
 		{"PUT", "/api/v1/learners/7/flag", `{"flagged":true}`},
+		{"GET", "/api/v1/learners/7/plan", ""},
 	} {
 		w := serveTest(h, req[0], req[1], "application/json", req[2])
 		var e apiError

@@ -88,3 +88,5 @@ func isTooLarge(err error) bool {
 }
 
 func isNotFound(err error) bool { return errors.Is(err, db.ErrNotFound) }
+
+func isConflict(err error) bool { return errors.Is(err, db.ErrConflict) }

@@ -10,6 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/readiness/readiness/db"
+	"github.com/readiness/readiness/plan"
 )
 
 // progressLimit caps how many attempts the progress pages load.
@@ -17,12 +18,16 @@ const progressLimit = 200
 
 // progressView is the /progress page.
 type progressView struct {
-	Chart    chartView
-	HasChart bool
-	Attempts []attemptRow // newest first
-	Limited  bool         // there may be older attempts than those shown
-	Form     compareForm
-	Draft    *draftNote // an unfinished assessment, if any
+	Chart       chartView
+	HasChart    bool
+	Attempts    []attemptRow // newest first
+	Limited     bool         // there may be older attempts than those shown
+	Form        compareForm
+	Draft       *draftNote // an unfinished assessment, if any
+	Plan        []planItemView
+	Statuses    []statusOption
+	LatestID    int64 // the latest result, where steps are added from; 0 if none
+	MaxEvidence int
 }
 
 // draftNote tells of an unfinished assessment: how far it got and where
@@ -84,16 +89,43 @@ func changeOf(d float64) changeView {
 }
 
 func (h *resultPages) progressPage(c *gin.Context) {
+	h.renderProgress(c, http.StatusOK, nil)
+}
+
+// renderProgress shows /progress; f is a plan form refused a moment ago,
+// shown again beside its item, or nil.
+func (h *resultPages) renderProgress(c *gin.Context, status int, f *planFormState) {
 	u := currentUser(c)
-	list, err := h.store.AttemptHistory(c.Request.Context(), u.ID, progressLimit)
+	ctx := c.Request.Context()
+	list, err := h.store.AttemptHistory(ctx, u.ID, progressLimit)
+	var items []db.PlanItem
+	if err == nil {
+		items, err = h.store.PlanItems(ctx, u.ID)
+	}
+	var planViews []planItemView
+	if err == nil {
+		load := resultLoader(func(id int64) (db.Assessment, error) { return h.store.Assessment(ctx, u.ID, id) })
+		planViews, err = h.planViews(items, takenOf(list), load)
+	}
 	if err != nil {
 		h.pageStoreError(c, err, "")
 		return
 	}
-	v := progressView{Limited: len(list) == progressLimit, Form: h.newCompareForm(list)}
+	if f != nil && !hasItem(items, f.ID) {
+		h.renderError(c, http.StatusNotFound, notFoundPlanItem)
+		return
+	}
+	v := progressView{Limited: len(list) == progressLimit, Form: h.newCompareForm(list),
+		Plan: withForm(planViews, f), Statuses: planStatuses, MaxEvidence: plan.MaxEvidence}
 	if v.Draft, err = h.draftNoteFor(c, u.ID); err != nil {
 		h.pageStoreError(c, err, "")
 		return
+	}
+	for i := range v.Plan {
+		v.Plan[i].Own = true
+	}
+	if len(list) > 0 {
+		v.LatestID = list[0].ID
 	}
 	if len(list) >= 2 {
 		v.Form.A, v.Form.B = list[1].ID, list[0].ID
@@ -107,7 +139,20 @@ func (h *resultPages) progressPage(c *gin.Context) {
 		v.Attempts = append(v.Attempts, row)
 	}
 	v.Chart, v.HasChart = h.trendOf(list)
-	h.render(c, http.StatusOK, "progress", "Your progress", v)
+	title := "Your progress"
+	if f != nil {
+		title = "Check your plan — " + title
+	}
+	h.render(c, status, "progress", title, v)
+}
+
+func hasItem(items []db.PlanItem, id int64) bool {
+	for _, it := range items {
+		if it.ID == id {
+			return true
+		}
+	}
+	return false
 }
 
 // trendOf charts attempts given newest first, as the store returns them.

@@ -110,6 +110,7 @@ func parseTemplates(cat *i18n.Catalog) (templates, error) {
 		"fieldOf": func(name, label, typ, autocomplete, value, err, hint string) formField {
 			return formField{name, label, typ, autocomplete, value, err, hint}
 		},
+		"planAdd": planAddOf,
 		// percentOf is n of total as a percentage for an attribute.
 		"percentOf": func(n, total int) string {
 			if total == 0 {
@@ -206,6 +207,7 @@ var flashCodes = map[string]bool{
 	"shared": true, "unshared": true, "deleted": true, "draft-reset": true,
 	"draft-kept-account": true, "note-added": true, "flag-changed": true, "role-changed": true,
 	"user-updated": true, "linked": true, "unlinked": true,
+	"plan-added": true, "plan-already": true, "plan-saved": true, "plan-removed": true,
 }
 
 // setFlash shows the messages (by code, in order) on the next page.

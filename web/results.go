@@ -11,6 +11,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/go-json-experiment/json"
 
+	"github.com/readiness/readiness/account"
 	"github.com/readiness/readiness/assessment"
 	"github.com/readiness/readiness/db"
 	"github.com/readiness/readiness/scoring"
@@ -23,6 +24,7 @@ type resultStore interface {
 	AttemptHistory(ctx context.Context, userID int64, limit int) ([]db.Attempt, error)
 	Draft(ctx context.Context, owner db.DraftOwner) (db.Draft, error)
 	ClaimedResult(ctx context.Context, visitorResultID int64) (userID, assessmentID int64, err error)
+	PlanItems(ctx context.Context, userID int64) ([]db.PlanItem, error)
 }
 
 // resultPages serve one result (/results/{id}), a learner's history
@@ -49,6 +51,11 @@ type resultView struct {
 	Uniform     bool
 	Context     []assessment.Fact
 	ProfileName string
+	// CanPlan is true on a learner's own result: each step the catalog
+	// still has gets "Add to my plan", or says it is in the plan.
+	CanPlan bool
+	InPlan  map[string]bool
+	Addable map[string]bool
 }
 
 type requirementView struct {
@@ -154,6 +161,18 @@ func (s *site) buildResultView(a db.Assessment, visitor bool) (resultView, error
 	return v, nil
 }
 
+// planButtons marks which of a result's steps are in the plan already and
+// which can be added (those the catalog still has).
+func (s *site) planButtons(v *resultView, items []db.PlanItem) {
+	v.CanPlan, v.InPlan, v.Addable = true, map[string]bool{}, map[string]bool{}
+	for _, it := range items {
+		v.InPlan[it.Step] = true
+	}
+	for _, st := range s.profile.Steps {
+		v.Addable[st.ID] = true
+	}
+}
+
 func (h *resultPages) resultPage(c *gin.Context) {
 	raw := c.Param("id")
 	ctx := c.Request.Context()
@@ -187,6 +206,12 @@ func (h *resultPages) resultPage(c *gin.Context) {
 	var v resultView
 	if err == nil {
 		v, err = h.buildResultView(a, visitor)
+	}
+	if u := currentUser(c); err == nil && !visitor && u.Role == account.RoleLearner {
+		var items []db.PlanItem
+		if items, err = h.store.PlanItems(ctx, u.ID); err == nil {
+			h.planButtons(&v, items)
+		}
 	}
 	if err != nil {
 		h.pageStoreError(c, err, "There is no result here, or it is not yours. Results you took without an account stay with the browser they were taken in until you create an account.")

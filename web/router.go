@@ -56,6 +56,7 @@ func NewRouter(d Deps) (http.Handler, error) {
 		auth      = newAuthHandlers(s, d.Store, d.Store, sess)
 		assess    = &assessmentPages{site: s, store: d.Store, sessions: sess}
 		results   = &resultPages{site: s, store: d.Store}
+		plans     = &planHandlers{site: s, store: d.Store, progress: results}
 		acct      = &accountHandlers{site: s, store: d.Store, sessions: sess}
 		caseload  = &caseloadHandlers{site: s, store: d.Store}
 		learners  = &learnerHandlers{site: s, store: d.Store}
@@ -105,6 +106,12 @@ func NewRouter(d Deps) (http.Handler, error) {
 	user.POST("/account/unshare/:id", acct.unshareSubmit)
 	user.POST("/account/delete", acct.deleteAccountSubmit)
 
+	// A learner's plan: added to from a result, changed on /progress.
+	learner := r.Group("/plan", s.requireUser, s.requireRole(account.RoleLearner))
+	learner.POST("/items", plans.addSubmit)
+	learner.POST("/items/:id", plans.updateSubmit)
+	learner.POST("/items/:id/delete", plans.deleteSubmit)
+
 	// The counselor workspace. A learner who does not share with the
 	// counselor is a 404 everywhere, pages and API, so the counselor cannot
 	// tell them apart from an id that does not exist.
@@ -148,6 +155,10 @@ func NewRouter(d Deps) (http.Handler, error) {
 	apiLearner.POST("/me/counselors", acct.apiShare)
 	apiLearner.DELETE("/me/counselors/:id", acct.apiUnshare)
 	apiLearner.GET("/me/access", acct.apiAccess)
+	apiLearner.GET("/plan", plans.apiPlan)
+	apiLearner.POST("/plan/items", plans.apiAddItem)
+	apiLearner.PATCH("/plan/items/:id", plans.apiUpdateItem)
+	apiLearner.DELETE("/plan/items/:id", plans.apiDeleteItem)
 
 	// The API for counselors.
 	apiCounselor := apiUser.Group("", s.requireRole(account.RoleCounselor))
@@ -157,6 +168,7 @@ func NewRouter(d Deps) (http.Handler, error) {
 	apiCounselor.GET("/learners/:id/notes", learners.apiNotes)
 	apiCounselor.POST("/learners/:id/notes", learners.apiAddNote)
 	apiCounselor.PUT("/learners/:id/flag", learners.apiSetFlag)
+	apiCounselor.GET("/learners/:id/plan", learners.apiLearnerPlan)
 	apiCounselor.GET("/cohort", caseload.apiCohort)
 
 	// The API for admins.

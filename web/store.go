@@ -15,5 +15,6 @@ type Store interface {
 	learnerStore
 	adminStore
 	auditStore
+	planStore
 	pinger
 }

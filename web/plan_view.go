@@ -1,0 +1,276 @@
+package web
+
+import (
+	"fmt"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/readiness/readiness/db"
+	"github.com/readiness/readiness/plan"
+	"github.com/readiness/readiness/scoring"
+)
+
+// planItemView is one plan item on /progress (with its form) or on a
+// counselor's learner page (read only).
+type planItemView struct {
+	ID          int64
+	Step        string
+	Title       string
+	Status      string
+	StatusLabel string
+	Evidence    string
+	DoneAt      time.Time // zero unless done
+	Moved       *movedView
+	Form        planFormView
+	Own         bool // on the learner's own pages: their results are links
+}
+
+// planFormView is an item's form: its values, and the problems of a
+// refused submission beside their fields.
+type planFormView struct {
+	Status, Evidence           string
+	StatusError, EvidenceError string
+}
+
+type statusOption struct{ Value, Label string }
+
+// planStatuses are the statuses as the pages name them.
+var planStatuses = []statusOption{
+	{plan.StatusPlanned, "Planned"},
+	{plan.StatusInProgress, "In progress"},
+	{plan.StatusDone, "Done"},
+}
+
+func statusLabel(status string) string {
+	for _, o := range planStatuses {
+		if o.Value == status {
+			return o.Label
+		}
+	}
+	return status
+}
+
+// movedView is what moved on a done item's answers between two attempts:
+// the one before it was done and the one after.
+type movedView struct {
+	Measured     bool
+	Note         string // why nothing is measured
+	FromID, ToID int64
+	From, To     time.Time
+	// Line is the summary after "Title, done date: ".
+	Line    string
+	Moved   bool // an addressed answer changed its points
+	Dims    []movedDim
+	Overall changeView
+	Items   []movedItem // the addressed answers that changed
+	Same    []string    // prompts of the addressed answers that did not
+}
+
+type movedDim struct {
+	Name   string
+	Change changeView
+}
+
+type movedItem struct {
+	Prompt           string
+	PointsA, PointsB int
+	Target           int
+	Change           changeView // in points
+	Gain             changeView // in overall points
+}
+
+// attemptResult is a stored result with when it was taken.
+type attemptResult struct {
+	ID     int64
+	At     time.Time
+	Result scoring.Result
+}
+
+const (
+	notMeasuredBefore = "Done before the first attempt, so there is no earlier score to compare with."
+	notMeasuredYet    = "Not measured yet: no attempt has been taken since it was done."
+)
+
+// lowerFirst writes a dimension's name inside a sentence: "online
+// security", but an acronym ("MBA options") stays as it is.
+func lowerFirst(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	if next, _ := utf8.DecodeRuneInString(s[n:]); unicode.IsUpper(next) {
+		return s
+	}
+	return string(unicode.ToLower(r)) + s[n:]
+}
+
+// movedOf puts what moved from attempt a to the later attempt b on the
+// item's answers into words, using b's profile for the prompts.
+func (s *site) movedOf(it db.PlanItem, a, b attemptResult) *movedView {
+	m := plan.Moved(it.Addresses, a.Result, b.Result)
+	v := &movedView{Measured: true, FromID: a.ID, ToID: b.ID, From: a.At, To: b.At,
+		Overall: newChange(a.Result.Overall, b.Result.Overall), Moved: m.Moved()}
+	p := s.profileFor(b.Result.Profile.ID)
+	for _, im := range m.Items {
+		prompt := im.Question
+		if q, ok := p.Question(im.Question); ok {
+			prompt = q.Prompt
+		}
+		if !im.Moved() {
+			v.Same = append(v.Same, prompt)
+			continue
+		}
+		v.Items = append(v.Items, movedItem{Prompt: prompt, PointsA: im.A.Points, PointsB: im.B.Points, Target: im.B.Target,
+			Change: pointsChange(im.B.Points - im.A.Points), Gain: changeOf(im.Gain)})
+	}
+	var parts []string
+	for _, d := range m.Dimensions {
+		ch := newChange(d.A, d.B)
+		v.Dims = append(v.Dims, movedDim{Name: d.Name, Change: ch})
+		parts = append(parts, lowerFirst(d.Name)+" "+ch.Text)
+	}
+	switch {
+	case len(m.Items) == 0:
+		v.Line = "it addresses no answer of the assessment, so the score cannot show it; overall " + v.Overall.Text
+	case !v.Moved:
+		v.Line = "no change in the answers it addresses"
+		if v.Overall.Class != "same" {
+			v.Line += "; overall " + v.Overall.Text + " from other answers"
+		}
+	default:
+		v.Line = strings.Join(append(parts, "overall "+v.Overall.Text), ", ")
+	}
+	return v
+}
+
+// planViews shows a plan with what moved on each done item, between the
+// attempts either side of when it was done. history is the attempts to look
+// among; load reads one of them in full.
+func (s *site) planViews(items []db.PlanItem, history []plan.Taken, load func(id int64) (attemptResult, error)) ([]planItemView, error) {
+	out := make([]planItemView, len(items))
+	for i, it := range items {
+		v := planItemView{ID: it.ID, Step: it.Step, Title: it.Title, Status: it.Status, StatusLabel: statusLabel(it.Status),
+			Evidence: it.Evidence, DoneAt: it.DoneAt, Form: planFormView{Status: it.Status, Evidence: it.Evidence}}
+		if it.Status == plan.StatusDone {
+			before, after := plan.Around(it.DoneAt, history)
+			switch {
+			case before < 0:
+				v.Moved = &movedView{Note: notMeasuredBefore}
+			case after < 0:
+				v.Moved = &movedView{Note: notMeasuredYet}
+			default:
+				a, err := load(history[before].ID)
+				if err != nil {
+					return nil, err
+				}
+				b, err := load(history[after].ID)
+				if err != nil {
+					return nil, err
+				}
+				v.Moved = s.movedOf(it, a, b)
+			}
+		}
+		out[i] = v
+	}
+	return out, nil
+}
+
+// doneBetween is what moved on each item done between attempts a and b
+// (in either order), from the earlier to the later.
+func (s *site) doneBetween(items []db.PlanItem, a, b attemptResult) []planItemView {
+	if b.At.Before(a.At) {
+		a, b = b, a
+	}
+	var out []planItemView
+	for _, it := range items {
+		if it.Status != plan.StatusDone || !plan.Between(it.DoneAt, a.At, b.At) {
+			continue
+		}
+		out = append(out, planItemView{ID: it.ID, Step: it.Step, Title: it.Title, Status: it.Status, StatusLabel: statusLabel(it.Status),
+			Evidence: it.Evidence, DoneAt: it.DoneAt, Moved: s.movedOf(it, a, b)})
+	}
+	return out
+}
+
+// withForm puts a refused form's values and problems on its item.
+func withForm(views []planItemView, f *planFormState) []planItemView {
+	if f == nil {
+		return views
+	}
+	for i := range views {
+		if views[i].ID != f.ID {
+			continue
+		}
+		views[i].Form = planFormView{Status: f.Status, Evidence: f.Evidence}
+		for _, p := range f.Errors {
+			switch p.Field {
+			case "status":
+				views[i].Form.StatusError = "Status " + p.Problem + "."
+			case "evidence":
+				views[i].Form.EvidenceError = "Evidence " + p.Problem + "."
+			}
+		}
+	}
+	return views
+}
+
+// takenOf lists attempts for plan.Around.
+func takenOf(list []db.Attempt) []plan.Taken {
+	out := make([]plan.Taken, len(list))
+	for i, a := range list {
+		out[i] = plan.Taken{ID: a.ID, At: a.CreatedAt}
+	}
+	return out
+}
+
+// resultLoader reads full results through get, each once.
+func resultLoader(get func(id int64) (db.Assessment, error)) func(id int64) (attemptResult, error) {
+	seen := map[int64]attemptResult{}
+	return func(id int64) (attemptResult, error) {
+		if r, ok := seen[id]; ok {
+			return r, nil
+		}
+		a, err := get(id)
+		if err != nil {
+			return attemptResult{}, err
+		}
+		r, err := decodeResult(a)
+		if err != nil {
+			return attemptResult{}, fmt.Errorf("decode %d: %w", a.ID, err)
+		}
+		seen[id] = attemptResult{ID: a.ID, At: a.CreatedAt, Result: r}
+		return seen[id], nil
+	}
+}
+
+// takenOfResults lists full results for plan.Around.
+func takenOfResults(list []db.Assessment) []plan.Taken {
+	out := make([]plan.Taken, len(list))
+	for i, a := range list {
+		out[i] = plan.Taken{ID: a.ID, At: a.CreatedAt}
+	}
+	return out
+}
+
+// byID looks results up among those already loaded.
+func byID(list []db.Assessment) func(id int64) (db.Assessment, error) {
+	return func(id int64) (db.Assessment, error) {
+		for _, a := range list {
+			if a.ID == id {
+				return a, nil
+			}
+		}
+		return db.Assessment{}, db.ErrNotFound
+	}
+}
+
+// planAddView is one step's "Add to my plan" on a result page.
+type planAddView struct {
+	Show     bool // a learner's own result, and the catalog still has the step
+	InPlan   bool
+	Step     scoring.StepResult
+	ResultID string
+}
+
+func planAddOf(v resultView, st scoring.StepResult) planAddView {
+	return planAddView{Show: v.CanPlan && (v.InPlan[st.ID] || v.Addable[st.ID]), InPlan: v.InPlan[st.ID], Step: st, ResultID: v.ID}
+}
