@@ -35,6 +35,7 @@ const (
 	ActionResultsPage  = "results.page" // a learner's results, on the counselor's page
 	ActionResultsAPI   = "results.api"  // ... through the JSON API
 	ActionResultsCSV   = "results.csv"  // ... in a caseload CSV export
+	ActionPlanAPI      = "plan.api"     // a learner's plan, through the JSON API
 	commandLineActor   = "command line"
 	maxAuditDetailSize = 500
 )

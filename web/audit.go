@@ -46,6 +46,7 @@ var auditWords = map[string]string{
 	db.ActionResultsPage: "opened the results page",
 	db.ActionResultsAPI:  "read the results through the API",
 	db.ActionResultsCSV:  "exported the latest result in a caseload CSV",
+	db.ActionPlanAPI:     "read the plan through the API",
 }
 
 // accessWords say how someone opened a learner's results, to the learner.
@@ -53,6 +54,7 @@ var accessWords = map[string]string{
 	db.ActionResultsPage: "opened your results",
 	db.ActionResultsAPI:  "read your results through the API",
 	db.ActionResultsCSV:  "exported your latest result in a caseload spreadsheet (CSV)",
+	db.ActionPlanAPI:     "read your plan through the API",
 }
 
 func wordsFor(words map[string]string, action string) string {

@@ -197,13 +197,18 @@ func (h *learnerHandlers) flagSubmit(c *gin.Context) {
 }
 
 // apiLearnerPlan is the learner's plan, read only, in the shape of their
-// own GET /api/v1/plan.
+// own GET /api/v1/plan; the reading is recorded like a reading of results.
 func (h *learnerHandlers) apiLearnerPlan(c *gin.Context) {
 	e, ok := h.caseloadLearner(c)
 	if !ok {
 		return
 	}
-	items, err := h.store.PlanItems(c.Request.Context(), e.LearnerID)
+	ctx := c.Request.Context()
+	err := h.store.RecordAccess(ctx, currentUser(c).ID, e.LearnerID, db.ActionPlanAPI)
+	var items []db.PlanItem
+	if err == nil {
+		items, err = h.store.PlanItems(ctx, e.LearnerID)
+	}
 	if err != nil {
 		h.apiStoreError(c, err)
 		return

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/readiness/readiness/assessment"
+	"github.com/readiness/readiness/db"
 )
 
 // planItemBody is a plan item as the API answers it.
@@ -244,6 +245,10 @@ func TestPlanAPI_BelongsToItsLearner(t *testing.T) {
 	expect(t, resp, body, http.StatusOK)
 	if got := decode[planBody](t, body); len(got.Items) != 1 || got.Items[0].ID != it.ID || got.Items[0].Title != it.Title {
 		t.Errorf("counselor reads %+v", got)
+	}
+	// The learner sees that reading in their record of access.
+	if got := w.access(t); got.Total != 1 || got.Entries[0].Action != db.ActionPlanAPI || got.Entries[0].Words != "read your plan through the API" {
+		t.Errorf("record of access after the counselor read the plan: %+v", got)
 	}
 	for _, r := range []struct {
 		method, path string
