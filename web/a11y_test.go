@@ -10,6 +10,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 )
@@ -172,23 +173,49 @@ func TestA11y_EveryPage(t *testing.T) {
 	visitor.clickThrough(`main form button[type="submit"]`)
 	visitor.auditHere(t, "saved result with its confirmation", axe)
 	visitor.auditPath(t, "progress with one attempt", "/progress", axe, http.StatusOK)
+
+	// A plan: two steps added from the result, one marked done, one form refused.
+	visitor.clickThrough(`table.history a[href^="/results/"]`)
+	visitor.clickThrough(`form.plan-add:has(input[value="security-training"]) button`)
+	visitor.clickThrough(`form.plan-add:has(input[value="core-skills"]) button`)
+	visitor.auditHere(t, "learner result with steps in the plan", axe)
+	visitor.open("/progress")
+	visitor.auditHere(t, "progress with a plan", axe)
+	app.clock.Advance(24 * time.Hour)
+	eval[chromedp.Void](visitor, `document.querySelector("li.plan-item select").value = "done"`)
+	visitor.typeInto("li.plan-item input[name=evidence]", "Web security course")
+	visitor.clickThrough("li.plan-item form.plan-form button")
+	eval[chromedp.Void](visitor, `document.querySelectorAll("li.plan-item input[name=evidence]")[1].value = "x".repeat(501)`)
+	visitor.clickThrough("li.plan-item:nth-child(2) form.plan-form button")
+	visitor.auditHere(t, "plan form with an error", axe)
+	app.clock.Advance(24 * time.Hour)
+
 	visitor.takeAssessment(prof, strongerAnswers())
 	visitor.auditHere(t, "learner result", axe)
-	visitor.auditPath(t, "progress with two attempts", "/progress", axe, http.StatusOK)
+	visitor.auditPath(t, "progress with two attempts and what moved", "/progress", axe, http.StatusOK)
+	if visitor.count("li.plan-item .moved-line") == 0 {
+		t.Error("no what-moved line on /progress after the retake")
+	}
 	ids := eval[[]string](visitor, `[...document.querySelectorAll("#cmp-a option")].map(o => o.value)`)
 	if len(ids) == 2 {
 		visitor.auditPath(t, "compare", "/progress/compare?a="+ids[1]+"&b="+ids[0], axe, http.StatusOK)
 	}
-	// The same pages on a phone: the narrow chart, stacked layouts.
-	if err := chromedp.Do(visitor.ctx, chromedp.EmulateViewport(375, 812, chromedp.EmulateMobile)); err != nil {
-		t.Fatalf("phone viewport: %v", err)
+	// The same pages on a phone (the narrow chart, stacked layouts) and a tablet.
+	for _, size := range []struct {
+		name          string
+		width, height int64
+	}{{"phone", 390, 844}, {"tablet", 1024, 768}} {
+		if err := chromedp.Do(visitor.ctx, chromedp.EmulateViewport(size.width, size.height, chromedp.EmulateMobile)); err != nil {
+			t.Fatalf("%s viewport: %v", size.name, err)
+		}
+		visitor.auditPath(t, "progress on a "+size.name, "/progress", axe, http.StatusOK)
+		if len(ids) == 2 {
+			visitor.auditPath(t, "result on a "+size.name, "/results/"+ids[0], axe, http.StatusOK)
+			visitor.auditPath(t, "first result on a "+size.name, "/results/"+ids[1], axe, http.StatusOK)
+			visitor.auditPath(t, "compare on a "+size.name, "/progress/compare?a="+ids[1]+"&b="+ids[0], axe, http.StatusOK)
+		}
+		visitor.auditPath(t, "section on a "+size.name, "/assessment?section=2", axe, http.StatusOK)
 	}
-	visitor.auditPath(t, "progress on a phone", "/progress", axe, http.StatusOK)
-	if len(ids) == 2 {
-		visitor.auditPath(t, "result on a phone", "/results/"+ids[0], axe, http.StatusOK)
-		visitor.auditPath(t, "compare on a phone", "/progress/compare?a="+ids[1]+"&b="+ids[0], axe, http.StatusOK)
-	}
-	visitor.auditPath(t, "section on a phone", "/assessment?section=2", axe, http.StatusOK)
 	if err := chromedp.Do(visitor.ctx, chromedp.ResetViewport()); err != nil {
 		t.Fatalf("reset viewport: %v", err)
 	}
@@ -216,6 +243,16 @@ func TestA11y_EveryPage(t *testing.T) {
 		if counselor.count(`main a[href^="/counselor/learners/"]`) > 0 {
 			counselor.clickThrough(`main a[href^="/counselor/learners/"]`)
 			counselor.auditHere(t, "learner view", axe)
+			// Loaded again at the new size: the page's script marks wide
+			// tables as scrollable regions once a resize settles.
+			learnerPage := counselor.path()
+			if err := chromedp.Do(counselor.ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile)); err != nil {
+				t.Fatalf("phone viewport: %v", err)
+			}
+			counselor.auditPath(t, "learner view on a phone", learnerPage, axe, http.StatusOK)
+			if err := chromedp.Do(counselor.ctx, chromedp.ResetViewport()); err != nil {
+				t.Fatalf("reset viewport: %v", err)
+			}
 		} else {
 			t.Error("the caseload has no link to the learner who shared")
 		}

@@ -132,7 +132,11 @@ func (s *site) movedOf(it db.PlanItem, a, b attemptResult) *movedView {
 	case len(m.Items) == 0:
 		v.Line = "it addresses no answer of the assessment, so the score cannot show it; overall " + v.Overall.Text
 	case !v.Moved:
-		v.Line = "no change in the answers it addresses"
+		v.Line = "no change in the answer it addresses"
+		if len(m.Items) > 1 {
+			v.Line = fmt.Sprintf("no change in any of the %d answers it addresses", len(m.Items))
+		}
+		v.Same = nil // the line says it: listing them all is noise
 		if v.Overall.Class != "same" {
 			v.Line += "; overall " + v.Overall.Text + " from other answers"
 		}
