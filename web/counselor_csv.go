@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/gin-gonic/gin"
 	"golang.org/x/text/unicode/norm"
@@ -76,7 +77,8 @@ func caseloadCSVRecord(e db.CaseloadEntry) []string {
 }
 
 // caseloadCSV answers every learner matching the filters (not one page) as
-// RFC 4180 CSV in UTF-8 with a header row, written as the rows are read.
+// RFC 4180 CSV in UTF-8 (with a byte-order mark) with a header row, written
+// as the rows are read, in a file named after its filters.
 // The same handler serves the page link and the API. Every learner in it is
 // first recorded in the audit log as opened by the counselor; if that
 // fails, nothing is sent.
@@ -100,10 +102,13 @@ func (h *caseloadHandlers) caseloadCSV(c *gin.Context) {
 		return
 	}
 	c.Header("Content-Type", "text/csv; charset=utf-8")
-	c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="caseload-%s.csv"`, h.now().Format("2006-01-02")))
+	c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="%s"`, p.csvFilename(h.now())))
 	c.Header("Cache-Control", "no-store")
 	c.Status(http.StatusOK)
 	buf := bufio.NewWriterSize(c.Writer, 32<<10)
+	// A byte-order mark first, so spreadsheet programs read the file as
+	// UTF-8 (Excel shows "Chloé" as "ChloÃ©" otherwise).
+	_, _ = buf.WriteString("\uFEFF")
 	w := csv.NewWriter(buf)
 	w.UseCRLF = true
 	_ = w.Write(caseloadCSVHeader)
@@ -122,4 +127,52 @@ func (h *caseloadHandlers) caseloadCSV(c *gin.Context) {
 		// lacks its last line break, so it does not pass for a whole one.
 		h.log.Error("caseload csv", "err", err)
 	}
+}
+
+// csvFilename names an export after its filters and the day, e.g.
+// caseload-group-class-of-2027-band-ready-flagged-2026-03-02.csv, so two
+// downloads with different filters do not look alike. Only ASCII letters,
+// digits and hyphens are used (accents are dropped, anything else becomes a
+// hyphen), so the name is safe in a header and on every file system.
+func (p caseloadParams) csvFilename(now time.Time) string {
+	parts := []string{"caseload"}
+	add := func(label, value string) {
+		if s := fileSlug(value); s != "" {
+			parts = append(parts, label+"-"+s)
+		}
+	}
+	add("search", p.Q)
+	add("group", p.Group)
+	add("band", p.Band)
+	if p.Flagged {
+		parts = append(parts, "flagged")
+	}
+	if p.Attention {
+		parts = append(parts, "needs-attention")
+	}
+	return strings.Join(parts, "-") + "-" + now.Format("2006-01-02") + ".csv"
+}
+
+// fileSlug is s in lower-case ASCII letters and digits joined by single
+// hyphens, at most 40 characters.
+func fileSlug(s string) string {
+	var b strings.Builder
+	hyphen := false
+	for _, r := range norm.NFKD.String(strings.ToLower(s)) {
+		switch {
+		case r >= 'a' && r <= 'z' || r >= '0' && r <= '9':
+			if hyphen && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			hyphen = false
+			b.WriteRune(r)
+		case unicode.Is(unicode.Mn, r): // an accent, split off by NFKD
+		default:
+			hyphen = true
+		}
+		if b.Len() >= 40 {
+			break
+		}
+	}
+	return b.String()
 }

@@ -458,9 +458,10 @@ func TestCaseloadCSV_InjectionNonASCIIAndFilters(t *testing.T) {
 		if cd := resp.Header.Get("Content-Disposition"); !strings.HasPrefix(cd, `attachment; filename="caseload-`) {
 			t.Errorf("%s: Content-Disposition %q", p, cd)
 		}
-		if !bytes.HasSuffix(body, []byte("\r\n")) || bytes.HasPrefix(body, []byte("\xef\xbb\xbf")) {
-			t.Errorf("%s: want CRLF line ends and no BOM", p)
+		if !bytes.HasSuffix(body, []byte("\r\n")) || !bytes.HasPrefix(body, []byte("\xef\xbb\xbf")) {
+			t.Errorf("%s: want a UTF-8 byte-order mark and CRLF line ends", p)
 		}
+		body = bytes.TrimPrefix(body, []byte("\xef\xbb\xbf"))
 		recs, err := csv.NewReader(bytes.NewReader(body)).ReadAll()
 		if err != nil {
 			t.Fatalf("%s: not valid CSV: %v", p, err)
@@ -491,7 +492,10 @@ func TestCaseloadCSV_InjectionNonASCIIAndFilters(t *testing.T) {
 	// Filters apply, and every matching row comes, not one page.
 	resp, body := w.app.do(w.cc, "GET", "/api/v1/learners.csv?band=none&sort=-name", nil)
 	expect(t, resp, body, http.StatusOK)
-	recs, _ := csv.NewReader(bytes.NewReader(body)).ReadAll()
+	if cd := resp.Header.Get("Content-Disposition"); cd != `attachment; filename="caseload-band-none-2026-03-03.csv"` {
+		t.Errorf("filtered export named %q, want it named after its filter", cd)
+	}
+	recs, _ := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(body, []byte("\xef\xbb\xbf")))).ReadAll()
 	if len(recs) != 1+len(names) {
 		t.Errorf("filtered CSV has %d rows, want %d", len(recs)-1, len(names))
 	}
