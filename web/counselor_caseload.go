@@ -69,8 +69,8 @@ func (s *site) caseloadRow(e db.CaseloadEntry) caseloadRowView {
 		r.HasLatest, r.Overall, r.BandID = true, *e.LatestOverall, *e.LatestBand
 		r.Band = s.bandLabel(r.BandID)
 	}
-	if e.Delta != nil {
-		d := changeOf(*e.Delta)
+	if e.PreviousOverall != nil && e.LatestOverall != nil {
+		d := newChange(*e.PreviousOverall, *e.LatestOverall)
 		r.Change = &d
 	}
 	for _, a := range e.NeedsAttention {

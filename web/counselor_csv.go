@@ -63,8 +63,8 @@ func caseloadCSVRecord(e db.CaseloadEntry) []string {
 	if e.LatestBand != nil {
 		rec[4] = csvText(*e.LatestBand)
 	}
-	if e.Delta != nil {
-		rec[5] = csvNumber(*e.Delta)
+	if e.PreviousOverall != nil && e.LatestOverall != nil {
+		rec[5] = csvNumber(shownChange(*e.PreviousOverall, *e.LatestOverall))
 	}
 	if e.LastActivityAt != nil {
 		rec[6] = e.LastActivityAt.UTC().Format(time.RFC3339)

@@ -502,7 +502,7 @@ func TestCaseloadCSV_InjectionNonASCIIAndFilters(t *testing.T) {
 	resp, body = w.app.do(w.cc, "GET", "/api/v1/learners.csv?sort=nope", nil)
 	expect(t, resp, body, http.StatusUnprocessableEntity)
 	// A negative change stays a number.
-	if csvText("-2") != "'-2" || caseloadCSVRecord(db.CaseloadEntry{Delta: ptrTo(-2.5)})[5] != "-2.5" {
+	if csvText("-2") != "'-2" || caseloadCSVRecord(db.CaseloadEntry{PreviousOverall: ptrTo(50.0), LatestOverall: ptrTo(47.5), Delta: ptrTo(-2.5)})[5] != "-2.5" {
 		t.Error("numbers and text neutralised the wrong way round")
 	}
 }

@@ -73,8 +73,15 @@ type changeView struct {
 }
 
 // newChange compares scores as shown, to one decimal, so the change always
-// matches the two numbers beside it.
-func newChange(from, to float64) changeView { return changeOf(round1(to) - round1(from)) }
+// matches the two numbers beside it. Every page and the CSV show a change
+// this way, from the two stored overall scores, so a learner and their
+// counselor always see the same figure.
+func newChange(from, to float64) changeView { return changeOf(shownChange(from, to)) }
+
+// shownChange is the change between two scores as they are shown: each
+// rounded once to one decimal, then subtracted (and the float noise of the
+// subtraction rounded away).
+func shownChange(from, to float64) float64 { return round1(round1(to) - round1(from)) }
 
 // changeOf shows a change in score to one decimal, as scores are shown.
 func changeOf(d float64) changeView {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/readiness/readiness/assessment"
+	"github.com/readiness/readiness/db"
 )
 
 // The progress tests run on the shared test app, with the clock starting on
@@ -252,5 +253,34 @@ func TestNewChange_MatchesTheNumbersShown(t *testing.T) {
 		if got.Class != tt.class || got.Text != tt.text || got.Words != tt.words {
 			t.Errorf("newChange(%v, %v) = %+v, want %s %s %q", tt.from, tt.to, got, tt.class, tt.text, tt.words)
 		}
+	}
+}
+
+// The same change reads the same for the learner and their counselor: each
+// score rounded once, the change taken from the rounded scores, on the
+// progress page, the caseload, the learner page and the CSV.
+func TestScoreChange_SameFigureForLearnerAndCounselor(t *testing.T) {
+	// 40.04 → 58.36 shows as 40.0 → 58.4: +18.4, although the exact
+	// difference (18.32) would round to 18.3.
+	from, to := 40.04, 58.36
+	if got := newChange(from, to).Text; got != "+18.4" {
+		t.Fatalf("progress change %q, want +18.4", got)
+	}
+	profiles, err := assessment.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, _ := profiles.Lookup("ecommerce-manager")
+	s := &site{profiles: profiles, profile: p}
+	row := s.caseloadRow(db.CaseloadEntry{LatestOverall: &to, PreviousOverall: &from, Delta: ptrTo(to - from), LatestBand: ptrTo("nearly-ready")})
+	if row.Change == nil || row.Change.Text != "+18.4" {
+		t.Errorf("caseload change %+v, want +18.4", row.Change)
+	}
+	rec := caseloadCSVRecord(db.CaseloadEntry{LatestOverall: &to, PreviousOverall: &from, Delta: ptrTo(to - from)})
+	if rec[5] != "18.4" {
+		t.Errorf("CSV change %q, want 18.4", rec[5])
+	}
+	if got := shownChange(0.05, 0.14); got != 0 {
+		t.Errorf("0.05 → 0.14 shows as 0.1 → 0.1, so no change; got %v", got)
 	}
 }
