@@ -76,12 +76,15 @@ type reqChange struct {
 	Class  string
 }
 
+// itemChange is one answer that changed: the answers in words (levels as
+// levels, never as points), and what the change did to the overall score,
+// in score points.
 type itemChange struct {
 	Prompt, Dimension string
 	AnswerA, AnswerB  string
-	PointsA, PointsB  int
-	Target            int
-	Change            changeView
+	Target            string     // the level the role needs, in words
+	Effect            changeView // overall score points gained (lost points that went)
+	NoEffect          string     // why the score did not move, when it did not
 }
 
 func (h *resultPages) comparePage(c *gin.Context) {
@@ -192,15 +195,38 @@ func (s *site) fillCompare(v *compareView, a, b db.Assessment) error {
 		ic := itemChange{
 			Prompt: it.A.Question, Dimension: it.Dimension,
 			AnswerA: answerText(pa, it.A.Question, it.A.Answer), AnswerB: answerText(pb, it.B.Question, it.B.Answer),
-			PointsA: it.A.Points, PointsB: it.B.Points, Target: it.B.Target,
-			Change: pointsChange(it.B.Points - it.A.Points),
+			Target: targetText(pb, it.B.Question, it.B.Target),
+			// Score gained is the lost points that went: lost in A minus lost in B.
+			Effect: newChange(-it.A.Lost, -it.B.Lost),
 		}
 		if q, ok := pb.Question(it.A.Question); ok {
 			ic.Prompt = q.Prompt
 		}
+		if ic.Effect.Class == "same" {
+			ic.NoEffect = "at or above the level the role needs both times"
+			if it.A.Points < it.A.Target && it.B.Points < it.B.Target {
+				ic.NoEffect = "too small a change to show"
+			}
+		}
 		v.Items = append(v.Items, ic)
 	}
 	return nil
+}
+
+// targetText is the level a question's target stands for, in words: the
+// label of the first option worth that many points, or the number.
+func targetText(p *assessment.Profile, questionID string, target int) string {
+	if q, ok := p.Question(questionID); ok {
+		for _, o := range p.OptionsOf(q) {
+			if o.Points == target {
+				if q.Type == assessment.TypeRating {
+					return o.Key + " · " + o.Label
+				}
+				return o.Label
+			}
+		}
+	}
+	return strconv.Itoa(target)
 }
 
 func bandOf(p *assessment.Profile, id string) assessment.Band {
@@ -229,16 +255,4 @@ func requirementChange(p *assessment.Profile, r scoring.RequirementChange) reqCh
 		rc.Status, rc.Class = "not met in either", "same"
 	}
 	return rc
-}
-
-// pointsChange is a change in an item's points (never zero here).
-func pointsChange(d int) changeView {
-	unit := "points"
-	if d == 1 || d == -1 {
-		unit = "point"
-	}
-	if d > 0 {
-		return changeView{Class: "up", Text: "+" + strconv.Itoa(d), Words: fmt.Sprintf("up %d %s", d, unit)}
-	}
-	return changeView{Class: "down", Text: "−" + strconv.Itoa(-d), Words: fmt.Sprintf("down %d %s", -d, unit)}
 }

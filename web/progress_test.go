@@ -284,3 +284,39 @@ func TestScoreChange_SameFigureForLearnerAndCounselor(t *testing.T) {
 		t.Errorf("0.05 → 0.14 shows as 0.1 → 0.1, so no change; got %v", got)
 	}
 }
+
+// On compare, answers are levels and the effect is in score points: an
+// answer that dropped from Expert to Practiced, both at or above the
+// target, cost nothing and says so; one that rose below its target shows
+// the score points it gained.
+func TestCompare_LevelsAsLevelsEffectInScorePoints(t *testing.T) {
+	app := newTestApp(t)
+	c := app.client()
+	app.register(c, "levels@example.org")
+	// web.html's target is 2 (Practiced); sec.practices' is 3 (Proficient).
+	resp, body := app.do(c, "POST", "/api/v1/assessments", withAnswers(t, map[string]any{"web.html": 4, "sec.practices": 1}))
+	expect(t, resp, body, http.StatusCreated)
+	a := decode[storedResult](t, body).ID
+	app.clock.Advance(2 * time.Hour) // the same day
+	resp, body = app.do(c, "POST", "/api/v1/assessments", withAnswers(t, map[string]any{"web.html": 2, "sec.practices": 3}))
+	expect(t, resp, body, http.StatusCreated)
+	b := decode[storedResult](t, body).ID
+	resp, body = app.do(c, "GET", fmt.Sprintf("/progress/compare?a=%d&b=%d", a, b), nil)
+	expect(t, resp, body, http.StatusOK)
+	page := html.UnescapeString(string(body))
+	items := page[strings.Index(page, `class="compare-items"`):]
+	items = items[:strings.Index(items, "</table>")]
+	for _, want := range []string{"4 · Expert", "2 · Practiced", "none: at or above the level the role needs both times",
+		"1 · Aware", "3 · Proficient", "the role needs 3 · Proficient", "Effect on your score"} {
+		if !strings.Contains(items, want) {
+			t.Errorf("the changed answers lack %q", want)
+		}
+	}
+	if strings.Contains(items, " of 2") || strings.Contains(items, "−2") {
+		t.Errorf("the changed answers still speak of item points: %s", items)
+	}
+	// Two attempts on one day: the columns give the time too.
+	if !strings.Contains(items, "2 Mar 2026, 09:00") || !strings.Contains(items, "2 Mar 2026, 11:00") {
+		t.Errorf("same-day columns are not told apart by time")
+	}
+}

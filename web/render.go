@@ -104,6 +104,15 @@ func parseTemplates(cat *i18n.Catalog) (templates, error) {
 		// always with a decimal point, whatever the language.
 		"svg1":    func(x float64) string { return strconv.FormatFloat(x, 'f', 1, 64) },
 		"isodate": func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		// shortwhen is t's date, with the time of day when other falls on
+		// the same date, so two attempts of one day can be told apart.
+		"shortwhen": func(t, other time.Time) string {
+			t, other = t.UTC(), other.UTC()
+			if t.Format("2006-01-02") == other.Format("2006-01-02") {
+				return t.Format("2 Jan 2006, 15:04")
+			}
+			return t.Format("2 Jan 2006")
+		},
 		"add":     func(a, b int) int { return a + b },
 		"sub":     func(a, b int) int { return a - b },
 		"title":   func(s string) string { return strings.ToUpper(s[:1]) + s[1:] },
