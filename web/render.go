@@ -113,9 +113,9 @@ func parseTemplates(cat *i18n.Catalog) (templates, error) {
 			}
 			return t.Format("2 Jan 2006")
 		},
-		"add":     func(a, b int) int { return a + b },
-		"sub":     func(a, b int) int { return a - b },
-		"title":   func(s string) string { return strings.ToUpper(s[:1]) + s[1:] },
+		"add":   func(a, b int) int { return a + b },
+		"sub":   func(a, b int) int { return a - b },
+		"title": func(s string) string { return strings.ToUpper(s[:1]) + s[1:] },
 		"fieldOf": func(name, label, typ, autocomplete, value, err, hint string) formField {
 			return formField{name, label, typ, autocomplete, value, err, hint}
 		},
