@@ -132,12 +132,12 @@ func (h *accountHandlers) shareSubmit(c *gin.Context) {
 		return
 	}
 	if code == "" {
-		h.renderAccount(c, http.StatusUnprocessableEntity, accountView{ShareCode: code, ShareError: "Share code is required: ask your counselor for theirs."})
+		h.renderAccount(c, http.StatusUnprocessableEntity, accountView{ShareCode: code, ShareError: "Enter the share code your counselor gave you."})
 		return
 	}
 	_, err := h.store.ShareWith(c.Request.Context(), u.ID, code)
 	if errors.Is(err, db.ErrInvalidShareCode) {
-		h.renderAccount(c, http.StatusUnprocessableEntity, accountView{ShareCode: code, ShareError: "Share code does not match any counselor. Check it with your counselor."})
+		h.renderAccount(c, http.StatusUnprocessableEntity, accountView{ShareCode: code, ShareError: "No counselor has that share code. Check it with your counselor."})
 		return
 	}
 	if err != nil {
@@ -178,7 +178,7 @@ func (h *accountHandlers) exportDownload(c *gin.Context) {
 func (h *accountHandlers) deleteAccountSubmit(c *gin.Context) {
 	u := currentUser(c)
 	if !passwordMatches(u, c.PostForm("password")) {
-		h.renderAccount(c, http.StatusUnprocessableEntity, accountView{DeleteError: "Password is not your current password, so nothing was deleted."})
+		h.renderAccount(c, http.StatusUnprocessableEntity, accountView{DeleteError: "That is not your current password, so nothing was deleted."})
 		return
 	}
 	if err := h.store.DeleteUser(c.Request.Context(), u.ID); err != nil {

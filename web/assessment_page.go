@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -48,8 +49,10 @@ type sectionView struct {
 	Resumed       bool
 }
 
+// problemView is one question's problem in the error summary: the prompt
+// (a link to the question), what joins it to the message, and the message.
 type problemView struct {
-	Question, Prompt, Problem string
+	Question, Prompt, Sep, Problem string
 }
 
 type questionView struct {
@@ -131,16 +134,18 @@ func (s *site) sectionView(n int, raw map[string]json.RawMessage, problems []ass
 	d := p.Dimensions[n-1]
 	answers, all := p.Parse(raw)
 	errs := map[string]string{}
-	for _, pr := range problems {
-		errs[pr.Question] = pr.Problem
-	}
 	v := sectionView{Number: n, Count: len(p.Dimensions), Dimension: d, Sections: p.Dimensions, Total: len(p.Questions)}
 	for _, pr := range problems {
-		prompt := pr.Question
+		prompt, msg := pr.Question, pr.Problem
 		if q, ok := p.Question(pr.Question); ok {
-			prompt = q.Prompt
+			prompt, msg = q.Prompt, pageProblem(p, q, raw[q.ID])
 		}
-		v.Problems = append(v.Problems, problemView{pr.Question, prompt, pr.Problem})
+		errs[pr.Question] = msg
+		sep := ": "
+		if strings.HasSuffix(prompt, "?") {
+			sep = " "
+		}
+		v.Problems = append(v.Problems, problemView{pr.Question, prompt, sep, msg})
 	}
 	v.Answered = answeredCount(p, raw)
 	for i := range p.Dimensions {
@@ -359,4 +364,43 @@ func answeredCount(p *assessment.Profile, raw map[string]json.RawMessage) int {
 		}
 	}
 	return n
+}
+
+// pageProblem says in a sentence what to do about a question the page
+// refused, in the words the page uses (levels by name, options by label),
+// from the question and what was sent. The API keeps the validator's terse
+// problems, which name keys and numbers for programs.
+func pageProblem(p *assessment.Profile, q *assessment.Question, sent json.RawMessage) string {
+	var keys []string
+	if len(sent) > 0 {
+		var one string
+		if json.Unmarshal(sent, &keys) != nil {
+			if json.Unmarshal(sent, &one) == nil {
+				keys = []string{one}
+			} else {
+				keys = []string{string(sent)}
+			}
+		}
+	}
+	exclusive := ""
+	for _, o := range p.OptionsOf(q) {
+		if o.Exclusive {
+			exclusive = o.Label
+		}
+	}
+	switch {
+	case len(keys) == 0 && q.Type == assessment.TypeRating:
+		return "Choose a level, from None to Expert."
+	case len(keys) == 0 && q.Type == assessment.TypeMulti && exclusive != "":
+		return "Choose every one that applies, or “" + exclusive + "”."
+	case len(keys) == 0 && q.Type == assessment.TypeMulti:
+		return "Choose every one that applies."
+	case len(keys) == 0:
+		return "Choose one of the options."
+	case q.Type == assessment.TypeMulti && exclusive != "" && len(keys) > 1:
+		return "“" + exclusive + "” cannot be chosen together with other options: untick one or the other."
+	case q.Type == assessment.TypeRating:
+		return "Choose one of the levels shown, from None to Expert."
+	}
+	return "Choose one of the options shown."
 }

@@ -122,7 +122,7 @@ func TestE2E_VisitorAssessmentSaveRetakeCompare(t *testing.T) {
 		if id := eval[string](p, `document.activeElement.id`); id != "error-summary" {
 			t.Errorf("focus is on #%s after the error, want the error summary", id)
 		}
-		p.wantText(`fieldset.has-error[id="q-edu.continuing"] p.error[id="err-edu.continuing"]`, "This question")
+		p.wantText(`fieldset.has-error[id="q-edu.continuing"] p.error[id="err-edu.continuing"]`, "Choose one of the options.")
 		if d := eval[string](p, `document.getElementById("q-edu.continuing").getAttribute("aria-describedby")`); !strings.Contains(d, "err-edu.continuing") {
 			t.Errorf("the question's aria-describedby %q does not name its error", d)
 		}
@@ -456,7 +456,7 @@ func TestE2E_WithoutJavaScript(t *testing.T) {
 	}
 	p.answerByClicking(prof, partial)
 	p.next()
-	p.wantText(`fieldset.has-error[id="q-edu.certifications"] .error`, "This question")
+	p.wantText(`fieldset.has-error[id="q-edu.certifications"] .error`, "Choose every one that applies, or “None of these”.")
 	for n := 1; n <= len(prof.Dimensions); n++ {
 		p.answerByClicking(prof, answers)
 		p.next()

@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/json"
 	"fmt"
+	"html"
 	"net/http"
 	"net/url"
 	"os"
@@ -67,7 +68,7 @@ func TestPages_VisitorTakesAssessmentAndSavesResultByRegistering(t *testing.T) {
 	resp, body = app.do(c, "POST", "/assessment", sectionForm(t, 1, "next", "edu.continuing"))
 	expect(t, resp, body, http.StatusUnprocessableEntity)
 	page := string(body)
-	for _, want := range []string{`id="err-edu.continuing"`, "is required", `aria-describedby="err-edu.continuing"`, `value="bachelor" checked`} {
+	for _, want := range []string{`id="err-edu.continuing"`, "Choose one of the options.", `aria-describedby="err-edu.continuing"`, `value="bachelor" checked`} {
 		if !strings.Contains(page, want) {
 			t.Fatalf("error page lacks %q", want)
 		}
@@ -297,5 +298,48 @@ func TestPages_UnfinishedDraftAndCompletedSectionsShown(t *testing.T) {
 	page = string(body)
 	if strings.Count(page, `class=" done"`) != 2 || strings.Count(page, "(complete)") != 2 || strings.Contains(page, `class="current done"`) {
 		t.Errorf("want sections 1 and 2 marked complete, the others not: %s", page[strings.Index(page, "<ol>"):strings.Index(page, "</ol>")])
+	}
+}
+
+// Every message on a page is a sentence a person would say: no label said
+// twice, no option keys or "0 to 4", no "?:" in the summary.
+func TestPages_MessagesAreSentences(t *testing.T) {
+	app := newTestApp(t)
+	c := app.client()
+	app.register(c, "words@example.org")
+	form := sectionForm(t, 1, "next", "edu.degree")
+	form.Del("edu.certifications")
+	form.Add("edu.certifications", "none")
+	form.Add("edu.certifications", "security")
+	resp, body := app.do(c, "POST", "/assessment", form)
+	expect(t, resp, body, http.StatusUnprocessableEntity)
+	page := html.UnescapeString(string(body))
+	for _, want := range []string{"What is the highest degree you have completed?</a> Choose one of the options.",
+		"“None of these” cannot be chosen together with other options: untick one or the other."} {
+		if !strings.Contains(page, want) {
+			t.Errorf("section 1 lacks %q", want)
+		}
+	}
+	form = sectionForm(t, 2, "next", "mkt.sem")
+	resp, body = app.do(c, "POST", "/assessment", form)
+	expect(t, resp, body, http.StatusUnprocessableEntity)
+	page = html.UnescapeString(string(body))
+	if !strings.Contains(page, "Choose a level, from None to Expert.") {
+		t.Error("a missing rating does not ask for a level by name")
+	}
+	for _, bad := range []string{"?:", "This question", "0 to 4", "is required", `"none" cannot`} {
+		if strings.Contains(page+html.UnescapeString(string(body)), bad) {
+			t.Errorf("a page message still reads %q", bad)
+		}
+	}
+	resp, body = app.do(c, "POST", "/account/share", url.Values{"share_code": {""}})
+	expect(t, resp, body, http.StatusUnprocessableEntity)
+	if page := html.UnescapeString(string(body)); !strings.Contains(page, "Enter the share code your counselor gave you.") || strings.Contains(page, "Share code is required") {
+		t.Error("the empty share code message repeats its label")
+	}
+	resp, body = app.do(c, "POST", "/account/delete", url.Values{"password": {"not my password at all"}})
+	expect(t, resp, body, http.StatusUnprocessableEntity)
+	if page := html.UnescapeString(string(body)); !strings.Contains(page, "That is not your current password, so nothing was deleted.") {
+		t.Error("the wrong-password message repeats its label")
 	}
 }
