@@ -41,6 +41,19 @@
       }
     });
   }
+  // Print every disclosure open, then put them back as they were.
+  var closedForPrint = [];
+  window.addEventListener("beforeprint", function () {
+    closedForPrint = [];
+    document.querySelectorAll("details:not([open])").forEach(function (d) {
+      closedForPrint.push(d);
+      d.open = true;
+    });
+  });
+  window.addEventListener("afterprint", function () {
+    closedForPrint.forEach(function (d) { d.open = false; });
+    closedForPrint = [];
+  });
   var resizing;
   window.addEventListener("resize", function () {
     clearTimeout(resizing);
