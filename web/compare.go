@@ -256,3 +256,15 @@ func requirementChange(p *assessment.Profile, r scoring.RequirementChange) reqCh
 	}
 	return rc
 }
+
+// pointsChange is a change in an item's points (never zero here).
+func pointsChange(d int) changeView {
+	unit := "points"
+	if d == 1 || d == -1 {
+		unit = "point"
+	}
+	if d > 0 {
+		return changeView{Class: "up", Text: "+" + strconv.Itoa(d), Words: fmt.Sprintf("up %d %s", d, unit)}
+	}
+	return changeView{Class: "down", Text: "−" + strconv.Itoa(-d), Words: fmt.Sprintf("down %d %s", -d, unit)}
+}
