@@ -10,13 +10,15 @@ import (
 )
 
 // Export is everything a user may download about themselves. Counselor notes
-// are deliberately absent: they belong to the counselor.
+// are deliberately absent: they belong to the counselor. What counselors
+// gave the learner (recommendations) is theirs to keep, so it is here.
 type Export struct {
-	User        ExportProfile      `json:"user"`
-	Assessments []ExportAssessment `json:"assessments"`
-	Draft       *ExportDraft       `json:"draft,omitempty"`
-	Counselors  []ExportCounselor  `json:"counselors"`
-	Plan        []ExportPlanItem   `json:"plan"`
+	User            ExportProfile          `json:"user"`
+	Assessments     []ExportAssessment     `json:"assessments"`
+	Draft           *ExportDraft           `json:"draft,omitempty"`
+	Counselors      []ExportCounselor      `json:"counselors"`
+	Plan            []ExportPlanItem       `json:"plan"`
+	Recommendations []ExportRecommendation `json:"recommendations"`
 }
 
 // ExportProfile is the user's own account data, without the password hash.
@@ -68,6 +70,16 @@ type ExportCounselor struct {
 	Since time.Time `json:"since"`
 }
 
+// ExportRecommendation is a step a counselor recommended to the user.
+type ExportRecommendation struct {
+	Step      *string   `json:"step"`
+	Title     string    `json:"title"`
+	Text      string    `json:"text"`
+	URL       string    `json:"url,omitempty"`
+	Counselor string    `json:"counselor"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
 // ExportUser gathers the user's data for download, read in one transaction
 // so the parts agree with each other.
 func (s *Store) ExportUser(ctx context.Context, userID int64) (Export, error) {
@@ -89,10 +101,11 @@ func exportUser(tx *gorm.DB, userID int64) (Export, error) {
 		return Export{}, err
 	}
 	ex := Export{
-		User:        ExportProfile{Email: u.Email, Name: u.Name, Role: u.Role, ShareCode: u.ShareCode, CreatedAt: u.CreatedAt},
-		Assessments: []ExportAssessment{},
-		Counselors:  []ExportCounselor{},
-		Plan:        []ExportPlanItem{},
+		User:            ExportProfile{Email: u.Email, Name: u.Name, Role: u.Role, ShareCode: u.ShareCode, CreatedAt: u.CreatedAt},
+		Assessments:     []ExportAssessment{},
+		Counselors:      []ExportCounselor{},
+		Plan:            []ExportPlanItem{},
+		Recommendations: []ExportRecommendation{},
 	}
 	as, err := assessmentsByUser(tx, userID, 0, 0)
 	if err != nil {
@@ -129,6 +142,16 @@ func exportUser(tx *gorm.DB, userID int64) (Export, error) {
 			e.DoneAt = &it.DoneAt
 		}
 		ex.Plan = append(ex.Plan, e)
+	}
+	var recs []recommendationRow
+	// Every one, not only the newest MaxRecommendations: the export is all of it.
+	if err := tx.Raw(recommendationSelect+"r.learner_id = ? ORDER BY r.created_at, r.id", userID).Scan(&recs).Error; err != nil {
+		return Export{}, err
+	}
+	for _, row := range recs {
+		r := row.recommendation()
+		ex.Recommendations = append(ex.Recommendations, ExportRecommendation{Step: nullIfEmpty(r.Step), Title: r.Title,
+			Text: r.Text, URL: r.URL, Counselor: r.CounselorName, CreatedAt: r.CreatedAt})
 	}
 	return ex, nil
 }
