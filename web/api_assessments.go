@@ -24,7 +24,8 @@ type assessmentAPIStore interface {
 // assessmentAPI serves /api/v1/assessments: a learner's stored results.
 type assessmentAPI struct {
 	*site
-	store assessmentAPIStore
+	store  assessmentAPIStore
+	review learnerReviewStore
 }
 
 // writeJSON sends an encoded JSON body with its length, so the response

@@ -2,12 +2,9 @@ package web
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
@@ -32,7 +29,14 @@ type learnerStore interface {
 // page and in the API.
 type learnerHandlers struct {
 	*site
-	store learnerStore
+	store  learnerStore
+	review learnerReviewReader
+}
+
+// learnerReviewReader is what the learner page shows of the counselor's
+// review: what they gave the learner.
+type learnerReviewReader interface {
+	RecommendationsBy(ctx context.Context, counselorID, learnerID int64) ([]db.Recommendation, error)
 }
 
 // maxNoteChars bounds a note; longer text is refused, not cut.
@@ -49,47 +53,11 @@ const notFoundLearner = "There is no learner here who shares results with you. T
 // current counselor; otherwise it answers 404 (or the store's error) and
 // returns false.
 func (h *learnerHandlers) caseloadLearner(c *gin.Context) (db.CaseloadEntry, bool) {
-	id, ok := parseID(c.Param("id"))
-	var (
-		e   db.CaseloadEntry
-		err = db.ErrNotFound
-	)
-	if ok {
-		e, err = h.store.CaseloadLearner(c.Request.Context(), currentUser(c).ID, id, h.now())
-	}
-	if err != nil {
-		h.learnerError(c, err)
-		return db.CaseloadEntry{}, false
-	}
-	return e, true
-}
-
-// learnerError answers a failed store call about one learner: a learner
-// no longer on the caseload is the one 404, on the page or in the API.
-func (h *learnerHandlers) learnerError(c *gin.Context, err error) {
-	switch {
-	case !isAPI(c):
-		h.pageStoreError(c, err, notFoundLearner)
-	case isNotFound(err):
-		apiFail(c, http.StatusNotFound, notFoundLearner)
-	default:
-		h.apiStoreError(c, err)
-	}
+	return h.sharedLearner(c, h.store)
 }
 
 // checkNote trims a note and says what is wrong with it, or "".
-func checkNote(text string) (string, string) {
-	text = strings.TrimSpace(text)
-	switch {
-	case text == "":
-		return text, "is required: write something to save"
-	case !utf8.ValidString(text) || strings.ContainsRune(text, 0):
-		return text, "must be plain text"
-	case utf8.RuneCountInString(text) > maxNoteChars:
-		return text, fmt.Sprintf("must be at most %d characters (this one has %d)", maxNoteChars, utf8.RuneCountInString(text))
-	}
-	return text, ""
-}
+func checkNote(text string) (string, string) { return checkText(text, maxNoteChars, true) }
 
 // learnerView is the counselor's page about one learner.
 type learnerView struct {
@@ -102,7 +70,8 @@ type learnerView struct {
 	Results   []resultView // newest first
 	Limited   bool
 	Notes     []db.Note
-	Plan      []planItemView // read only: the learner changes it
+	Plan      []planItemView      // read only: the learner changes it
+	Recs      []db.Recommendation // the counselor's own, newest first
 	NoteText  string
 	NoteError string
 	MaxNote   int
@@ -139,12 +108,16 @@ func (h *learnerHandlers) renderLearner(c *gin.Context, status int, e db.Caseloa
 	if err == nil {
 		planViews, err = h.planViews(items, takenOfResults(list), resultLoader(byID(list)))
 	}
+	var recs []db.Recommendation
+	if err == nil {
+		recs, err = h.review.RecommendationsBy(ctx, currentUser(c).ID, e.LearnerID)
+	}
 	if err != nil {
 		h.pageStoreError(c, err, notFoundLearner)
 		return
 	}
 	v := learnerView{Learner: h.caseloadRow(e), Since: e.LinkedAt, Limited: len(list) == learnerResultsLimit,
-		Notes: notes, Plan: planViews, NoteText: noteText, NoteError: noteError, MaxNote: maxNoteChars}
+		Notes: notes, Plan: planViews, Recs: recs, NoteText: noteText, NoteError: noteError, MaxNote: maxNoteChars}
 	for i, a := range list {
 		rv, err := h.buildResultView(a, false)
 		if err != nil {

@@ -53,6 +53,10 @@ func (f *fakeLearnerStore) AddNote(_ context.Context, counselorID, learnerID int
 	return db.Note{ID: 1, CounselorID: counselorID, LearnerID: learnerID, Text: text}, nil
 }
 
+func (f *fakeLearnerStore) RecommendationsBy(context.Context, int64, int64) ([]db.Recommendation, error) {
+	return nil, f.err
+}
+
 func (f *fakeLearnerStore) SetFlagged(_ context.Context, _, _ int64, flagged bool) error {
 	f.flagged = append(f.flagged, flagged)
 	return nil
@@ -62,7 +66,7 @@ func (f *fakeLearnerStore) SetFlagged(_ context.Context, _, _ int64, flagged boo
 func learnerTest(t *testing.T, store *fakeLearnerStore) (http.Handler, *bytes.Buffer) {
 	t.Helper()
 	s, logs := testSite(t)
-	h := &learnerHandlers{site: s, store: store}
+	h := &learnerHandlers{site: s, store: store, review: store}
 	r := testEngine(&db.User{ID: 2, Name: "Coach", Role: "counselor"})
 	r.GET("/counselor/learners/:id", h.learnerPage)
 	r.GET("/api/v1/learners/:id/assessments", h.apiLearnerAssessments)

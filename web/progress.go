@@ -28,6 +28,7 @@ type progressView struct {
 	Statuses    []statusOption
 	LatestID    int64 // the latest result, where steps are added from; 0 if none
 	MaxEvidence int
+	Recs        []db.Recommendation
 }
 
 // draftNote tells of an unfinished assessment: how far it got and where
@@ -133,6 +134,10 @@ func (h *resultPages) renderProgress(c *gin.Context, status int, f *planFormStat
 	}
 	if len(list) > 0 {
 		v.LatestID = list[0].ID
+	}
+	if v.Recs, err = h.review.Recommendations(c.Request.Context(), u.ID); err != nil {
+		h.pageStoreError(c, err, "")
+		return
 	}
 	if len(list) >= 2 {
 		v.Form.A, v.Form.B = list[1].ID, list[0].ID

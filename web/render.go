@@ -217,6 +217,7 @@ var flashCodes = map[string]bool{
 	"draft-kept-account": true, "note-added": true, "flag-changed": true, "role-changed": true,
 	"user-updated": true, "linked": true, "unlinked": true,
 	"plan-added": true, "plan-already": true, "plan-saved": true, "plan-removed": true,
+	"recommended": true, "recommendation-deleted": true,
 }
 
 // setFlash shows the messages (by code, in order) on the next page.

@@ -31,7 +31,8 @@ type resultStore interface {
 // (/progress) and the comparison of two attempts (/progress/compare).
 type resultPages struct {
 	*site
-	store resultStore
+	store  resultStore
+	review learnerReviewStore
 }
 
 // resultView is one stored result, ready for the result page. It is built
@@ -56,6 +57,7 @@ type resultView struct {
 	CanPlan bool
 	InPlan  map[string]bool
 	Addable map[string]bool
+	Recs    []db.Recommendation // from the learner's counselors; none for a visitor
 }
 
 type requirementView struct {
@@ -212,6 +214,9 @@ func (h *resultPages) resultPage(c *gin.Context) {
 		if items, err = h.store.PlanItems(ctx, u.ID); err == nil {
 			h.planButtons(&v, items)
 		}
+	}
+	if err == nil && !visitor {
+		v.Recs, err = h.review.Recommendations(ctx, a.UserID)
 	}
 	if err != nil {
 		h.pageStoreError(c, err, "There is no result here, or it is not yours. Results you took without an account stay with the browser they were taken in until you create an account.")

@@ -55,15 +55,16 @@ func NewRouter(d Deps) (http.Handler, error) {
 		sess      = &sessions{site: s, store: d.Store}
 		auth      = newAuthHandlers(s, d.Store, d.Store, sess)
 		assess    = &assessmentPages{site: s, store: d.Store, sessions: sess}
-		results   = &resultPages{site: s, store: d.Store}
+		results   = &resultPages{site: s, store: d.Store, review: d.Store}
 		plans     = &planHandlers{site: s, store: d.Store, progress: results}
 		acct      = &accountHandlers{site: s, store: d.Store, sessions: sess}
 		caseload  = &caseloadHandlers{site: s, store: d.Store}
-		learners  = &learnerHandlers{site: s, store: d.Store}
+		learners  = &learnerHandlers{site: s, store: d.Store, review: d.Store}
+		recs      = &recommendationHandlers{site: s, store: d.Store}
 		admins    = &adminPages{site: s, store: d.Store}
 		audits    = &auditHandlers{site: s, store: d.Store}
 		scores    = &scoreAPI{site: s}
-		assessAPI = &assessmentAPI{site: s, store: d.Store}
+		assessAPI = &assessmentAPI{site: s, store: d.Store, review: d.Store}
 		healthz   = &health{store: d.Store, log: d.Logger}
 	)
 
@@ -122,6 +123,9 @@ func NewRouter(d Deps) (http.Handler, error) {
 	counselor.GET("/learners/:id", learners.learnerPage)
 	counselor.POST("/learners/:id/notes", learners.noteSubmit)
 	counselor.POST("/learners/:id/flag", learners.flagSubmit)
+	counselor.GET("/learners/:id/recommend", recs.recommendPage)
+	counselor.POST("/learners/:id/recommendations", recs.recommendSubmit)
+	counselor.POST("/learners/:id/recommendations/:rid/delete", recs.recommendationDeleteSubmit)
 
 	// Admin pages.
 	admin := r.Group("/admin", s.requireUser, s.requireRole(account.RoleAdmin))
@@ -151,6 +155,7 @@ func NewRouter(d Deps) (http.Handler, error) {
 	apiLearner.POST("/assessments", assessAPI.apiCreateAssessment)
 	apiLearner.GET("/assessments", assessAPI.apiListAssessments)
 	apiLearner.GET("/assessments/:id", assessAPI.apiGetAssessment)
+	apiLearner.GET("/recommendations", assessAPI.apiMyRecommendations)
 	apiLearner.GET("/me/counselors", acct.apiCounselors)
 	apiLearner.POST("/me/counselors", acct.apiShare)
 	apiLearner.DELETE("/me/counselors/:id", acct.apiUnshare)
@@ -169,6 +174,9 @@ func NewRouter(d Deps) (http.Handler, error) {
 	apiCounselor.POST("/learners/:id/notes", learners.apiAddNote)
 	apiCounselor.PUT("/learners/:id/flag", learners.apiSetFlag)
 	apiCounselor.GET("/learners/:id/plan", learners.apiLearnerPlan)
+	apiCounselor.GET("/learners/:id/recommendations", recs.apiRecommendations)
+	apiCounselor.POST("/learners/:id/recommendations", recs.apiRecommend)
+	apiCounselor.DELETE("/learners/:id/recommendations/:rid", recs.apiDeleteRecommendation)
 	apiCounselor.GET("/cohort", caseload.apiCohort)
 
 	// The API for admins.

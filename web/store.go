@@ -13,6 +13,9 @@ type Store interface {
 	accountStore
 	caseloadStore
 	learnerStore
+	learnerReviewReader
+	recommendationStore
+	learnerReviewStore
 	adminStore
 	auditStore
 	planStore
