@@ -207,4 +207,11 @@ func TestRecommendationPages_FormErrorsSaveAndDelete(t *testing.T) {
 	if got := decode[recommendationsResponse](t, body); len(got.Recommendations) != 0 {
 		t.Errorf("after deleting, the learner has %s", body)
 	}
+
+	// In Spanish too (?lang= is remembered, so this comes last).
+	resp, body = w.app.do(w.cc, "GET", w.learnerPath+"/recommend?lang=es", nil)
+	expect(t, resp, body, http.StatusOK)
+	if !strings.Contains(string(body), "Recomendar un paso a") || !strings.Contains(string(body), "Mi propia sugerencia") {
+		t.Error("the form is not in Spanish with ?lang=es")
+	}
 }
