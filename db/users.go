@@ -28,8 +28,10 @@ type User struct {
 	// PasswordSet is false for an account made by an admin whose owner has
 	// not yet set a password through their invitation link.
 	PasswordSet bool
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	// TimeZone is the IANA zone the user reads times in; "" is UTC.
+	TimeZone  string
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // NewUser is what CreateUser needs. PasswordHash "" makes an account that
@@ -58,6 +60,7 @@ type userRow struct {
 	Disabled     bool
 	GroupName    string
 	PasswordSet  bool
+	TimeZone     string
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
 }
@@ -65,7 +68,7 @@ type userRow struct {
 func (r userRow) user() User {
 	u := User{
 		ID: r.ID, Email: r.Email, Name: r.Name, PasswordHash: r.PasswordHash,
-		Role: r.Role, Disabled: r.Disabled, Group: r.GroupName, PasswordSet: r.PasswordSet,
+		Role: r.Role, Disabled: r.Disabled, Group: r.GroupName, PasswordSet: r.PasswordSet, TimeZone: r.TimeZone,
 		CreatedAt: utc(r.CreatedAt), UpdatedAt: utc(r.UpdatedAt),
 	}
 	if r.ShareCode != nil {
@@ -75,7 +78,7 @@ func (r userRow) user() User {
 }
 
 const userColumns = "id, email, name, password_hash, role, share_code, disabled, group_name, " +
-	"(password_hash <> '') AS password_set, created_at, updated_at"
+	"(password_hash <> '') AS password_set, time_zone, created_at, updated_at"
 
 // ErrBadCredentials is an email and password that do not match an enabled
 // account. The store never returns it; it is the one word for that failure
@@ -227,4 +230,11 @@ func affectedOne(op string, n int64, err error) error {
 		return fmt.Errorf("db: %s: %w", op, ErrNotFound)
 	}
 	return nil
+}
+
+// SetTimeZone records the IANA zone a user reads times in ("" for UTC).
+// The caller checks the name; the store keeps what it is given.
+func (s *Store) SetTimeZone(ctx context.Context, id int64, zone string) error {
+	n, err := s.exec(ctx, "UPDATE users SET time_zone = ?, updated_at = ? WHERE id = ?", zone, s.clock(), id)
+	return affectedOne("set time zone", n, err)
 }

@@ -219,3 +219,22 @@ func must(t testing.TB, err error) {
 		t.Fatal(err)
 	}
 }
+
+func TestSetTimeZone(t *testing.T) {
+	forEachStore(t, func(t *testing.T, s *Store, clock *fakeClock) {
+		ctx := context.Background()
+		u := mustUser(t, s, "tz@example.org", RoleLearner)
+		if u.TimeZone != "" {
+			t.Fatalf("a new account's zone is %q, want UTC (\"\")", u.TimeZone)
+		}
+		must(t, s.SetTimeZone(ctx, u.ID, "America/Sao_Paulo"))
+		got, err := s.UserByID(ctx, u.ID)
+		must(t, err)
+		if got.TimeZone != "America/Sao_Paulo" {
+			t.Errorf("zone %q after setting it", got.TimeZone)
+		}
+		if err := s.SetTimeZone(ctx, 99999, "UTC"); !errors.Is(err, ErrNotFound) {
+			t.Errorf("unknown user: %v, want ErrNotFound", err)
+		}
+	})
+}

@@ -25,6 +25,7 @@ type accountStore interface {
 	DeleteUser(ctx context.Context, id int64) error
 	AccessLog(ctx context.Context, learnerID int64, limit, offset int) ([]db.AuditEntry, error)
 	CountAccessLog(ctx context.Context, learnerID int64) (int, error)
+	SetTimeZone(ctx context.Context, id int64, zone string) error
 }
 
 // accountHandlers serve /account and the API under /me: the user's own
@@ -42,6 +43,8 @@ type accountView struct {
 	DeleteError string
 	Attempts    int
 	Access      accessView
+	Zones       []string // the zones to choose from
+	ZoneError   string
 }
 
 // accessView is a learner's record of who opened their results, one page
@@ -84,6 +87,7 @@ func (h *accountHandlers) renderAccount(c *gin.Context, status int, v accountVie
 		}
 		v.Counselors = cs
 	}
+	v.Zones = timeZones
 	h.render(c, status, "account", "Your account", v)
 }
 

@@ -102,8 +102,26 @@ var (
 	narrowLayout = chartLayout{class: "narrow", width: 360, height: 260, left: 36, right: 28, top: 14, bottom: 40, labelGap: 100}
 )
 
-// chartDate is how the chart and its table write a date.
-func chartDate(t time.Time) string { return t.UTC().Format("2 Jan 2006") }
+// chartDate is how the chart and its table write a date, in the time's
+// own location (the reader's zone).
+func chartDate(t time.Time) string { return t.Format("2 Jan 2006") }
+
+// labelPoints names each point by its date, with the time of day too when
+// another point falls on the same date, so same-day attempts differ.
+func labelPoints(points []trendPoint) []string {
+	perDay := map[string]int{}
+	for _, p := range points {
+		perDay[chartDate(p.At)]++
+	}
+	labels := make([]string, len(points))
+	for i, p := range points {
+		labels[i] = chartDate(p.At)
+		if perDay[labels[i]] > 1 {
+			labels[i] = p.At.Format("2 Jan 2006, 15:04")
+		}
+	}
+	return labels
+}
 
 // trendChart builds the trend chart of points, given oldest first. With no
 // points there is no chart: it returns the zero chartView and false.
@@ -111,9 +129,10 @@ func trendChart(points []trendPoint, dims []dimInfo) (chartView, bool) {
 	if len(points) == 0 {
 		return chartView{}, false
 	}
-	v := chartView{Title: trendSummary(points), Desc: trendDesc(points, dims)}
+	labels := labelPoints(points)
+	v := chartView{Title: trendSummary(points, labels), Desc: trendDesc(points, dims)}
 	for _, l := range []chartLayout{wideLayout, narrowLayout} {
-		v.Layouts = append(v.Layouts, l.plot(points, dims))
+		v.Layouts = append(v.Layouts, l.plot(points, labels, dims))
 	}
 	v.Legend = append(v.Legend, chartSeries{Name: "Overall", Class: "overall", Colour: overallColour})
 	v.Columns = []string{"Overall"}
@@ -121,8 +140,8 @@ func trendChart(points []trendPoint, dims []dimInfo) (chartView, bool) {
 		v.Legend = append(v.Legend, dimSeries(i, d))
 		v.Columns = append(v.Columns, d.Name)
 	}
-	for _, p := range points {
-		row := chartRow{Date: chartDate(p.At), Overall: fmt.Sprintf("%.1f", p.Overall)}
+	for i, p := range points {
+		row := chartRow{Date: labels[i], Overall: fmt.Sprintf("%.1f", p.Overall)}
 		for _, d := range dims {
 			s := "–"
 			if x, ok := p.Dims[d.ID]; ok {
@@ -139,7 +158,7 @@ func dimSeries(i int, d dimInfo) chartSeries {
 	return chartSeries{Name: d.Name, Class: fmt.Sprintf("dim dim-%d", i%len(dimColours)), Colour: dimColours[i%len(dimColours)]}
 }
 
-func (l chartLayout) plot(points []trendPoint, dims []dimInfo) chartPlot {
+func (l chartLayout) plot(points []trendPoint, labels []string, dims []dimInfo) chartPlot {
 	p := chartPlot{
 		Class: l.class, Width: l.width, Height: l.height,
 		Left: l.left, Right: l.width - l.right, Top: l.top, Bottom: l.height - l.bottom,
@@ -164,7 +183,7 @@ func (l chartLayout) plot(points []trendPoint, dims []dimInfo) chartPlot {
 		p.YTicks = append(p.YTicks, chartTick{Pos: y(float64(v)), Label: fmt.Sprint(v)})
 	}
 	for _, i := range thinLabels(xs, l.labelGap) {
-		p.XTicks = append(p.XTicks, chartTick{Pos: xs[i], Label: chartDate(points[i].At)})
+		p.XTicks = append(p.XTicks, chartTick{Pos: xs[i], Label: labels[i]})
 	}
 
 	p.Overall = chartSeries{Name: "Overall", Class: "overall", Colour: overallColour}
@@ -172,7 +191,7 @@ func (l chartLayout) plot(points []trendPoint, dims []dimInfo) chartPlot {
 	for i, pt := range points {
 		seg = append(seg, fmt.Sprintf("%g,%g", xs[i], y(pt.Overall)))
 		p.Overall.Markers = append(p.Overall.Markers, chartMarker{X: xs[i], Y: y(pt.Overall),
-			Label: fmt.Sprintf("%s: overall %.1f", chartDate(pt.At), pt.Overall)})
+			Label: fmt.Sprintf("%s: overall %.1f", labels[i], pt.Overall)})
 	}
 	p.Overall.Segments = []string{strings.Join(seg, " ")}
 
@@ -197,7 +216,7 @@ func (l chartLayout) plot(points []trendPoint, dims []dimInfo) chartPlot {
 				continue
 			}
 			if len(seg) == 0 {
-				lone = chartMarker{X: xs[i], Y: y(score), Label: fmt.Sprintf("%s: %s %.1f", chartDate(pt.At), d.Name, score)}
+				lone = chartMarker{X: xs[i], Y: y(score), Label: fmt.Sprintf("%s: %s %.1f", labels[i], d.Name, score)}
 			}
 			seg = append(seg, fmt.Sprintf("%g,%g", xs[i], y(score)))
 		}
@@ -237,13 +256,13 @@ func thinLabels(xs []float64, gap float64) []int {
 }
 
 // trendSummary is the chart's short text alternative.
-func trendSummary(points []trendPoint) string {
+func trendSummary(points []trendPoint, labels []string) string {
 	first, last := points[0], points[len(points)-1]
 	if len(points) == 1 {
-		return fmt.Sprintf("Overall score %.1f on %s, the only attempt so far", first.Overall, chartDate(first.At))
+		return fmt.Sprintf("Overall score %.1f on %s, the only attempt so far", first.Overall, labels[0])
 	}
 	return fmt.Sprintf("Overall went from %.1f on %s to %.1f on %s over %d attempts",
-		first.Overall, chartDate(first.At), last.Overall, chartDate(last.At), len(points))
+		first.Overall, labels[0], last.Overall, labels[len(labels)-1], len(points))
 }
 
 // trendDesc says where each dimension line starts and ends.

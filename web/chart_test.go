@@ -180,3 +180,19 @@ func TestTrendChartTemplate_EscapesText(t *testing.T) {
 		t.Error("chart uses an inline style attribute, which the CSP forbids")
 	}
 }
+
+func TestLabelPoints_TimeOnlyWhereDatesCollide(t *testing.T) {
+	madrid, _ := time.LoadLocation("Europe/Madrid")
+	at := func(d, h, m int) time.Time { return time.Date(2026, 3, d, h, m, 0, 0, time.UTC).In(madrid) }
+	points := []trendPoint{{At: at(1, 9, 0)}, {At: at(2, 9, 0)}, {At: at(2, 10, 30)}, {At: at(2, 23, 30)}}
+	got := labelPoints(points)
+	// 23:30 UTC on 2 March is 00:30 on 3 March in Madrid: its own day.
+	want := []string{"1 Mar 2026", "2 Mar 2026, 10:00", "2 Mar 2026, 11:30", "3 Mar 2026"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("labels %q, want %q", got, want)
+	}
+	v, _ := trendChart(points, nil)
+	if v.Rows[1].Date != want[1] || v.Layouts[0].Overall.Markers[2].Label != "2 Mar 2026, 11:30: overall 0.0" {
+		t.Errorf("the table and the markers do not use the labels: %q, %q", v.Rows[1].Date, v.Layouts[0].Overall.Markers[2].Label)
+	}
+}

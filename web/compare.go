@@ -26,11 +26,11 @@ type attemptOption struct {
 	Label string
 }
 
-func (s *site) newCompareForm(newestFirst []db.Attempt) compareForm {
+func (s *site) newCompareForm(newestFirst []db.Attempt, loc *time.Location) compareForm {
 	f := compareForm{}
 	for _, a := range newestFirst {
 		f.Options = append(f.Options, attemptOption{ID: a.ID, Label: fmt.Sprintf("%s · %.1f, %s",
-			a.CreatedAt.UTC().Format("2 Jan 2006, 15:04"), a.Overall, s.bandName(a.ProfileID, a.Band))})
+			a.CreatedAt.In(loc).Format("2 Jan 2006, 15:04"), a.Overall, s.bandName(a.ProfileID, a.Band))})
 	}
 	return f
 }
@@ -95,7 +95,7 @@ func (h *resultPages) comparePage(c *gin.Context) {
 		h.pageStoreError(c, err, "")
 		return
 	}
-	v := compareView{Form: h.newCompareForm(list)}
+	v := compareView{Form: h.newCompareForm(list, h.zoneOf(c))}
 	if len(list) >= 2 {
 		v.Form.A, v.Form.B = list[1].ID, list[0].ID
 	}

@@ -129,7 +129,7 @@ func (h *learnerHandlers) renderLearner(c *gin.Context, status int, e db.Caseloa
 		}
 		v.Results = append(v.Results, rv)
 	}
-	v.Chart, v.HasChart = h.learnerTrend(list)
+	v.Chart, v.HasChart = h.learnerTrend(list, h.zoneOf(c))
 	h.render(c, status, "counselor_learner", e.Name, v)
 }
 
@@ -299,6 +299,6 @@ func (h *learnerHandlers) apiSetFlag(c *gin.Context) {
 
 // learnerTrend is the learner's trend chart, drawn by the same code as
 // their own /progress page (web/chart.go), from attempts newest first.
-func (s *site) learnerTrend(newestFirst []db.Assessment) (chartView, bool) {
-	return s.trendOf(s.attemptsOf(newestFirst))
+func (s *site) learnerTrend(newestFirst []db.Assessment, loc *time.Location) (chartView, bool) {
+	return s.trendOf(s.attemptsOf(newestFirst), loc)
 }

@@ -123,7 +123,8 @@ func (h *resultPages) renderProgress(c *gin.Context, status int, f *planFormStat
 		h.renderError(c, http.StatusNotFound, notFoundPlanItem)
 		return
 	}
-	v := progressView{Limited: len(list) == progressLimit, Form: h.newCompareForm(list),
+	loc := h.zoneOf(c)
+	v := progressView{Limited: len(list) == progressLimit, Form: h.newCompareForm(list, loc),
 		Plan: withForm(planViews, f), Statuses: planStatuses, MaxEvidence: plan.MaxEvidence}
 	if v.Draft, err = h.draftNoteFor(c, u.ID); err != nil {
 		h.pageStoreError(c, err, "")
@@ -143,14 +144,14 @@ func (h *resultPages) renderProgress(c *gin.Context, status int, f *planFormStat
 		v.Form.A, v.Form.B = list[1].ID, list[0].ID
 	}
 	for i, a := range list {
-		row := attemptRow{ID: a.ID, At: a.CreatedAt, Time: a.CreatedAt.UTC().Format("15:04 MST"), Overall: a.Overall, BandID: a.Band, Band: h.bandName(a.ProfileID, a.Band)}
+		row := attemptRow{ID: a.ID, At: a.CreatedAt, Time: a.CreatedAt.In(loc).Format("15:04 ") + zoneAbbrev(a.CreatedAt.In(loc)), Overall: a.Overall, BandID: a.Band, Band: h.bandName(a.ProfileID, a.Band)}
 		if i+1 < len(list) {
 			ch := newChange(list[i+1].Overall, a.Overall)
 			row.Change = &ch
 		}
 		v.Attempts = append(v.Attempts, row)
 	}
-	v.Chart, v.HasChart = h.trendOf(list)
+	v.Chart, v.HasChart = h.trendOf(list, loc)
 	title := "Your progress"
 	if f != nil {
 		title = "Check your plan — " + title
@@ -167,8 +168,9 @@ func hasItem(items []db.PlanItem, id int64) bool {
 	return false
 }
 
-// trendOf charts attempts given newest first, as the store returns them.
-func (s *site) trendOf(newestFirst []db.Attempt) (chartView, bool) {
+// trendOf charts attempts given newest first, as the store returns them,
+// with dates (and times where two share a date) in loc.
+func (s *site) trendOf(newestFirst []db.Attempt, loc *time.Location) (chartView, bool) {
 	var dims []dimInfo
 	seen := map[string]bool{}
 	for _, d := range s.profile.Dimensions {
@@ -189,7 +191,7 @@ func (s *site) trendOf(newestFirst []db.Attempt) (chartView, bool) {
 				seen[id] = true
 			}
 		}
-		points = append(points, trendPoint{At: a.CreatedAt, Overall: a.Overall, Dims: a.Dimensions})
+		points = append(points, trendPoint{At: a.CreatedAt.In(loc), Overall: a.Overall, Dims: a.Dimensions})
 	}
 	return trendChart(points, dims)
 }

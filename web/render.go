@@ -33,6 +33,7 @@ type view struct {
 	Data      any
 	Lang      string     // the page's language, for <html lang>
 	Languages []langLink // the language switch: this page in the others
+	Zone      string     // the IANA zone times are shown in
 }
 
 // userView is an account as templates see it: never the stored row, which
@@ -85,37 +86,43 @@ func (t templates) get(lang, name string) (*template.Template, bool) {
 
 // langFuncs are the template functions that speak a language: text from
 // the catalog, and numbers and dates as the language writes them.
-func langFuncs(p *i18n.Printer) template.FuncMap {
+func langFuncs(p *i18n.Printer, loc *time.Location) template.FuncMap {
 	return template.FuncMap{
 		"t":        p.T,
 		"fmt1":     func(x float64) string { return p.Num(x, 1) },
 		"fmt2":     func(x float64) string { return p.Num(x, 2) },
 		"signed1":  p.Signed,
 		"pct":      p.Percent,
-		"date":     p.Date,
-		"datetime": p.DateTime,
+		"date":     func(t time.Time) string { return p.DateIn(t, loc) },
+		"datetime": func(t time.Time) string { return p.DateTimeIn(t, loc) },
+		// shortwhen is t's date, with the time of day when other falls on
+		// the same date (in loc), so two attempts of one day can be told apart.
+		"shortwhen": func(t, other time.Time) string {
+			d := p.DateIn(t, loc)
+			if d == p.DateIn(other, loc) {
+				return d + ", " + t.In(loc).Format("15:04")
+			}
+			return d
+		},
 	}
 }
 
 func parseTemplates(cat *i18n.Catalog) (templates, error) {
-	funcs := langFuncs(cat.Printer(i18n.Default))
+	return parseTemplatesIn(cat, time.UTC)
+}
+
+// parseTemplatesIn parses every page for every language, writing times in
+// loc, the zone of the person reading.
+func parseTemplatesIn(cat *i18n.Catalog, loc *time.Location) (templates, error) {
+	funcs := langFuncs(cat.Printer(i18n.Default), loc)
 	shared := template.FuncMap{
 		// svg1 writes a number for an attribute (SVG coordinates, widths):
 		// always with a decimal point, whatever the language.
 		"svg1":    func(x float64) string { return strconv.FormatFloat(x, 'f', 1, 64) },
 		"isodate": func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-		// shortwhen is t's date, with the time of day when other falls on
-		// the same date, so two attempts of one day can be told apart.
-		"shortwhen": func(t, other time.Time) string {
-			t, other = t.UTC(), other.UTC()
-			if t.Format("2006-01-02") == other.Format("2006-01-02") {
-				return t.Format("2 Jan 2006, 15:04")
-			}
-			return t.Format("2 Jan 2006")
-		},
-		"add":   func(a, b int) int { return a + b },
-		"sub":   func(a, b int) int { return a - b },
-		"title": func(s string) string { return strings.ToUpper(s[:1]) + s[1:] },
+		"add":     func(a, b int) int { return a + b },
+		"sub":     func(a, b int) int { return a - b },
+		"title":   func(s string) string { return strings.ToUpper(s[:1]) + s[1:] },
 		"fieldOf": func(name, label, typ, autocomplete, value, err, hint string) formField {
 			return formField{name, label, typ, autocomplete, value, err, hint}
 		},
@@ -154,7 +161,7 @@ func parseTemplates(cat *i18n.Catalog) (templates, error) {
 			if err != nil {
 				return nil, fmt.Errorf("template %s: %w", p, err)
 			}
-			t[lang][name] = clone.Funcs(langFuncs(cat.Printer(lang)))
+			t[lang][name] = clone.Funcs(langFuncs(cat.Printer(lang), loc))
 		}
 	}
 	return t, nil
@@ -174,15 +181,15 @@ func signed1(x float64) string {
 // render writes a page, rendered fully into a buffer first so a template
 // error becomes a clean 500 rather than half a page.
 func (s *site) render(c *gin.Context, status int, name, title string, data any) {
-	lang := s.langOf(c)
-	t, ok := s.tmpl.get(lang, name)
+	lang, loc := s.langOf(c), s.zoneOf(c)
+	t, ok := s.templatesIn(loc).get(lang, name)
 	if !ok {
 		s.log.Error("render: no such template", "name", name)
 		c.String(http.StatusInternalServerError, "internal error")
 		return
 	}
 	v := view{Title: title, User: userViewOf(currentUser(c)), Flash: s.takeFlash(c), Path: c.Request.URL.Path, Data: data,
-		Lang: lang, Languages: s.langLinks(c.Request, lang)}
+		Lang: lang, Languages: s.langLinks(c.Request, lang), Zone: loc.String()}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout.html", v); err != nil {
 		s.log.Error("render", "name", name, "err", err)
@@ -214,7 +221,7 @@ const flashCookie = "readiness_flash"
 var flashCodes = map[string]bool{
 	"registered": true, "saved": true, "logged-in": true, "logged-out": true,
 	"shared": true, "unshared": true, "deleted": true, "draft-reset": true,
-	"draft-kept-account": true, "note-added": true, "flag-changed": true, "role-changed": true,
+	"draft-kept-account": true, "zone-saved": true, "note-added": true, "flag-changed": true, "role-changed": true,
 	"user-updated": true, "linked": true, "unlinked": true,
 	"plan-added": true, "plan-already": true, "plan-saved": true, "plan-removed": true,
 	"recommended": true, "recommendation-deleted": true,

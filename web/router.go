@@ -106,6 +106,7 @@ func NewRouter(d Deps) (http.Handler, error) {
 	user.POST("/account/share", acct.shareSubmit)
 	user.POST("/account/unshare/:id", acct.unshareSubmit)
 	user.POST("/account/delete", acct.deleteAccountSubmit)
+	user.POST("/account/timezone", acct.timeZoneSubmit)
 
 	// A learner's plan: added to from a result, changed on /progress.
 	learner := r.Group("/plan", s.requireUser, s.requireRole(account.RoleLearner))

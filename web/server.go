@@ -9,6 +9,7 @@ package web
 import (
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/readiness/readiness/assessment"
@@ -27,6 +28,7 @@ type site struct {
 	profile  *assessment.Profile // the profile the pages use
 	cop      *http.CrossOriginProtection
 	i18n     *i18n.Catalog // every language's interface text
+	zoned    sync.Map      // zone name → templates writing times in it
 }
 
 // profileFor is the profile a stored result was scored with, or the pages'

@@ -127,10 +127,19 @@ func (p *Printer) Percent(x float64) string {
 }
 
 // Date writes a day as the language does: "25 Nov 2026", "25 nov 2026".
-func (p *Printer) Date(t time.Time) string { return p.fill(p.date, t.UTC()) }
+func (p *Printer) Date(t time.Time) string { return p.DateIn(t, time.UTC) }
+
+// DateIn writes the day t falls on in loc.
+func (p *Printer) DateIn(t time.Time, loc *time.Location) string { return p.fill(p.date, t.In(loc)) }
 
 // DateTime writes a moment in UTC: "25 Nov 2026, 14:05 UTC".
-func (p *Printer) DateTime(t time.Time) string { return p.fill(p.datetime, t.UTC()) }
+func (p *Printer) DateTime(t time.Time) string { return p.DateTimeIn(t, time.UTC) }
+
+// DateTimeIn writes a moment in loc, saying which zone: "25 Nov 2026,
+// 15:05 CET" (a zone without an abbreviation gives its offset, "-03").
+func (p *Printer) DateTimeIn(t time.Time, loc *time.Location) string {
+	return p.fill(p.datetime, t.In(loc))
+}
 
 // Month is the abbreviated name of a month.
 func (p *Printer) Month(m time.Month) string { return p.months[m-1] }
@@ -141,5 +150,6 @@ func (p *Printer) fill(pattern string, t time.Time) string {
 		"{month}", p.months[t.Month()-1],
 		"{year}", strconv.Itoa(t.Year()),
 		"{time}", t.Format("15:04"),
+		"{zone}", t.Format("MST"),
 	).Replace(pattern)
 }

@@ -54,6 +54,22 @@
     closedForPrint.forEach(function (d) { d.open = false; });
     closedForPrint = [];
   });
+  // On the account page, offer the browser's own time zone when it is one
+  // of those listed (the list and the save work without this).
+  function offerDeviceZone() {
+    var button = document.getElementById("use-device-zone");
+    var select = document.getElementById("f-time_zone");
+    if (!button || !select || !window.Intl) return;
+    var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    var option = zone && select.querySelector('option[value="' + zone + '"]');
+    if (!option || select.value === zone) return;
+    button.textContent = "Use this device\u2019s zone (" + zone + ")";
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      select.value = zone;
+      button.form.requestSubmit ? button.form.requestSubmit() : button.form.submit();
+    });
+  }
   var resizing;
   window.addEventListener("resize", function () {
     clearTimeout(resizing);
@@ -67,6 +83,7 @@
   document.addEventListener("DOMContentLoaded", function () {
     applyShowIf();
     scrollableTables();
+    offerDeviceZone();
     var summary = document.getElementById("error-summary");
     if (summary) summary.focus();
   });
