@@ -31,6 +31,10 @@ type CaseloadEntry struct {
 	BachelorMet     *bool
 	LastActivityAt  *time.Time
 	NeedsAttention  []string // Attention* reasons, in that order; empty when none
+	// The latest result's verified overall and band, nil when no counselor
+	// has verified levels for it; never mixed into the self scores above.
+	VerifiedOverall *float64
+	VerifiedBand    *string
 }
 
 // Reasons a learner needs attention, as the API names them.
@@ -116,10 +120,12 @@ const caseloadSelect = `SELECT u.id AS learner_id, u.name, u.email, u.group_name
        st.bachelor_met, st.last_activity_at,
        CASE WHEN ` + attentionDropped + ` THEN 1 ELSE 0 END AS dropped,
        CASE WHEN ` + attentionInactive + ` THEN 1 ELSE 0 END AS inactive,
-       CASE WHEN ` + attentionBachelor + ` THEN 1 ELSE 0 END AS bachelor_unmet
+       CASE WHEN ` + attentionBachelor + ` THEN 1 ELSE 0 END AS bachelor_unmet,
+       vr.overall AS verified_overall, vr.band AS verified_band
   FROM counselor_links l
   JOIN users u ON u.id = l.learner_id
   LEFT JOIN learner_stats st ON st.user_id = l.learner_id
+  LEFT JOIN verified_results vr ON vr.assessment_id = st.latest_id
  WHERE `
 
 type caseloadRow struct {
@@ -140,6 +146,8 @@ type caseloadRow struct {
 	Dropped         bool
 	Inactive        bool
 	BachelorUnmet   bool
+	VerifiedOverall *float64
+	VerifiedBand    *string
 }
 
 func (r caseloadRow) entry() CaseloadEntry {
@@ -147,7 +155,7 @@ func (r caseloadRow) entry() CaseloadEntry {
 		LearnerID: r.LearnerID, Name: r.Name, Email: r.Email, Group: r.GroupName, Flagged: r.Flagged, LinkedAt: utc(r.LinkedAt),
 		LatestID: r.LatestID, LatestOverall: r.LatestOverall, LatestBand: r.LatestBand,
 		PreviousOverall: r.PreviousOverall, Delta: r.Delta, BachelorMet: r.BachelorMet,
-		NeedsAttention: []string{},
+		NeedsAttention: []string{}, VerifiedOverall: r.VerifiedOverall, VerifiedBand: r.VerifiedBand,
 	}
 	if r.Attempts != nil {
 		e.Attempts = *r.Attempts
@@ -177,7 +185,7 @@ func scanCaseload(rows *sql.Rows, fn func(CaseloadEntry) error) error {
 		var r caseloadRow
 		err := rows.Scan(&r.LearnerID, &r.Name, &r.Email, &r.GroupName, &r.Flagged, &r.LinkedAt,
 			&r.Attempts, &r.LatestID, &r.LatestOverall, &r.LatestBand, &r.PreviousOverall, &r.Delta,
-			&r.BachelorMet, &r.LastActivityAt, &r.Dropped, &r.Inactive, &r.BachelorUnmet)
+			&r.BachelorMet, &r.LastActivityAt, &r.Dropped, &r.Inactive, &r.BachelorUnmet, &r.VerifiedOverall, &r.VerifiedBand)
 		if err != nil {
 			return err
 		}
@@ -363,55 +371,4 @@ SELECT ?, ?, ?, ?, ?, ?, u.id, u.name, u.email, ''
 // escapeLike makes LIKE's wildcards and the escape character literal.
 func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(s)
-}
-
-// Note is a counselor's private note about a learner.
-type Note struct {
-	ID          int64
-	CounselorID int64
-	AuthorName  string
-	LearnerID   int64
-	Text        string
-	CreatedAt   time.Time
-}
-
-// AddNote stores a note by the counselor about a learner on their caseload;
-// a learner who does not share with them is ErrNotFound.
-func (s *Store) AddNote(ctx context.Context, counselorID, learnerID int64, text string) (Note, error) {
-	n := Note{CounselorID: counselorID, LearnerID: learnerID, Text: text, CreatedAt: s.clock()}
-	err := s.write(ctx, func(tx *gorm.DB) error {
-		var linked int64
-		if err := tx.Raw("SELECT COUNT(*) FROM counselor_links WHERE counselor_id = ? AND learner_id = ?", counselorID, learnerID).Scan(&linked).Error; err != nil {
-			return err
-		}
-		if linked == 0 {
-			return ErrNotFound
-		}
-		if err := tx.Raw("SELECT name FROM users WHERE id = ?", counselorID).Scan(&n.AuthorName).Error; err != nil {
-			return err
-		}
-		return tx.Raw("INSERT INTO notes (counselor_id, learner_id, text, created_at) VALUES (?, ?, ?, ?) RETURNING id",
-			counselorID, learnerID, text, n.CreatedAt).Scan(&n.ID).Error
-	})
-	if err != nil {
-		return Note{}, wrap("add note", err)
-	}
-	return n, nil
-}
-
-// Notes returns the counselor's own notes about a learner, newest first.
-// Notes are private to their author: colleagues who advise the same learner
-// do not see each other's notes, and the learner never sees any.
-func (s *Store) Notes(ctx context.Context, counselorID, learnerID int64) ([]Note, error) {
-	rows := []Note{}
-	err := s.r.WithContext(ctx).Raw(`SELECT n.id, n.counselor_id, u.name AS author_name, n.learner_id, n.text, n.created_at
-  FROM notes n JOIN users u ON u.id = n.counselor_id
- WHERE n.counselor_id = ? AND n.learner_id = ? ORDER BY n.created_at DESC, n.id DESC`, counselorID, learnerID).Scan(&rows).Error
-	if err != nil {
-		return nil, wrap("notes", err)
-	}
-	for i := range rows {
-		rows[i].CreatedAt = utc(rows[i].CreatedAt)
-	}
-	return rows, nil
 }

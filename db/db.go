@@ -203,7 +203,7 @@ func wrap(op string, err error) error {
 	switch {
 	case err == nil:
 		return nil
-	case errors.Is(err, ErrNotFound), errors.Is(err, ErrConflict), errors.Is(err, ErrInvalidShareCode):
+	case errors.Is(err, ErrNotFound), errors.Is(err, ErrConflict), errors.Is(err, ErrInvalidShareCode), errors.Is(err, ErrLocked):
 		return err
 	case errors.Is(err, ErrUnavailable):
 		return fmt.Errorf("db: %s: %w", op, err)

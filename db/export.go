@@ -11,7 +11,8 @@ import (
 
 // Export is everything a user may download about themselves. Counselor notes
 // are deliberately absent: they belong to the counselor. What counselors
-// gave the learner (recommendations) is theirs to keep, so it is here.
+// gave the learner (recommendations, feedback, verified levels) is theirs
+// to keep, so it is here.
 type Export struct {
 	User            ExportProfile          `json:"user"`
 	Assessments     []ExportAssessment     `json:"assessments"`
@@ -19,6 +20,8 @@ type Export struct {
 	Counselors      []ExportCounselor      `json:"counselors"`
 	Plan            []ExportPlanItem       `json:"plan"`
 	Recommendations []ExportRecommendation `json:"recommendations"`
+	Feedback        []ExportFeedback       `json:"feedback"`
+	Verified        []ExportVerified       `json:"verified"`
 }
 
 // ExportProfile is the user's own account data, without the password hash.
@@ -80,6 +83,27 @@ type ExportRecommendation struct {
 	CreatedAt time.Time `json:"created_at"`
 }
 
+// ExportFeedback is a counselor's feedback on one of the user's results.
+type ExportFeedback struct {
+	AssessmentID int64      `json:"assessment_id"`
+	Counselor    string     `json:"counselor"`
+	Text         string     `json:"text"`
+	CreatedAt    time.Time  `json:"created_at"`
+	EditedAt     *time.Time `json:"edited_at,omitempty"`
+}
+
+// ExportVerified is the verified levels a counselor recorded for one of the
+// user's results, beside (never in place of) the result itself.
+type ExportVerified struct {
+	AssessmentID int64           `json:"assessment_id"`
+	Counselor    string          `json:"counselor"`
+	Answers      json.RawMessage `json:"answers"`
+	Result       json.RawMessage `json:"result"`
+	Overall      float64         `json:"overall"`
+	Band         string          `json:"band"`
+	VerifiedAt   time.Time       `json:"verified_at"`
+}
+
 // ExportUser gathers the user's data for download, read in one transaction
 // so the parts agree with each other.
 func (s *Store) ExportUser(ctx context.Context, userID int64) (Export, error) {
@@ -106,6 +130,8 @@ func exportUser(tx *gorm.DB, userID int64) (Export, error) {
 		Counselors:      []ExportCounselor{},
 		Plan:            []ExportPlanItem{},
 		Recommendations: []ExportRecommendation{},
+		Feedback:        []ExportFeedback{},
+		Verified:        []ExportVerified{},
 	}
 	as, err := assessmentsByUser(tx, userID, 0, 0)
 	if err != nil {
@@ -152,6 +178,26 @@ func exportUser(tx *gorm.DB, userID int64) (Export, error) {
 		r := row.recommendation()
 		ex.Recommendations = append(ex.Recommendations, ExportRecommendation{Step: nullIfEmpty(r.Step), Title: r.Title,
 			Text: r.Text, URL: r.URL, Counselor: r.CounselorName, CreatedAt: r.CreatedAt})
+	}
+	var fb []feedbackRow
+	if err := tx.Raw(feedbackSelect+"f.learner_id = ? ORDER BY f.created_at, f.id", userID).Scan(&fb).Error; err != nil {
+		return Export{}, err
+	}
+	for _, row := range fb {
+		f := row.feedback()
+		e := ExportFeedback{AssessmentID: f.AssessmentID, Counselor: f.CounselorName, Text: f.Text, CreatedAt: f.CreatedAt}
+		if !f.EditedAt.IsZero() {
+			e.EditedAt = &f.EditedAt
+		}
+		ex.Feedback = append(ex.Feedback, e)
+	}
+	vs, err := queryVerifications(tx, "v.learner_id = ? ORDER BY v.assessment_id", userID)
+	if err != nil {
+		return Export{}, err
+	}
+	for _, v := range vs {
+		ex.Verified = append(ex.Verified, ExportVerified{AssessmentID: v.AssessmentID, Counselor: v.CounselorName,
+			Answers: rawJSON(v.Answers), Result: rawJSON(v.Result), Overall: v.Overall, Band: v.Band, VerifiedAt: v.VerifiedAt})
 	}
 	return ex, nil
 }
