@@ -220,3 +220,42 @@ func wrapLink(op string, err error) error {
 	}
 	return wrap(op, err)
 }
+
+// CreateInvited creates an account without a password, made by actorID (0:
+// the command line), with an invitation link through which its owner sets
+// one, in one transaction, both recorded in the audit log. The user is
+// checked as CreateUser checks it (and fails the same ways).
+func (s *Store) CreateInvited(ctx context.Context, actorID int64, nu NewUser, l NewResetLink) (User, ResetLink, error) {
+	nu.PasswordHash = ""
+	now := s.clock()
+	row, err := newUserRow(nu, now)
+	if err != nil {
+		return User{}, ResetLink{}, fmt.Errorf("db: create invited: %w", err)
+	}
+	var link ResetLink
+	err = s.write(ctx, func(tx *gorm.DB) error {
+		if err := insertUser(tx, &row); err != nil {
+			return err
+		}
+		if err := audit(tx, now, KindAdmin, actorID, row.ID, ActionUserCreate, createdDetail(row)); err != nil {
+			return err
+		}
+		var err error
+		if link, err = createResetLink(tx, now, actorID, row.user(), l); err != nil {
+			return err
+		}
+		return audit(tx, now, KindAdmin, actorID, row.ID, ActionResetLink, "invitation")
+	})
+	if err != nil {
+		return User{}, ResetLink{}, wrapAdmin("create invited", err)
+	}
+	return row.user(), link, nil
+}
+
+// createdDetail is the audit detail of a new account: its role and group.
+func createdDetail(r userRow) string {
+	if r.GroupName != "" {
+		return r.Role + ", group " + r.GroupName
+	}
+	return r.Role
+}

@@ -25,8 +25,12 @@ type Config struct {
 	RegistrationsPerHour int
 	SecureCookies        bool
 	TrustedProxies       []string
-	LogFormat            string // text or json
-	LogLevel             slog.Level
+	// BaseURL is the address people reach the site at (https://readiness.example.edu),
+	// for the reset links the command line prints; "" prints them as paths.
+	// The pages use it too, or else the address the admin's browser used.
+	BaseURL   string
+	LogFormat string // text or json
+	LogLevel  slog.Level
 }
 
 func defaultConfig() Config {
@@ -67,6 +71,13 @@ func (c *Config) fromEnv(getenv func(string) string) error {
 		}
 		c.SecureCookies = b
 	}
+	if v := getenv("READINESS_BASE_URL"); v != "" {
+		u, err := checkBaseURL(v)
+		if err != nil {
+			return fmt.Errorf("READINESS_BASE_URL: %v", err)
+		}
+		c.BaseURL = u
+	}
 	if v := getenv("READINESS_TRUSTED_PROXIES"); v != "" {
 		c.TrustedProxies = splitList(v)
 	}
@@ -82,6 +93,27 @@ func (c *Config) fromEnv(getenv func(string) string) error {
 		}
 	}
 	return nil
+}
+
+// checkBaseURL accepts an http or https URL with a host and no query or
+// fragment, and returns it without a trailing slash.
+func checkBaseURL(v string) (string, error) {
+	u, err := url.Parse(strings.TrimSpace(v))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		return "", fmt.Errorf("%q is not a site address like https://readiness.example.edu", v)
+	}
+	return strings.TrimRight(u.String(), "/"), nil
+}
+
+// baseURLFlag adds --base-url to a subcommand's flags.
+func baseURLFlag(fs *flag.FlagSet, c *Config) {
+	fs.Func("base-url", "the site's address, e.g. https://readiness.example.edu, for the links it shows (env READINESS_BASE_URL)", func(v string) error {
+		u, err := checkBaseURL(v)
+		if err == nil {
+			c.BaseURL = u
+		}
+		return err
+	})
 }
 
 func splitList(v string) []string {

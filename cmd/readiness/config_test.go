@@ -42,6 +42,8 @@ func TestConfig_FromEnv(t *testing.T) {
 		{name: "READINESS_DATABASE_URL wins", env: map[string]string{"DATABASE_URL": "postgres://a@x/one", "READINESS_DATABASE_URL": "postgresql://b@y/two"},
 			want: func(c *Config) { c.DatabaseURL = "postgresql://b@y/two" }},
 		{name: "registrations per hour", env: map[string]string{"READINESS_REGISTRATIONS_PER_HOUR": "0"}, want: func(c *Config) { c.RegistrationsPerHour = 0 }},
+		{name: "base URL", env: map[string]string{"READINESS_BASE_URL": "https://readiness.example.edu/"}, want: func(c *Config) { c.BaseURL = "https://readiness.example.edu" }},
+		{name: "bad base URL", env: map[string]string{"READINESS_BASE_URL": "readiness.example.edu"}, wantErr: "READINESS_BASE_URL"},
 		{name: "bad registrations per hour", env: map[string]string{"READINESS_REGISTRATIONS_PER_HOUR": "-1"}, wantErr: "READINESS_REGISTRATIONS_PER_HOUR"},
 		{name: "DATABASE_URL must be PostgreSQL", env: map[string]string{"DATABASE_URL": "mysql://x/y"}, wantErr: "DATABASE_URL: must be a postgres:// URL"},
 	}

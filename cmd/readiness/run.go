@@ -11,6 +11,10 @@ commands:
   serve        serve the web app (the default)
   migrate      apply database migrations
   user create  create an account: --email E --role learner|counselor|admin (password on stdin)
+  user reset-link
+               --email E: print a one-time link through which that person sets
+               a new password (valid 24 hours; --base-url puts the site's
+               address in front, env READINESS_BASE_URL)
   score FILE   score an answers JSON file and print the result (--json for JSON)
   backup       --to FILE: write a consistent copy of the database while it runs
                (SQLite; for PostgreSQL use pg_dump)

@@ -31,6 +31,7 @@ func runServe(args []string, cfg Config, getenv func(string) string, stdout, std
 	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "address to listen on (env READINESS_ADDR)")
 	dbFlag(fs, &cfg)
 	fs.BoolVar(&cfg.SecureCookies, "secure-cookies", cfg.SecureCookies, "mark cookies Secure; set when served over HTTPS (env READINESS_SECURE_COOKIES)")
+	baseURLFlag(fs, &cfg)
 	proxies := fs.String("trusted-proxies", strings.Join(cfg.TrustedProxies, ","), "comma-separated proxy addresses trusted for X-Forwarded-For (env READINESS_TRUSTED_PROXIES)")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -63,6 +64,7 @@ func runServe(args []string, cfg Config, getenv func(string) string, stdout, std
 	wcfg := web.DefaultConfig()
 	wcfg.SecureCookies = cfg.SecureCookies
 	wcfg.TrustedProxies = cfg.TrustedProxies
+	wcfg.BaseURL = cfg.BaseURL
 	wcfg.RegistrationsPerHour = cfg.RegistrationsPerHour
 	router, err := web.NewRouter(web.Deps{Store: store, Profiles: profiles, Logger: log, Now: time.Now, Config: wcfg})
 	if err != nil {
@@ -201,9 +203,15 @@ func runBackup(args []string, cfg Config, stdout, stderr io.Writer) int {
 	return 0
 }
 
+const userUsage = `usage: readiness user create --email E --role learner|counselor|admin [--name N] [--db PATH] < password
+       readiness user reset-link --email E [--base-url URL] [--db PATH]`
+
 func runUser(args []string, cfg Config, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "reset-link" {
+		return runResetLink(args[1:], cfg, stdout, stderr)
+	}
 	if len(args) == 0 || args[0] != "create" {
-		fmt.Fprintln(stderr, "usage: readiness user create --email E --role learner|counselor|admin [--name N] [--db PATH] < password")
+		fmt.Fprintln(stderr, userUsage)
 		return 2
 	}
 	fs := newFlagSet("user create", stderr)
@@ -266,6 +274,65 @@ func runUser(args []string, cfg Config, stdin io.Reader, stdout, stderr io.Write
 		fmt.Fprintf(stdout, ", share code %s", u.ShareCode)
 	}
 	fmt.Fprintln(stdout)
+	return 0
+}
+
+// runResetLink prints a one-time link through which the person with the
+// email sets a new password (or, for an account made by an admin, their
+// first one). The link is recorded in the audit log as made from the
+// command line.
+func runResetLink(args []string, cfg Config, stdout, stderr io.Writer) int {
+	fs := newFlagSet("user reset-link", stderr)
+	dbFlag(fs, &cfg)
+	baseURLFlag(fs, &cfg)
+	email := fs.String("email", "", "the account's email address (required)")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "readiness user reset-link: unexpected %q\n%s\n", fs.Arg(0), userUsage)
+		return 2
+	}
+	e, err := account.NormalizeEmail(*email)
+	if err != nil {
+		fmt.Fprintf(stderr, "readiness user reset-link: --email: %s\n", problemText(err))
+		return 2
+	}
+	store, _, err := cfg.openStore()
+	if err != nil {
+		fmt.Fprintf(stderr, "readiness user reset-link: %v\n", err)
+		return 1
+	}
+	defer store.Close()
+	ctx := context.Background()
+	u, err := store.UserByEmail(ctx, e)
+	if errors.Is(err, db.ErrNotFound) {
+		fmt.Fprintf(stderr, "readiness user reset-link: --email: no account has the email %s\n", e)
+		return 1
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "readiness user reset-link: %v\n", err)
+		return 1
+	}
+	tok := account.NewResetToken()
+	l, err := store.CreateResetLink(ctx, 0, u.ID, db.ResetLinkOf(tok))
+	if errors.Is(err, db.ErrAccountDisabled) {
+		fmt.Fprintf(stderr, "readiness user reset-link: %s is disabled; an admin must enable it first\n", e)
+		return 1
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "readiness user reset-link: %v\n", err)
+		return 1
+	}
+	kind := "password reset link"
+	if l.Invite {
+		kind = "invitation link"
+	}
+	fmt.Fprintf(stdout, "%s for %s, valid once until %s:\n%s%s\n", kind, e,
+		l.ExpiresAt.UTC().Format("2 Jan 2006 15:04 MST"), cfg.BaseURL, account.ResetPath(tok.Token))
+	if cfg.BaseURL == "" {
+		fmt.Fprintln(stderr, "(put your site's address in front, or pass --base-url / set READINESS_BASE_URL)")
+	}
 	return 0
 }
 
