@@ -5,7 +5,9 @@ package web
 
 import (
 	"net/http"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -78,9 +80,42 @@ func TestA11y_AccountPages(t *testing.T) {
 	learner.logIn("lena@example.org")
 	learner.auditAtWidths(t, "account with a record of access", "/account", axe, http.StatusOK)
 
-	admin := app.inBrowserFor(t, b.tab(t), 4*scenarioTimeout)
+	// The password form, refused.
+	learner.open("/account")
+	learner.typeInto("#f-current_password", "not my password")
+	learner.typeInto("#f-new_password", "short")
+	learner.clickThrough(`form[action="/account/password"] button[type="submit"]`)
+	learner.auditAtWidths(t, "account with password errors", "", axe, 0)
+
+	admin := app.inBrowserFor(t, b.tab(t), 6*scenarioTimeout)
 	admin.logIn(w.admin.Email)
 	admin.auditAtWidths(t, "users by group", "/admin/users?group=Class+of+2027&sort=-created", axe, http.StatusOK)
 	admin.auditAtWidths(t, "audit log", "/admin/audit", axe, http.StatusOK)
 	admin.auditAtWidths(t, "audit log with a bad filter", "/admin/audit?email=nope", axe, http.StatusUnprocessableEntity)
+	admin.auditAtWidths(t, "a person's page", "/admin/users/"+id(w.learner.ID), axe, http.StatusOK)
+
+	// Adding a person: refused, then made, with its invitation link.
+	admin.open("/admin/users")
+	admin.typeInto("#f-email", "not an email")
+	admin.clickThrough(`form[action="/admin/users"][method="post"] button[type="submit"]`)
+	admin.auditAtWidths(t, "add a person, refused", "", axe, 0)
+	admin.open("/admin/users")
+	admin.typeInto("#f-name", "Nia Njoku")
+	admin.typeInto("#f-email", "nia@example.org")
+	admin.typeInto("#f-new-group", "Class of 2027")
+	admin.clickThrough(`form[action="/admin/users"][method="post"] button[type="submit"]`)
+	admin.auditAtWidths(t, "a person added, with the link", "", axe, 0)
+	invite := eval[string](admin, `document.getElementById("made-url").value`)
+	admin.open("/admin/users/" + id(w.learner.ID))
+	admin.clickThrough(`form[action$="/reset-link"] button[type="submit"]`)
+	admin.auditAtWidths(t, "a person's page with a reset link", "", axe, 0)
+
+	visitor := app.inBrowserFor(t, b.tab(t), 4*scenarioTimeout)
+	visitor.auditAtWidths(t, "invitation", strings.TrimPrefix(invite, app.srv.URL), axe, http.StatusOK)
+	visitor.typeInto("#f-new_password", "nia@example.org")
+	visitor.clickThrough(`main form button[type="submit"]`)
+	visitor.auditAtWidths(t, "invitation with a weak password", "", axe, 0)
+	visitor.auditAtWidths(t, "an unknown link", "/reset/nope", axe, http.StatusNotFound)
+	app.clock.Advance(25 * time.Hour)
+	visitor.auditAtWidths(t, "an expired link", strings.TrimPrefix(invite, app.srv.URL), axe, http.StatusGone)
 }

@@ -26,6 +26,7 @@ type accountStore interface {
 	AccessLog(ctx context.Context, learnerID int64, limit, offset int) ([]db.AuditEntry, error)
 	CountAccessLog(ctx context.Context, learnerID int64) (int, error)
 	SetTimeZone(ctx context.Context, id int64, zone string) error
+	CountUserSessions(ctx context.Context, userID int64) (int, error)
 }
 
 // accountHandlers serve /account and the API under /me: the user's own
@@ -45,6 +46,11 @@ type accountView struct {
 	Access      accessView
 	Zones       []string // the zones to choose from
 	ZoneError   string
+	// PasswordErrors are the password form's problems by field
+	// (current_password, new_password).
+	PasswordErrors map[string]string
+	// OtherSessions counts the places the user is logged in besides here.
+	OtherSessions int
 }
 
 // accessView is a learner's record of who opened their results, one page
@@ -75,8 +81,14 @@ func passwordMatches(u *db.User, pw string) bool {
 
 func (h *accountHandlers) renderAccount(c *gin.Context, status int, v accountView) {
 	u := currentUser(c)
+	ctx := c.Request.Context()
+	n, err := h.store.CountUserSessions(ctx, u.ID)
+	if err != nil {
+		h.pageStoreError(c, err, "")
+		return
+	}
+	v.OtherSessions = max(n-1, 0)
 	if u.Role == account.RoleLearner {
-		ctx := c.Request.Context()
 		cs, err := h.store.CounselorsOf(ctx, u.ID)
 		if err == nil {
 			v.Access, err = h.accessPage(ctx, u.ID, c.Query("access_page"))

@@ -180,6 +180,12 @@ type adminUsersView struct {
 	LinkCounselor    string
 	LearnerError     string
 	CounselorError   string
+	// NewPerson is the "add a person" form as typed, with its problems; nil
+	// is an empty form.
+	NewPerson *newPersonForm
+	// Link is an invitation (Created) or reset link just made, to copy.
+	Link    *resetLinkView
+	Created bool
 }
 
 func (h *adminPages) adminUsersPage(c *gin.Context) {
@@ -221,6 +227,9 @@ func (h *adminPages) renderAdminUsers(c *gin.Context, status int, p adminParams,
 	me := currentUser(c)
 	v.P, v.Roles, v.Total, v.Page = p, account.Roles, total, p.Page
 	v.Headers, v.Groups = p.headers(), groupOptions(groups, p.Group)
+	if v.NewPerson == nil {
+		v.NewPerson = &newPersonForm{newPerson: newPerson{Role: account.RoleLearner}}
+	}
 	v.Pages = max(1, (total+adminPageSize-1)/adminPageSize)
 	for _, u := range users {
 		v.Users = append(v.Users, adminUserRow{userView: *userViewOf(&u), Self: u.ID == me.ID, Counselors: byLearner[u.ID]})

@@ -203,7 +203,7 @@ func TestRecordOfAccess_PagesOnTheAccountPage(t *testing.T) {
 	}
 	resp, body = w.app.do(w.lc, "GET", "/account?access_page=2", nil)
 	expect(t, resp, body, http.StatusOK)
-	if n := strings.Count(string(body), "<td role=\"cell\">opened your results</td>"); !strings.Contains(string(body), "Page 2 of 2") || n != 5 {
+	if n := strings.Count(string(body), "<td role=\"cell\" data-label=\"What they did\">opened your results</td>"); !strings.Contains(string(body), "Page 2 of 2") || n != 5 {
 		t.Errorf("second page shows %d entries, want 5", n)
 	}
 }

@@ -249,12 +249,13 @@ func (h *authHandlers) authenticate(ctx context.Context, ip string, cr credentia
 		return db.User{}, max(res.ThrottledUntil.Sub(h.now()), time.Second), errThrottled
 	}
 	u, err := h.users.UserByEmail(ctx, email)
-	var hash []byte
-	if err == nil {
+	// An unknown email, and an invited account whose owner has not set a
+	// password yet, are checked against the dummy hash: the same work, and
+	// never a match (see below).
+	hash := h.dummyHash()
+	if err == nil && u.PasswordHash != "" {
 		hash = []byte(u.PasswordHash)
-	} else if errors.Is(err, db.ErrNotFound) {
-		hash = h.dummyHash()
-	} else {
+	} else if err != nil && !errors.Is(err, db.ErrNotFound) {
 		// Not the caller's failure: give the attempt back.
 		if rerr := h.failures.ReleaseLoginAttempt(ctx, res); rerr != nil {
 			h.log.Warn("release login attempt", "err", rerr)
@@ -264,7 +265,7 @@ func (h *authHandlers) authenticate(ctx context.Context, ip string, cr credentia
 	if len(cr.Password) > maxCheckedPassword {
 		cr.Password = cr.Password[:maxCheckedPassword]
 	}
-	if bcrypt.CompareHashAndPassword(hash, []byte(cr.Password)) != nil || err != nil {
+	if bcrypt.CompareHashAndPassword(hash, []byte(cr.Password)) != nil || err != nil || u.PasswordHash == "" {
 		return db.User{}, 0, db.ErrBadCredentials // the reservation stays, as the failure
 	}
 	if err := h.failures.ReleaseLoginAttempt(ctx, res); err != nil {

@@ -21,6 +21,10 @@ type Config struct {
 	TrustedProxies []string
 	// DefaultProfile is the profile the assessment pages use.
 	DefaultProfile string
+	// BaseURL is the site's address (https://readiness.example.edu, no
+	// trailing slash), for the reset links shown to admins; "" means the
+	// address the admin's own browser used.
+	BaseURL string
 	// BcryptCost is the password hashing cost; 0 means bcrypt's default.
 	// Only tests lower it.
 	BcryptCost int

@@ -67,6 +67,18 @@ func newTestApp(t testing.TB) *testApp {
 // startTestApp serves dbPath; profiles nil means the builtin ones.
 func startTestApp(t testing.TB, dbPath string, clock *testClock, profiles *assessment.Registry) *testApp {
 	t.Helper()
+	return startTestAppConfig(t, dbPath, clock, profiles, nil)
+}
+
+// startTestAppWith serves dbPath with the builtin profiles and a config
+// changed by set.
+func startTestAppWith(t testing.TB, dbPath string, clock *testClock, set func(*Config)) *testApp {
+	t.Helper()
+	return startTestAppConfig(t, dbPath, clock, nil, set)
+}
+
+func startTestAppConfig(t testing.TB, dbPath string, clock *testClock, profiles *assessment.Registry, set func(*Config)) *testApp {
+	t.Helper()
 	store, err := db.Open(dbPath, clock.Now)
 	if err != nil {
 		t.Fatalf("open store: %v", err)
@@ -76,7 +88,11 @@ func startTestApp(t testing.TB, dbPath string, clock *testClock, profiles *asses
 			t.Fatal(err)
 		}
 	}
-	r, err := NewRouter(Deps{Store: store, Profiles: profiles, Now: clock.Now, Logger: discardLogger(), Config: Config{BcryptCost: 4}})
+	cfg := Config{BcryptCost: 4}
+	if set != nil {
+		set(&cfg)
+	}
+	r, err := NewRouter(Deps{Store: store, Profiles: profiles, Now: clock.Now, Logger: discardLogger(), Config: cfg})
 	if err != nil {
 		t.Fatalf("router: %v", err)
 	}

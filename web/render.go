@@ -127,6 +127,21 @@ func parseTemplatesIn(cat *i18n.Catalog, loc *time.Location) (templates, error) 
 			return formField{name, label, typ, autocomplete, value, err, hint}
 		},
 		"planAdd": planAddOf,
+		// dict passes several values to a partial: dict "Key" value ...
+		"dict": func(kv ...any) (map[string]any, error) {
+			if len(kv)%2 != 0 {
+				return nil, fmt.Errorf("dict: %d arguments, want key and value pairs", len(kv))
+			}
+			m := make(map[string]any, len(kv)/2)
+			for i := 0; i < len(kv); i += 2 {
+				k, ok := kv[i].(string)
+				if !ok {
+					return nil, fmt.Errorf("dict: key %v is not a string", kv[i])
+				}
+				m[k] = kv[i+1]
+			}
+			return m, nil
+		},
 		// percentOf is n of total as a percentage for an attribute.
 		"percentOf": func(n, total int) string {
 			if total == 0 {
@@ -225,6 +240,7 @@ var flashCodes = map[string]bool{
 	"user-updated": true, "linked": true, "unlinked": true,
 	"plan-added": true, "plan-already": true, "plan-saved": true, "plan-removed": true,
 	"recommended": true, "recommendation-deleted": true,
+	"password-changed": true, "logged-out-elsewhere": true, "password-set": true,
 }
 
 // setFlash shows the messages (by code, in order) on the next page.

@@ -62,7 +62,11 @@ func NewRouter(d Deps) (http.Handler, error) {
 		learners  = &learnerHandlers{site: s, store: d.Store, review: d.Store}
 		recs      = &recommendationHandlers{site: s, store: d.Store}
 		admins    = &adminPages{site: s, store: d.Store}
+		people    = &adminPeoplePages{site: s, store: d.Store, list: admins}
+		adminJSON = &adminAPI{site: s, store: d.Store}
 		audits    = &auditHandlers{site: s, store: d.Store}
+		passwords = &passwordHandlers{site: s, store: d.Store, sessions: sess, account: acct}
+		resets    = &resetHandlers{site: s, store: d.Store, sessions: sess}
 		scores    = &scoreAPI{site: s}
 		assessAPI = &assessmentAPI{site: s, store: d.Store, review: d.Store}
 		healthz   = &health{store: d.Store, log: d.Logger}
@@ -96,6 +100,8 @@ func NewRouter(d Deps) (http.Handler, error) {
 	r.POST("/assessment", assess.assessmentSubmit)
 	r.POST("/assessment/restart", assess.assessmentRestart)
 	r.GET("/results/:id", results.resultPage) // a learner's own, or this browser's visitor result
+	r.GET("/reset/:token", resets.resetPage)  // an invitation or reset link
+	r.POST("/reset/:token", resets.resetSubmit)
 
 	// Pages for logged-in users.
 	user := r.Group("/", s.requireUser)
@@ -107,6 +113,8 @@ func NewRouter(d Deps) (http.Handler, error) {
 	user.POST("/account/unshare/:id", acct.unshareSubmit)
 	user.POST("/account/delete", acct.deleteAccountSubmit)
 	user.POST("/account/timezone", acct.timeZoneSubmit)
+	user.POST("/account/password", passwords.passwordSubmit)
+	user.POST("/account/logout-others", passwords.logoutOthersSubmit)
 
 	// A learner's plan: added to from a result, changed on /progress.
 	learner := r.Group("/plan", s.requireUser, s.requireRole(account.RoleLearner))
@@ -131,6 +139,10 @@ func NewRouter(d Deps) (http.Handler, error) {
 	// Admin pages.
 	admin := r.Group("/admin", s.requireUser, s.requireRole(account.RoleAdmin))
 	admin.GET("/users", admins.adminUsersPage)
+	admin.POST("/users", people.createSubmit)
+	admin.GET("/users/:id", people.personPage)
+	admin.POST("/users/:id", people.personSubmit)
+	admin.POST("/users/:id/reset-link", people.resetLinkSubmit)
 	admin.POST("/users/:id/role", admins.adminRoleSubmit)
 	admin.POST("/users/:id/disabled", admins.adminDisabledSubmit)
 	admin.POST("/links", admins.adminLinkSubmit)
@@ -150,6 +162,8 @@ func NewRouter(d Deps) (http.Handler, error) {
 	apiUser.GET("/me", acct.apiMe)
 	apiUser.GET("/me/export", acct.apiExport)
 	apiUser.DELETE("/me", acct.apiDeleteMe)
+	apiUser.POST("/me/password", passwords.apiChangePassword)
+	apiUser.POST("/me/logout-others", passwords.apiLogoutOthers)
 
 	// The API for learners.
 	apiLearner := apiUser.Group("", s.requireRole(account.RoleLearner))
@@ -182,6 +196,11 @@ func NewRouter(d Deps) (http.Handler, error) {
 
 	// The API for admins.
 	apiAdmin := apiUser.Group("/admin", s.requireRole(account.RoleAdmin))
+	apiAdmin.GET("/users", adminJSON.apiUsers)
+	apiAdmin.POST("/users", adminJSON.apiCreateUser)
+	apiAdmin.GET("/users/:id", adminJSON.apiUser)
+	apiAdmin.PATCH("/users/:id", adminJSON.apiUpdateUser)
+	apiAdmin.POST("/users/:id/reset-link", adminJSON.apiResetLink)
 	apiAdmin.GET("/audit", audits.apiAudit)
 
 	return headAsGet{r}, nil

@@ -120,15 +120,27 @@ func (s *sessions) load(c *gin.Context) {
 // when 0), replaces any session the request had, and sets the cookie. A fresh
 // id at every login prevents session fixation.
 func (s *sessions) start(c *gin.Context, userID int64) (*db.Session, error) {
-	now := s.now()
-	token, id := newToken()
-	sess := db.Session{ID: id, UserID: userID, CreatedAt: now, LastSeenAt: now, ExpiresAt: s.expiry(now, now)}
+	token, sess := s.next(userID)
 	if err := s.store.CreateSession(c.Request.Context(), sess); err != nil {
 		return nil, err
 	}
+	return s.adopt(c, token, sess), nil
+}
+
+// next makes a new session for userID without storing it, for a store call
+// that stores it together with other changes (a password change, a reset
+// link), and the cookie token that names it.
+func (s *sessions) next(userID int64) (string, db.Session) {
+	now := s.now()
+	token, id := newToken()
+	return token, db.Session{ID: id, UserID: userID, CreatedAt: now, LastSeenAt: now, ExpiresAt: s.expiry(now, now)}
+}
+
+// adopt makes a stored session the request's own and sets its cookie.
+func (s *sessions) adopt(c *gin.Context, token string, sess db.Session) *db.Session {
 	s.setCookie(c, token, int(s.cfg.SessionMax.Seconds()))
 	c.Set(ctxSession, &sess)
-	return &sess, nil
+	return &sess
 }
 
 // expiry is when a session created at created and last used at lastSeen

@@ -17,7 +17,11 @@ type Store interface {
 	recommendationStore
 	learnerReviewStore
 	adminStore
+	adminAPIStore
+	adminPeopleStore
 	auditStore
 	planStore
+	passwordStore
+	resetStore
 	pinger
 }

@@ -80,7 +80,27 @@
     exclusiveBoxes(ev);
     applyShowIf();
   });
+  // A "Copy" button copies its field's text, where the browser allows it;
+  // without it (or without this script) the field stays there to select.
+  function copyButtons() {
+    if (!navigator.clipboard) return;
+    document.querySelectorAll("button[data-copy]").forEach(function (btn) {
+      var field = document.getElementById(btn.getAttribute("data-copy"));
+      var done = btn.parentNode.querySelector(".copy-done");
+      if (!field) return;
+      btn.hidden = false;
+      btn.addEventListener("click", function () {
+        navigator.clipboard.writeText(field.value).then(function () {
+          if (done) done.textContent = "Copied.";
+        }, function () {
+          field.select();
+          if (done) done.textContent = "Select the link and copy it.";
+        });
+      });
+    });
+  }
   document.addEventListener("DOMContentLoaded", function () {
+    copyButtons();
     applyShowIf();
     scrollableTables();
     offerDeviceZone();
