@@ -221,3 +221,38 @@ func TestChangePasswordAndOtherSessions(t *testing.T) {
 		}
 	})
 }
+
+func TestCreateInvited_AccountLinkAndAuditTogether(t *testing.T) {
+	forEachStore(t, func(t *testing.T, s *Store, clock *fakeClock) {
+		ctx := context.Background()
+		admin := mustUser(t, s, "ada@example.org", RoleAdmin)
+		tok := account.NewResetToken()
+		u, l, err := s.CreateInvited(ctx, admin.ID, NewUser{Email: "Nia@Example.org", Name: "Nia", Role: RoleLearner, Group: "Class of 2027", PasswordHash: "ignored"}, ResetLinkOf(tok))
+		must(t, err)
+		if u.Email != "nia@example.org" || u.PasswordSet || u.Group != "Class of 2027" || !l.Invite || l.UserID != u.ID {
+			t.Errorf("invited: %+v, link %+v", u, l)
+		}
+		log, _ := s.AuditLog(ctx, AuditQuery{PersonID: u.ID})
+		if got := auditActions(log); len(got) != 2 || got[0] != "user.reset-link invitation" || got[1] != "user.create learner, group Class of 2027" {
+			t.Errorf("audit = %q", got)
+		}
+		// A taken email, a bad group or a group for a counselor makes nothing.
+		before := countRows(t, s, "users", "")
+		for _, nu := range []NewUser{
+			{Email: "NIA@example.org", Name: "Again", Role: RoleLearner},
+			{Email: "c@example.org", Name: "C", Role: RoleCounselor, Group: "Evening"},
+			{Email: "d@example.org", Name: "D", Role: RoleLearner, Group: "bad\x00"},
+			{Email: "not an email", Name: "E", Role: RoleLearner},
+		} {
+			if _, _, err := s.CreateInvited(ctx, admin.ID, nu, ResetLinkOf(account.NewResetToken())); err == nil {
+				t.Errorf("CreateInvited(%+v) accepted", nu)
+			}
+		}
+		if after := countRows(t, s, "users", ""); after != before {
+			t.Errorf("refused invitations made %d accounts", after-before)
+		}
+		if n := countRows(t, s, "reset_links", ""); n != 1 {
+			t.Errorf("%d links, want the one", n)
+		}
+	})
+}
