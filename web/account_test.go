@@ -65,19 +65,19 @@ func accountTest(t *testing.T, store *fakeAccountStore) http.Handler {
 func TestAccountHandlers_DeleteNeedsTheCurrentPassword(t *testing.T) {
 	store := &fakeAccountStore{}
 	h := accountTest(t, store)
-	w := serveTest(h, "DELETE", "/api/v1/me", "application/json", `{"password":"not my password"}`)
+	w := serveTest(t, h, "DELETE", "/api/v1/me", "application/json", `{"password":"not my password"}`)
 	var e apiError
 	if w.Code != http.StatusUnprocessableEntity || json.Unmarshal(w.Body.Bytes(), &e) != nil || len(e.Problems) != 1 || e.Problems[0].Field != "password" {
 		t.Fatalf("wrong password: status %d %s; want 422 naming the password field", w.Code, w.Body)
 	}
-	w = serveTest(h, "POST", "/account/delete", formType, "password=nope")
+	w = serveTest(t, h, "POST", "/account/delete", formType, "password=nope")
 	if w.Code != http.StatusUnprocessableEntity || !strings.Contains(w.Body.String(), "nothing was deleted") {
 		t.Fatalf("wrong password on the page: status %d; %.300s", w.Code, w.Body)
 	}
 	if len(store.deleted) != 0 {
 		t.Fatalf("deleted %v with a wrong password", store.deleted)
 	}
-	w = serveTest(h, "DELETE", "/api/v1/me", "application/json", `{"password":"correct horse battery"}`)
+	w = serveTest(t, h, "DELETE", "/api/v1/me", "application/json", `{"password":"correct horse battery"}`)
 	if w.Code != http.StatusNoContent || len(store.deleted) != 1 || store.deleted[0] != 9 {
 		t.Fatalf("right password: status %d, deleted %v; want 204 and account 9", w.Code, store.deleted)
 	}
@@ -89,17 +89,17 @@ func TestAccountHandlers_DeleteNeedsTheCurrentPassword(t *testing.T) {
 func TestAccountHandlers_StoreAnswersBecomeOneErrorShape(t *testing.T) {
 	store := &fakeAccountStore{unshareErr: fmt.Errorf("unshare: %w", db.ErrNotFound)}
 	h := accountTest(t, store)
-	w := serveTest(h, "POST", "/account/unshare/4", formType, "")
+	w := serveTest(t, h, "POST", "/account/unshare/4", formType, "")
 	if w.Code != http.StatusNotFound || !strings.Contains(w.Body.String(), "You do not share with that counselor.") || len(store.unshared) != 1 {
 		t.Errorf("unshare a counselor not shared with: status %d, asked %v; %.300s", w.Code, store.unshared, w.Body)
 	}
 	store.unshareErr = fmt.Errorf("unshare: %w", db.ErrUnavailable)
-	if w := serveTest(h, "POST", "/account/unshare/4", formType, ""); w.Code != http.StatusServiceUnavailable {
+	if w := serveTest(t, h, "POST", "/account/unshare/4", formType, ""); w.Code != http.StatusServiceUnavailable {
 		t.Errorf("unshare on a database that cannot be written: status %d, want 503", w.Code)
 	}
 	// A share code that matches nobody is a 422 naming the field, in the
 	// same shape as every other API problem.
-	w = serveTest(h, "POST", "/api/v1/me/counselors", "application/json", `{"share_code":"NOPE1234"}`)
+	w = serveTest(t, h, "POST", "/api/v1/me/counselors", "application/json", `{"share_code":"NOPE1234"}`)
 	var e apiError
 	if w.Code != http.StatusUnprocessableEntity || json.Unmarshal(w.Body.Bytes(), &e) != nil ||
 		len(e.Problems) != 1 || e.Problems[0].Field != "share_code" || e.Problems[0].Question != "" {

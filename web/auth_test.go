@@ -130,7 +130,7 @@ func authTest(t *testing.T, store *fakeAuthStore) http.Handler {
 
 func TestAuthLogin_UnknownEmailIsBadCredentials(t *testing.T) {
 	store := newFakeAuthStore()
-	w := serveTest(authTest(t, store), "POST", "/api/v1/auth/login", "application/json", `{"email":"Nobody@Example.org","password":"correct horse battery"}`)
+	w := serveTest(t, authTest(t, store), "POST", "/api/v1/auth/login", "application/json", `{"email":"Nobody@Example.org","password":"correct horse battery"}`)
 	if w.Code != http.StatusUnauthorized {
 		t.Fatalf("status %d, want 401; %s", w.Code, w.Body)
 	}
@@ -152,11 +152,11 @@ func TestAuthLogin_WrongPasswordThenRightOne(t *testing.T) {
 	store.users["ada@example.org"] = db.User{ID: 7, Email: "ada@example.org", Name: "Ada", Role: "learner", PasswordHash: mustHash(t, "correct horse battery")}
 	h := authTest(t, store)
 
-	w := serveTest(h, "POST", "/api/v1/auth/login", "application/json", `{"email":"ada@example.org","password":"not the password"}`)
+	w := serveTest(t, h, "POST", "/api/v1/auth/login", "application/json", `{"email":"ada@example.org","password":"not the password"}`)
 	if w.Code != http.StatusUnauthorized || store.failures["pair:ada@example.org|192.0.2.1"] != 1 {
 		t.Fatalf("wrong password: status %d, failures %v", w.Code, store.failures)
 	}
-	w = serveTest(h, "POST", "/api/v1/auth/login", "application/json", `{"email":" ADA@example.org ","password":"correct horse battery"}`)
+	w = serveTest(t, h, "POST", "/api/v1/auth/login", "application/json", `{"email":" ADA@example.org ","password":"correct horse battery"}`)
 	if w.Code != http.StatusOK {
 		t.Fatalf("right password: status %d; %s", w.Code, w.Body)
 	}
@@ -183,22 +183,22 @@ func TestAuthLogin_DisabledAccountToldOnlyAfterTheRightPassword(t *testing.T) {
 	store := newFakeAuthStore()
 	store.users["off@example.org"] = db.User{ID: 3, Email: "off@example.org", Role: "learner", Disabled: true, PasswordHash: mustHash(t, "correct horse battery")}
 	h := authTest(t, store)
-	w := serveTest(h, "POST", "/login", formType, url.Values{"email": {"off@example.org"}, "password": {"correct horse battery"}}.Encode())
+	w := serveTest(t, h, "POST", "/login", formType, url.Values{"email": {"off@example.org"}, "password": {"correct horse battery"}}.Encode())
 	if w.Code != http.StatusForbidden || !strings.Contains(w.Body.String(), "This account is disabled") || !strings.Contains(w.Body.String(), "Ask an administrator") {
 		t.Fatalf("page, right password: status %d, want 403 saying the account is disabled and whom to ask; %.300s", w.Code, w.Body)
 	}
-	w = serveTest(h, "POST", "/api/v1/auth/login", "application/json", `{"email":"off@example.org","password":"correct horse battery"}`)
+	w = serveTest(t, h, "POST", "/api/v1/auth/login", "application/json", `{"email":"off@example.org","password":"correct horse battery"}`)
 	if w.Code != http.StatusForbidden || !strings.Contains(w.Body.String(), "This account is disabled") {
 		t.Fatalf("API, right password: status %d, want 403 saying the account is disabled; %.300s", w.Code, w.Body)
 	}
 	if len(store.sessions) != 0 {
 		t.Errorf("a disabled account got a session: %v", store.sessions)
 	}
-	w = serveTest(h, "POST", "/login", formType, url.Values{"email": {"off@example.org"}, "password": {"a wrong guess here"}}.Encode())
+	w = serveTest(t, h, "POST", "/login", formType, url.Values{"email": {"off@example.org"}, "password": {"a wrong guess here"}}.Encode())
 	if w.Code != http.StatusUnauthorized || !strings.Contains(w.Body.String(), "Email or password is incorrect.") || strings.Contains(w.Body.String(), "disabled") {
 		t.Fatalf("page, wrong password: status %d, want 401 with the generic message; %.300s", w.Code, w.Body)
 	}
-	w = serveTest(h, "POST", "/api/v1/auth/login", "application/json", `{"email":"off@example.org","password":"a wrong guess here"}`)
+	w = serveTest(t, h, "POST", "/api/v1/auth/login", "application/json", `{"email":"off@example.org","password":"a wrong guess here"}`)
 	if w.Code != http.StatusUnauthorized || strings.Contains(w.Body.String(), "disabled") {
 		t.Fatalf("API, wrong password: status %d, want 401 with the generic message; %.300s", w.Code, w.Body)
 	}
@@ -207,7 +207,7 @@ func TestAuthLogin_DisabledAccountToldOnlyAfterTheRightPassword(t *testing.T) {
 func TestAuthLogin_ThrottledAfterFiveFailures(t *testing.T) {
 	store := newFakeAuthStore()
 	store.failures["pair:ada@example.org|192.0.2.1"] = throttleFailures
-	w := serveTest(authTest(t, store), "POST", "/api/v1/auth/login", "application/json", `{"email":"ada@example.org","password":"correct horse battery"}`)
+	w := serveTest(t, authTest(t, store), "POST", "/api/v1/auth/login", "application/json", `{"email":"ada@example.org","password":"correct horse battery"}`)
 	// The oldest failure was five minutes ago, so the lockout ends in ten.
 	if w.Code != http.StatusTooManyRequests || w.Header().Get("Retry-After") != "600" {
 		t.Fatalf("status %d, Retry-After %q; want 429 and 600", w.Code, w.Header().Get("Retry-After"))
@@ -227,11 +227,11 @@ func TestAuthLogin_StoreErrors(t *testing.T) {
 		store := newFakeAuthStore()
 		store.userErr = tc.err
 		h := authTest(t, store)
-		w := serveTest(h, "POST", "/api/v1/auth/login", "application/json", `{"email":"ada@example.org","password":"correct horse battery"}`)
+		w := serveTest(t, h, "POST", "/api/v1/auth/login", "application/json", `{"email":"ada@example.org","password":"correct horse battery"}`)
 		if w.Code != tc.status || !strings.Contains(w.Body.String(), tc.want) {
 			t.Errorf("API, %v: status %d %s; want %d with %q", tc.err, w.Code, w.Body, tc.status, tc.want)
 		}
-		w = serveTest(h, "POST", "/login", formType, "email=ada%40example.org&password=x")
+		w = serveTest(t, h, "POST", "/login", formType, "email=ada%40example.org&password=x")
 		if w.Code != tc.status || !strings.Contains(w.Header().Get("Content-Type"), "text/html") {
 			t.Errorf("page, %v: status %d (%s); want an HTML %d", tc.err, w.Code, w.Header().Get("Content-Type"), tc.status)
 		}

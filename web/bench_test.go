@@ -50,7 +50,7 @@ func benchGet(b *testing.B, app *testApp, path, cookie string) {
 		req := httptest.NewRequest("GET", path, nil)
 		req.Header.Set("Cookie", cookie)
 		rec := httptest.NewRecorder()
-		app.handler.ServeHTTP(rec, req)
+		app.router.ServeHTTP(rec, req)
 		if rec.Code != http.StatusOK {
 			b.Fatalf("GET %s: %d", path, rec.Code)
 		}
@@ -78,7 +78,7 @@ func BenchmarkScoreAPI(b *testing.B) {
 		req := httptest.NewRequest("POST", "/api/v1/score", bytes.NewReader(body))
 		req.Header.Set("Content-Type", "application/json")
 		rec := httptest.NewRecorder()
-		app.handler.ServeHTTP(rec, req)
+		app.router.ServeHTTP(rec, req)
 		if rec.Code != http.StatusOK {
 			b.Fatalf("score: %d %s", rec.Code, rec.Body)
 		}
@@ -96,7 +96,7 @@ func BenchmarkSubmitAPI(b *testing.B) {
 		req.Header.Set("Content-Type", "application/json")
 		req.Header.Set("Cookie", cookie)
 		rec := httptest.NewRecorder()
-		app.handler.ServeHTTP(rec, req)
+		app.router.ServeHTTP(rec, req)
 		if rec.Code != http.StatusCreated {
 			b.Fatalf("submit: %d %s", rec.Code, rec.Body)
 		}

@@ -82,7 +82,7 @@ func TestLearnerHandlers_NotOnCaseloadIs404(t *testing.T) {
 	store := &fakeLearnerStore{err: fmt.Errorf("caseload learner: %w", db.ErrNotFound)}
 	h, _ := learnerTest(t, store)
 
-	w := serveTest(h, "GET", "/counselor/learners/7", "", "")
+	w := serveTest(t, h, "GET", "/counselor/learners/7", "", "")
 	if w.Code != http.StatusNotFound || !strings.Contains(w.Body.String(), "There is no learner here who shares results with you.") {
 		t.Errorf("page: status %d; want 404 with the not-on-caseload message; %.300s", w.Code, w.Body)
 	}
@@ -92,7 +92,7 @@ func TestLearnerHandlers_NotOnCaseloadIs404(t *testing.T) {
 		{"PUT", "/api/v1/learners/7/flag", `{"flagged":true}`},
 		{"GET", "/api/v1/learners/7/plan", ""},
 	} {
-		w := serveTest(h, req[0], req[1], "application/json", req[2])
+		w := serveTest(t, h, req[0], req[1], "application/json", req[2])
 		var e apiError
 		if w.Code != http.StatusNotFound || json.Unmarshal(w.Body.Bytes(), &e) != nil || e.Error != notFoundLearner {
 			t.Errorf("%s %s: status %d %s; want 404 with the not-on-caseload error", req[0], req[1], w.Code, w.Body)
@@ -102,7 +102,7 @@ func TestLearnerHandlers_NotOnCaseloadIs404(t *testing.T) {
 		t.Errorf("wrote about a learner not on the caseload: notes %q, flags %v", store.notes, store.flagged)
 	}
 	// An id that is not a number is the same 404, without asking the store.
-	if w := serveTest(h, "GET", "/counselor/learners/abc", "", ""); w.Code != http.StatusNotFound {
+	if w := serveTest(t, h, "GET", "/counselor/learners/abc", "", ""); w.Code != http.StatusNotFound {
 		t.Errorf("bad id: status %d, want 404", w.Code)
 	}
 }
@@ -121,11 +121,11 @@ func TestLearnerHandlers_StoreErrors(t *testing.T) {
 	}
 	for _, tc := range cases {
 		h, logs := learnerTest(t, &fakeLearnerStore{err: tc.err})
-		w := serveTest(h, "GET", "/counselor/learners/7", "", "")
+		w := serveTest(t, h, "GET", "/counselor/learners/7", "", "")
 		if w.Code != tc.status || !strings.Contains(w.Body.String(), tc.page) {
 			t.Errorf("page, %v: status %d; want %d saying %q; %.300s", tc.err, w.Code, tc.status, tc.page, w.Body)
 		}
-		w = serveTest(h, "GET", "/api/v1/learners/7/notes", "", "")
+		w = serveTest(t, h, "GET", "/api/v1/learners/7/notes", "", "")
 		var e apiError
 		if w.Code != tc.status || json.Unmarshal(w.Body.Bytes(), &e) != nil || !strings.Contains(e.Error, tc.api) {
 			t.Errorf("API, %v: status %d %s; want %d saying %q", tc.err, w.Code, w.Body, tc.status, tc.api)
@@ -143,10 +143,10 @@ func TestLearnerHandlers_StoreErrors(t *testing.T) {
 func TestLearnerHandlers_NoRecordOfAccessNoResults(t *testing.T) {
 	store := &fakeLearnerStore{}
 	h, _ := learnerTest(t, store)
-	if w := serveTest(h, "GET", "/counselor/learners/7", "", ""); w.Code != http.StatusOK {
+	if w := serveTest(t, h, "GET", "/counselor/learners/7", "", ""); w.Code != http.StatusOK {
 		t.Fatalf("page: status %d", w.Code)
 	}
-	if w := serveTest(h, "GET", "/api/v1/learners/7/assessments", "", ""); w.Code != http.StatusOK {
+	if w := serveTest(t, h, "GET", "/api/v1/learners/7/assessments", "", ""); w.Code != http.StatusOK {
 		t.Fatalf("API: status %d %s", w.Code, w.Body)
 	}
 	want := []string{"2 opened 7: " + db.ActionResultsPage, "2 opened 7: " + db.ActionResultsAPI}
@@ -156,10 +156,10 @@ func TestLearnerHandlers_NoRecordOfAccessNoResults(t *testing.T) {
 	// A record that cannot be written: nothing is shown.
 	store = &fakeLearnerStore{accessErr: fmt.Errorf("record access: %w", db.ErrUnavailable)}
 	h, _ = learnerTest(t, store)
-	if w := serveTest(h, "GET", "/counselor/learners/7", "", ""); w.Code != http.StatusServiceUnavailable {
+	if w := serveTest(t, h, "GET", "/counselor/learners/7", "", ""); w.Code != http.StatusServiceUnavailable {
 		t.Errorf("page without a record: status %d, want 503", w.Code)
 	}
-	if w := serveTest(h, "GET", "/api/v1/learners/7/assessments", "", ""); w.Code != http.StatusServiceUnavailable {
+	if w := serveTest(t, h, "GET", "/api/v1/learners/7/assessments", "", ""); w.Code != http.StatusServiceUnavailable {
 		t.Errorf("API without a record: status %d, want 503", w.Code)
 	}
 	if store.listed != 0 {

@@ -137,7 +137,7 @@ func (a *fuzzApp) serve(t testing.TB, method, target, contentType string, body [
 		req.Header.Set("Cookie", cookie)
 	}
 	w := httptest.NewRecorder()
-	a.handler.ServeHTTP(w, req)
+	a.router.ServeHTTP(w, req)
 	checkAnswer(t, req, body, w)
 	return w
 }
@@ -151,6 +151,9 @@ func checkAnswer(t testing.TB, req *http.Request, in []byte, w *httptest.Respons
 	}
 	if !strings.HasPrefix(req.URL.Path, "/api/") {
 		return
+	}
+	if err := contract(t).checkResponse(req, w.Code, w.Header(), w.Body.Bytes()); err != nil {
+		t.Fatalf("%q: openapi: %v", in, err)
 	}
 	if w.Body.Len() == 0 && (w.Code == http.StatusNoContent || w.Code >= 300 && w.Code < 400) {
 		return // nothing to read: deleted, or a redirect without a body
@@ -520,7 +523,7 @@ func FuzzCaseloadQuery(f *testing.F) {
 		req.URL.RawQuery = query
 		req.Header.Set("Cookie", a.counselor)
 		w := httptest.NewRecorder()
-		a.handler.ServeHTTP(w, req)
+		a.router.ServeHTTP(w, req)
 		checkAnswer(t, req, []byte(query), w)
 	})
 }
@@ -695,7 +698,7 @@ func FuzzFormAdmin(f *testing.F) {
 			req.URL.RawQuery = form
 			req.Header.Set("Cookie", a.admin)
 			w = httptest.NewRecorder()
-			a.handler.ServeHTTP(w, req)
+			a.router.ServeHTTP(w, req)
 			checkAnswer(t, req, []byte(form), w)
 		}
 		if loc := w.Header().Get("Location"); w.Code == http.StatusSeeOther && !strings.HasPrefix(loc, "/admin/users") && loc != "/account" {

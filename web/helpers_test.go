@@ -25,10 +25,12 @@ import (
 )
 
 // testApp is the real router served by a real HTTP server on loopback, with
-// a SQLite file in a temp dir.
+// a SQLite file in a temp dir. Every API answer, through the server or
+// handler, is checked against openapi.json.
 type testApp struct {
 	t       testing.TB
-	handler http.Handler
+	handler http.Handler // the router, its API answers checked against openapi.json
+	router  http.Handler // the router alone, for benchmarks and fuzz targets (which check for themselves)
 	srv     *httptest.Server
 	store   *db.Store
 	dbPath  string
@@ -96,7 +98,14 @@ func startTestAppConfig(t testing.TB, dbPath string, clock *testClock, profiles 
 	if err != nil {
 		t.Fatalf("router: %v", err)
 	}
-	app := &testApp{t: t, handler: r, srv: httptest.NewServer(r), store: store, dbPath: dbPath, clock: clock}
+	return serveTestApp(t, r, store, dbPath, clock)
+}
+
+// serveTestApp serves a router built over store on a real loopback server.
+func serveTestApp(t testing.TB, r http.Handler, store *db.Store, dbPath string, clock *testClock) *testApp {
+	t.Helper()
+	checked := checkedHandler(t, r)
+	app := &testApp{t: t, handler: checked, router: r, srv: httptest.NewServer(checked), store: store, dbPath: dbPath, clock: clock}
 	t.Cleanup(app.stop)
 	return app
 }

@@ -46,6 +46,9 @@ func NewRouter(d Deps) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkOpenAPIDocument(); err != nil {
+		return nil, err
+	}
 	s := &site{
 		log: d.Logger, now: func() time.Time { return d.Now().UTC() }, cfg: d.Config, tmpl: tmpl,
 		profiles: d.Profiles, profile: p, cop: http.NewCrossOriginProtection(), i18n: cat,
@@ -150,7 +153,9 @@ func NewRouter(d Deps) (http.Handler, error) {
 	admin.GET("/audit", audits.auditPage)
 
 	// The JSON API: open to anyone.
+	// Every /api/v1 route is described in openapi.json (see openapi.go).
 	api := r.Group("/api/v1", s.noStoreAPI)
+	api.GET("/openapi.json", serveOpenAPI)
 	api.GET("/profiles/:id", scores.apiProfile)
 	api.POST("/score", scores.apiScore)
 	api.POST("/auth/register", auth.apiRegister)

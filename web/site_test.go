@@ -59,8 +59,10 @@ func testEngine(user *db.User) *gin.Engine {
 	return r
 }
 
-// serveTest sends one request through h and returns the recorded answer.
-func serveTest(h http.Handler, method, target, contentType, body string) *httptest.ResponseRecorder {
+// serveTest sends one request through h and returns the recorded answer,
+// failing t if an API answer is not as openapi.json says.
+func serveTest(t testing.TB, h http.Handler, method, target, contentType, body string) *httptest.ResponseRecorder {
+	t.Helper()
 	var r io.Reader
 	if body != "" {
 		r = strings.NewReader(body)
@@ -71,5 +73,8 @@ func serveTest(h http.Handler, method, target, contentType, body string) *httpte
 	}
 	w := httptest.NewRecorder()
 	h.ServeHTTP(w, req)
+	if err := contract(t).checkResponse(req, w.Code, w.Header(), w.Body.Bytes()); err != nil {
+		t.Errorf("openapi: %v", err)
+	}
 	return w
 }

@@ -3,7 +3,6 @@ package web
 import (
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -60,9 +59,7 @@ func proxiedApp(t *testing.T, registrationsPerHour int) *testApp {
 	if err != nil {
 		t.Fatal(err)
 	}
-	app := &testApp{t: t, handler: r, srv: httptest.NewServer(r), store: store, dbPath: dbPath, clock: clock}
-	t.Cleanup(app.stop)
-	return app
+	return serveTestApp(t, r, store, dbPath, clock)
 }
 
 func (a *testApp) loginFrom(addr, email, password string) int {
