@@ -70,6 +70,7 @@ func (h *assessmentAPI) apiCreateAssessment(c *gin.Context) {
 		h.apiStoreError(c, err)
 		return
 	}
+	h.metrics.resultStored(ownerLearner)
 	writeJSON(c, http.StatusCreated, assessmentJSON(a))
 }
 

@@ -315,6 +315,9 @@ func (h *assessmentPages) storeFinished(c *gin.Context, row db.NewResult) (strin
 	ctx := c.Request.Context()
 	if u := currentUser(c); u != nil {
 		a, err := h.store.CreateAssessment(ctx, u.ID, row)
+		if err == nil {
+			h.metrics.resultStored(ownerLearner)
+		}
 		return "/results/" + strconv.FormatInt(a.ID, 10), err
 	}
 	sess, err := h.sessions.visitor(c)
@@ -322,6 +325,9 @@ func (h *assessmentPages) storeFinished(c *gin.Context, row db.NewResult) (strin
 		return "", err
 	}
 	a, err := h.store.CreateVisitorResult(ctx, sess.ID, row)
+	if err == nil {
+		h.metrics.resultStored(ownerVisitor)
+	}
 	return "/results/v" + strconv.FormatInt(a.ID, 10), err
 }
 

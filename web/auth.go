@@ -148,6 +148,7 @@ func (h *authHandlers) createLearner(c *gin.Context, reg registration) (db.User,
 			return db.User{}, arrival{}, err
 		}
 		if r.Throttled() {
+			h.metrics.throttledAttempt(throttledRegister)
 			retryAfter(c, max(r.ThrottledUntil.Sub(h.now()), time.Second))
 			return db.User{}, arrival{}, errThrottled
 		}
@@ -246,6 +247,7 @@ func (h *authHandlers) authenticate(ctx context.Context, ip string, cr credentia
 		return db.User{}, 0, err
 	}
 	if res.Throttled() {
+		h.metrics.throttledAttempt(throttledLogin)
 		return db.User{}, max(res.ThrottledUntil.Sub(h.now()), time.Second), errThrottled
 	}
 	u, err := h.users.UserByEmail(ctx, email)
@@ -266,6 +268,7 @@ func (h *authHandlers) authenticate(ctx context.Context, ip string, cr credentia
 		cr.Password = cr.Password[:maxCheckedPassword]
 	}
 	if bcrypt.CompareHashAndPassword(hash, []byte(cr.Password)) != nil || err != nil || u.PasswordHash == "" {
+		h.metrics.loginFailed()
 		return db.User{}, 0, db.ErrBadCredentials // the reservation stays, as the failure
 	}
 	if err := h.failures.ReleaseLoginAttempt(ctx, res); err != nil {

@@ -53,4 +53,7 @@ type Deps struct {
 	Logger   *slog.Logger
 	Now      func() time.Time
 	Config   Config
+	// Metrics records requests, results stored and logins refused; nil
+	// (no metrics listener) records nothing.
+	Metrics *Metrics
 }

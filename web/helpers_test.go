@@ -18,6 +18,7 @@ import (
 	"time"
 
 	_ "github.com/mattn/go-sqlite3"
+	"github.com/prometheus/client_golang/prometheus"
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/readiness/readiness/assessment"
@@ -32,6 +33,7 @@ type testApp struct {
 	handler http.Handler // the router, its API answers checked against openapi.json
 	router  http.Handler // the router alone, for benchmarks and fuzz targets (which check for themselves)
 	srv     *httptest.Server
+	metrics *prometheus.Registry // what the router's Metrics record, as /metrics would show it
 	store   *db.Store
 	dbPath  string
 	clock   *testClock
@@ -94,18 +96,25 @@ func startTestAppConfig(t testing.TB, dbPath string, clock *testClock, profiles 
 	if set != nil {
 		set(&cfg)
 	}
-	r, err := NewRouter(Deps{Store: store, Profiles: profiles, Now: clock.Now, Logger: discardLogger(), Config: cfg})
+	return serveTestApp(t, Deps{Store: store, Profiles: profiles, Now: clock.Now, Logger: discardLogger(), Config: cfg}, store, dbPath, clock)
+}
+
+// serveTestApp serves the router on a real loopback server, with metrics
+// recorded into a registry of the app's own.
+func serveTestApp(t testing.TB, d Deps, store *db.Store, dbPath string, clock *testClock) *testApp {
+	t.Helper()
+	reg := prometheus.NewRegistry()
+	m, err := NewMetrics(reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Metrics = m
+	r, err := NewRouter(d)
 	if err != nil {
 		t.Fatalf("router: %v", err)
 	}
-	return serveTestApp(t, r, store, dbPath, clock)
-}
-
-// serveTestApp serves a router built over store on a real loopback server.
-func serveTestApp(t testing.TB, r http.Handler, store *db.Store, dbPath string, clock *testClock) *testApp {
-	t.Helper()
 	checked := checkedHandler(t, r)
-	app := &testApp{t: t, handler: checked, router: r, srv: httptest.NewServer(checked), store: store, dbPath: dbPath, clock: clock}
+	app := &testApp{t: t, handler: checked, router: r, srv: httptest.NewServer(checked), metrics: reg, store: store, dbPath: dbPath, clock: clock}
 	t.Cleanup(app.stop)
 	return app
 }

@@ -51,7 +51,7 @@ func NewRouter(d Deps) (http.Handler, error) {
 	}
 	s := &site{
 		log: d.Logger, now: func() time.Time { return d.Now().UTC() }, cfg: d.Config, tmpl: tmpl,
-		profiles: d.Profiles, profile: p, cop: http.NewCrossOriginProtection(), i18n: cat,
+		profiles: d.Profiles, profile: p, cop: http.NewCrossOriginProtection(), i18n: cat, metrics: d.Metrics,
 	}
 	// Each handler group gets the site and only its own part of the store.
 	var (
@@ -84,6 +84,9 @@ func NewRouter(d Deps) (http.Handler, error) {
 	// Pages and static files are gzipped; the API is not, where the CPU is
 	// better spent on requests than on compressing small JSON bodies.
 	zip := gzip.Gzip(gzip.DefaultCompression, gzip.WithExcludedPaths([]string{"/api/", "/healthz"}))
+	if d.Metrics != nil {
+		r.Use(d.Metrics.measure) // first, so it times and counts everything after it
+	}
 	r.Use(s.logRequests, s.recover, s.securityHeaders, zip, s.chooseLanguage, s.limitBody, s.crossOrigin, sess.load)
 	r.NoRoute(func(c *gin.Context) { s.fail(c, http.StatusNotFound, "page not found") })
 	r.NoMethod(func(c *gin.Context) { s.fail(c, http.StatusMethodNotAllowed, "method not allowed") })

@@ -29,6 +29,7 @@ type site struct {
 	cop      *http.CrossOriginProtection
 	i18n     *i18n.Catalog // every language's interface text
 	zoned    sync.Map      // zone name → templates writing times in it
+	metrics  *Metrics      // nil records nothing
 }
 
 // profileFor is the profile a stored result was scored with, or the pages'

@@ -54,12 +54,8 @@ func proxiedApp(t *testing.T, registrationsPerHour int) *testApp {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := NewRouter(Deps{Store: store, Profiles: profiles, Now: clock.Now, Logger: discardLogger(),
-		Config: Config{BcryptCost: 4, TrustedProxies: []string{"127.0.0.1"}, RegistrationsPerHour: registrationsPerHour}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return serveTestApp(t, r, store, dbPath, clock)
+	return serveTestApp(t, Deps{Store: store, Profiles: profiles, Now: clock.Now, Logger: discardLogger(),
+		Config: Config{BcryptCost: 4, TrustedProxies: []string{"127.0.0.1"}, RegistrationsPerHour: registrationsPerHour}}, store, dbPath, clock)
 }
 
 func (a *testApp) loginFrom(addr, email, password string) int {
