@@ -18,6 +18,7 @@ import (
 // READINESS_* environment variables, then flags.
 type Config struct {
 	Addr        string
+	MetricsAddr string // "" means no metrics listener
 	DB          string
 	DatabaseURL string // a postgres:// URL; when set it wins over DB
 	// RegistrationsPerHour caps accounts created from one address in an
@@ -43,6 +44,9 @@ func defaultConfig() Config {
 func (c *Config) fromEnv(getenv func(string) string) error {
 	if v := getenv("READINESS_ADDR"); v != "" {
 		c.Addr = v
+	}
+	if v := getenv("READINESS_METRICS_ADDR"); v != "" {
+		c.MetricsAddr = v
 	}
 	if v := getenv("READINESS_DB"); v != "" {
 		c.DB = v

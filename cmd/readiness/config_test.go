@@ -27,10 +27,10 @@ func TestConfig_FromEnv(t *testing.T) {
 	}{
 		{name: "defaults", env: nil, want: func(*Config) {}},
 		{name: "every variable", env: map[string]string{
-			"READINESS_ADDR": "0.0.0.0:9000", "READINESS_DB": "/var/lib/r.db", "READINESS_SECURE_COOKIES": "true",
+			"READINESS_ADDR": "0.0.0.0:9000", "READINESS_METRICS_ADDR": "127.0.0.1:9090", "READINESS_DB": "/var/lib/r.db", "READINESS_SECURE_COOKIES": "true",
 			"READINESS_TRUSTED_PROXIES": "10.0.0.1, 10.0.0.0/8", "READINESS_LOG_FORMAT": "json", "READINESS_LOG_LEVEL": "debug",
 		}, want: func(c *Config) {
-			c.Addr, c.DB, c.SecureCookies = "0.0.0.0:9000", "/var/lib/r.db", true
+			c.Addr, c.MetricsAddr, c.DB, c.SecureCookies = "0.0.0.0:9000", "127.0.0.1:9090", "/var/lib/r.db", true
 			c.TrustedProxies = []string{"10.0.0.1", "10.0.0.0/8"}
 			c.LogFormat, c.LogLevel = "json", slog.LevelDebug
 		}},

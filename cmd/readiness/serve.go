@@ -29,6 +29,7 @@ const shutdownGrace = 20 * time.Second
 func runServe(args []string, cfg Config, getenv func(string) string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("serve", stderr)
 	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "address to listen on (env READINESS_ADDR)")
+	fs.StringVar(&cfg.MetricsAddr, "metrics-addr", cfg.MetricsAddr, "address of a separate listener for /metrics and /debug/pprof/; off when empty (env READINESS_METRICS_ADDR)")
 	dbFlag(fs, &cfg)
 	fs.BoolVar(&cfg.SecureCookies, "secure-cookies", cfg.SecureCookies, "mark cookies Secure; set when served over HTTPS (env READINESS_SECURE_COOKIES)")
 	baseURLFlag(fs, &cfg)
@@ -61,12 +62,22 @@ func runServe(args []string, cfg Config, getenv func(string) string, stdout, std
 		return 1
 	}
 
-	wcfg := web.DefaultConfig()
-	wcfg.SecureCookies = cfg.SecureCookies
-	wcfg.TrustedProxies = cfg.TrustedProxies
-	wcfg.BaseURL = cfg.BaseURL
-	wcfg.RegistrationsPerHour = cfg.RegistrationsPerHour
-	router, err := web.NewRouter(web.Deps{Store: store, Profiles: profiles, Logger: log, Now: time.Now, Config: wcfg})
+	// The metrics listener, when asked for, is up before the public one.
+	var inst *instruments
+	deps := web.Deps{Store: store, Profiles: profiles, Logger: log, Now: time.Now, Config: web.DefaultConfig()}
+	if cfg.MetricsAddr != "" {
+		if inst, err = newInstruments(cfg.MetricsAddr, store, log); err != nil {
+			log.Error("metrics", "addr", cfg.MetricsAddr, "err", err)
+			return 1
+		}
+		defer inst.ln.Close()
+		deps.Metrics = inst.metrics
+	}
+	deps.Config.SecureCookies = cfg.SecureCookies
+	deps.Config.TrustedProxies = cfg.TrustedProxies
+	deps.Config.BaseURL = cfg.BaseURL
+	deps.Config.RegistrationsPerHour = cfg.RegistrationsPerHour
+	router, err := web.NewRouter(deps)
 	if err != nil {
 		log.Error("router", "err", err)
 		return 1
@@ -86,8 +97,13 @@ func runServe(args []string, cfg Config, getenv func(string) string, stdout, std
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
-	errc := make(chan error, 1)
+	errc := make(chan error, 2)
 	go func() { errc <- srv.Serve(ln) }()
+	if inst != nil {
+		go func() { errc <- inst.srv.Serve(inst.ln) }()
+		log.Info("metrics", "url", "http://"+inst.ln.Addr().String()+"/metrics", "pprof", "http://"+inst.ln.Addr().String()+"/debug/pprof/")
+		fmt.Fprintf(stdout, "Metrics and profiles are at http://%s/metrics and /debug/pprof/\n", inst.ln.Addr())
+	}
 	go sweep(ctx, store, log)
 	log.Info("ready", "url", "http://"+ln.Addr().String(), "db", dbName, "startup_ms", time.Since(start).Milliseconds())
 	fmt.Fprintf(stdout, "Readiness is running at http://%s (Ctrl+C to stop)\n", ln.Addr())
@@ -105,9 +121,20 @@ func runServe(args []string, cfg Config, getenv func(string) string, stdout, std
 		log.Error("shutdown", "err", err)
 		return 1
 	}
-	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
-		log.Error("serve", "err", err)
-		return 1
+	servers := 1
+	if inst != nil {
+		// Metrics stay readable until the requests have finished.
+		if err := inst.srv.Shutdown(sctx); err != nil {
+			log.Error("shutdown metrics", "err", err)
+			return 1
+		}
+		servers++
+	}
+	for range servers {
+		if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Error("serve", "err", err)
+			return 1
+		}
 	}
 	log.Info("stopped")
 	return 0
