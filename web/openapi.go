@@ -15,7 +15,7 @@ package web
 //     with an operationId, its parameters, its request body and every
 //     status it can answer. Errors use the shared responses in
 //     components/responses (BadRequest, Unauthorized, Forbidden, NotFound,
-//     Conflict, TooLarge, UnsupportedMediaType, Unprocessable,
+//     Conflict, TooLarge, UnsupportedMediaType, Unprocessable, InvalidAnswers,
 //     TooManyRequests, InternalError, Unavailable): they all carry the one
 //     Error body. A POST, PUT or DELETE can be refused as cross-origin
 //     (403); one that reads a body answers 400, 413, 415 and 422; one behind
