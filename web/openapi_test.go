@@ -87,7 +87,7 @@ func TestOpenAPI_CheckRefusesWhatTheDocumentDoesNotSay(t *testing.T) {
 		`{"question":"h","answer":null,"points":0,"target":0,"lost":0}]}],"steps":[{"id":"s","kind":"course","title":"T","text":"x","gain":2,"required":false}]}`
 	stored := `{"id":3,"created_at":"2026-03-02T09:00:00Z","answers":{"q":2,"m":["a","b"],"s":"yes"},` + result[1:]
 	learner := func(latest, delta, last string) string {
-		return `{"total":1,"page":1,"per_page":50,"learners":[{"id":2,"name":"L","email":"l@x.org","attempts":1,"latest":` + latest +
+		return `{"total":1,"page":1,"per_page":50,"learners":[{"id":2,"name":"L","email":"l@x.org","group":"","attempts":1,"latest":` + latest +
 			`,"delta":` + delta + `,"flagged":false,"needs_attention":[],"last_activity_at":` + last + `}]}`
 	}
 	latest := `{"id":1,"overall":60,"band":"ready","created_at":"2026-03-02T09:00:00Z"}`
@@ -124,7 +124,7 @@ func TestOpenAPI_CheckRefusesWhatTheDocumentDoesNotSay(t *testing.T) {
 		{"a delta that is text", "GET", "/api/v1/learners", 200, jsonType, learner(latest, `"-2.5"`, "null"), false},
 		{"a 429 without Retry-After", "POST", "/api/v1/auth/login", 429, jsonType, `{"error":"too many failed logins; try again later"}`, false},
 		{"a login without its cookie", "POST", "/api/v1/auth/login", 200, jsonType, `{"id":1,"email":"a@x.org","name":"A","role":"learner"}`, false},
-		{"the CSV", "GET", "/api/v1/learners.csv", 200, "text/csv; charset=utf-8", "name,email,attempts,latest_overall,latest_band,change,last_activity,flagged,needs_attention\r\n", false}, // no Content-Disposition
+		{"the CSV", "GET", "/api/v1/learners.csv", 200, "text/csv; charset=utf-8", "name,email,attempts,latest_overall,latest_band,change,last_activity,flagged,needs_attention,group\r\n", false}, // no Content-Disposition
 		{"an unknown path answered 404", "GET", "/api/v1/nothing", 404, jsonType, `{"error":"page not found"}`, true},
 		{"an unknown path answered 200", "GET", "/api/v1/nothing", 200, jsonType, `{}`, false},
 		{"an unlisted method answered 405", "GET", "/api/v1/score", 405, jsonType, `{"error":"method not allowed"}`, true},
@@ -160,7 +160,7 @@ func TestOpenAPI_CheckRefusesWhatTheDocumentDoesNotSay(t *testing.T) {
 func TestOpenAPI_CheckAcceptsRequiredHeaders(t *testing.T) {
 	ct := contract(t)
 	csv := http.Header{"Content-Type": {"text/csv; charset=utf-8"}, "Content-Disposition": {`attachment; filename="caseload-2026-03-02.csv"`}}
-	body := "name,email,attempts,latest_overall,latest_band,change,last_activity,flagged,needs_attention\r\nA,a@x.org,0,,,,,no,\r\n"
+	body := "name,email,attempts,latest_overall,latest_band,change,last_activity,flagged,needs_attention,group\r\nA,a@x.org,0,,,,,no,,9B\r\n"
 	if err := ct.checkResponse(httptest.NewRequest("GET", "/api/v1/learners.csv", nil), 200, csv, []byte(body)); err != nil {
 		t.Errorf("CSV: %v", err)
 	}
