@@ -124,7 +124,7 @@ func TestOpenAPI_CheckRefusesWhatTheDocumentDoesNotSay(t *testing.T) {
 		{"a delta that is text", "GET", "/api/v1/learners", 200, jsonType, learner(latest, `"-2.5"`, "null"), false},
 		{"a 429 without Retry-After", "POST", "/api/v1/auth/login", 429, jsonType, `{"error":"too many failed logins; try again later"}`, false},
 		{"a login without its cookie", "POST", "/api/v1/auth/login", 200, jsonType, `{"id":1,"email":"a@x.org","name":"A","role":"learner"}`, false},
-		{"the CSV", "GET", "/api/v1/learners.csv", 200, "text/csv; charset=utf-8", "name,email,attempts,latest_overall,latest_band,change,last_activity,flagged,needs_attention,group\r\n", false}, // no Content-Disposition
+		{"the CSV", "GET", "/api/v1/learners.csv", 200, "text/csv; charset=utf-8", "\ufeffname,email,attempts,latest_overall,latest_band,change,last_activity,flagged,needs_attention,group\r\n", false}, // no Content-Disposition
 		{"an unknown path answered 404", "GET", "/api/v1/nothing", 404, jsonType, `{"error":"page not found"}`, true},
 		{"an unknown path answered 200", "GET", "/api/v1/nothing", 200, jsonType, `{}`, false},
 		{"an unlisted method answered 405", "GET", "/api/v1/score", 405, jsonType, `{"error":"method not allowed"}`, true},
