@@ -42,7 +42,7 @@ func (f *fakeAccountStore) AccessLog(context.Context, int64, int, int) ([]db.Aud
 
 func (f *fakeAccountStore) CountAccessLog(context.Context, int64) (int, error) { return 0, nil }
 
-func (f *fakeAccountStore) SetTimeZone(context.Context, int64, string) error { return nil }
+func (f *fakeAccountStore) SetTimeZone(context.Context, int64, string) error      { return nil }
 func (f *fakeAccountStore) CountUserSessions(context.Context, int64) (int, error) { return 1, nil }
 
 func (f *fakeAccountStore) DeleteUser(_ context.Context, id int64) error {
