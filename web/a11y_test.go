@@ -189,6 +189,7 @@ func TestA11y_EveryPage(t *testing.T) {
 	visitor.clickThrough("li.plan-item:nth-child(2) form.plan-form button")
 	visitor.auditHere(t, "plan form with an error", axe)
 	app.clock.Advance(24 * time.Hour)
+	visitor.auditPath(t, "starting again: last answers or blank", "/assessment", axe, http.StatusOK)
 
 	visitor.takeAssessment(prof, strongerAnswers())
 	visitor.auditHere(t, "learner result", axe)
@@ -199,6 +200,13 @@ func TestA11y_EveryPage(t *testing.T) {
 	ids := eval[[]string](visitor, `[...document.querySelectorAll("#cmp-a option")].map(o => o.value)`)
 	if len(ids) == 2 {
 		visitor.auditPath(t, "compare", "/progress/compare?a="+ids[1]+"&b="+ids[0], axe, http.StatusOK)
+		whatIf := "/results/" + ids[1] + "/what-if"
+		visitor.auditPath(t, "what-if", whatIf, axe, http.StatusOK)
+		visitor.clickClear("#wi-sec-security > summary")
+		visitor.clickClear(optionLabel("sec.practices", "4"))
+		visitor.waitFor("the live what-if", `document.querySelector("#wi-change .change.up") !== null`)
+		visitor.auditHere(t, "what-if updated by its script", axe)
+		visitor.auditPath(t, "what-if with every answer missing", whatIf+"?whatif=1", axe, http.StatusUnprocessableEntity)
 	}
 	// The same pages on a phone (the narrow chart, stacked layouts) and a tablet.
 	for _, size := range []struct {
@@ -213,6 +221,8 @@ func TestA11y_EveryPage(t *testing.T) {
 			visitor.auditPath(t, "result on a "+size.name, "/results/"+ids[0], axe, http.StatusOK)
 			visitor.auditPath(t, "first result on a "+size.name, "/results/"+ids[1], axe, http.StatusOK)
 			visitor.auditPath(t, "compare on a "+size.name, "/progress/compare?a="+ids[1]+"&b="+ids[0], axe, http.StatusOK)
+			visitor.auditPath(t, "what-if on a "+size.name, "/results/"+ids[1]+"/what-if?whatif=1&edu.degree=master", axe, http.StatusUnprocessableEntity)
+			visitor.auditPath(t, "what-if figures on a "+size.name, "/results/"+ids[1]+"/what-if", axe, http.StatusOK)
 		}
 		visitor.auditPath(t, "section on a "+size.name, "/assessment?section=2", axe, http.StatusOK)
 	}

@@ -23,6 +23,7 @@ type assessmentStore interface {
 	DeleteDraft(ctx context.Context, owner db.DraftOwner) error
 	CreateAssessment(ctx context.Context, userID int64, r db.NewResult) (db.Assessment, error)
 	CreateVisitorResult(ctx context.Context, sessionID string, r db.NewResult) (db.Assessment, error)
+	AssessmentsByUser(ctx context.Context, userID int64, limit, offset int) ([]db.Assessment, error)
 }
 
 // assessmentPages serve /assessment, one section per dimension, for
@@ -116,6 +117,18 @@ func (s *site) sectionNumber(v string, def int) int {
 }
 
 func (h *assessmentPages) assessmentPage(c *gin.Context) {
+	if c.Query("section") == "" {
+		// Starting again: offer the last answers or a blank form.
+		last, ok, err := h.lastResult(c)
+		if err != nil {
+			h.pageStoreError(c, err, "")
+			return
+		}
+		if ok {
+			h.renderRetake(c, last)
+			return
+		}
+	}
 	raw, saved, err := h.loadDraft(c)
 	if err != nil {
 		h.pageStoreError(c, err, "")
@@ -133,8 +146,24 @@ func (s *site) sectionView(n int, raw map[string]json.RawMessage, problems []ass
 	p := s.profile
 	d := p.Dimensions[n-1]
 	answers, all := p.Parse(raw)
-	errs := map[string]string{}
 	v := sectionView{Number: n, Count: len(p.Dimensions), Dimension: d, Sections: p.Dimensions, Total: len(p.Questions)}
+	var errs map[string]string
+	v.Problems, errs = pageProblems(p, raw, problems)
+	v.Answered = answeredCount(p, raw)
+	for i := range p.Dimensions {
+		v.Done = append(v.Done, len(s.sectionProblems(i+1, all)) == 0)
+	}
+	v.Questions = questionViews(p, p.QuestionsIn(d.ID), raw, answers, errs)
+	return v
+}
+
+// pageProblems words the answers' problems as a form shows them: in the
+// summary with their questions' prompts, and beside each question (errs).
+// The assessment and the what-if form share them, so a value gets the same
+// message on both.
+func pageProblems(p *assessment.Profile, raw map[string]json.RawMessage, problems []assessment.Problem) ([]problemView, map[string]string) {
+	var out []problemView
+	errs := map[string]string{}
 	for _, pr := range problems {
 		prompt, msg := pr.Question, pr.Problem
 		if q, ok := p.Question(pr.Question); ok {
@@ -145,13 +174,17 @@ func (s *site) sectionView(n int, raw map[string]json.RawMessage, problems []ass
 		if strings.HasSuffix(prompt, "?") {
 			sep = " "
 		}
-		v.Problems = append(v.Problems, problemView{pr.Question, prompt, sep, msg})
+		out = append(out, problemView{pr.Question, prompt, sep, msg})
 	}
-	v.Answered = answeredCount(p, raw)
-	for i := range p.Dimensions {
-		v.Done = append(v.Done, len(s.sectionProblems(i+1, all)) == 0)
-	}
-	for _, q := range p.QuestionsIn(d.ID) {
+	return out, errs
+}
+
+// questionViews shows questions of p with the answers so far: those that
+// parsed, and those that did not as they were given, so a value that
+// failed validation still shows beside its error.
+func questionViews(p *assessment.Profile, qs []*assessment.Question, raw map[string]json.RawMessage, answers assessment.Answers, errs map[string]string) []questionView {
+	out := make([]questionView, 0, len(qs))
+	for _, q := range qs {
 		selected := map[string]bool{}
 		if a, ok := answers[q.ID]; ok {
 			for _, k := range a.Keys() {
@@ -189,9 +222,9 @@ func (s *site) sectionView(n int, raw map[string]json.RawMessage, problems []ass
 				qv.Hint = "Answered only when it applies to your earlier answers."
 			}
 		}
-		v.Questions = append(v.Questions, qv)
+		out = append(out, qv)
 	}
-	return v
+	return out
 }
 
 // sectionProblems keeps the problems that belong to section n's questions.

@@ -188,6 +188,12 @@ func TestE2E_VisitorAssessmentSaveRetakeCompare(t *testing.T) {
 
 		app.clock.Advance(36 * time.Hour)
 		p.clickThrough(`main a[href="/assessment"]`)
+		// Starting again offers the last answers or a blank form: blank here.
+		p.wantText("h1", "Take the assessment again")
+		p.clickThrough(`form[action="/assessment/start"]:has(input[value="blank"]) button`)
+		if n := p.count("input:checked"); n != 0 || p.sectionShowing() != 1 {
+			t.Fatalf("a blank start shows section %d with %d answers chosen", p.sectionShowing(), n)
+		}
 		second := strongerAnswers()
 		for n := 1; n <= len(prof.Dimensions); n++ {
 			p.answerByClicking(prof, second)

@@ -240,7 +240,7 @@ var flashCodes = map[string]bool{
 	"user-updated": true, "linked": true, "unlinked": true,
 	"plan-added": true, "plan-already": true, "plan-saved": true, "plan-removed": true,
 	"recommended": true, "recommendation-deleted": true,
-	"password-changed": true, "logged-out-elsewhere": true, "password-set": true,
+	"password-changed": true, "logged-out-elsewhere": true, "password-set": true, "retake-last": true,
 }
 
 // setFlash shows the messages (by code, in order) on the next page.

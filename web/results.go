@@ -176,13 +176,41 @@ func (s *site) planButtons(v *resultView, items []db.PlanItem) {
 }
 
 func (h *resultPages) resultPage(c *gin.Context) {
+	a, visitor, done, err := h.loadResult(c, "")
+	if done {
+		return
+	}
+	var v resultView
+	if err == nil {
+		v, err = h.buildResultView(a, visitor)
+	}
+	ctx := c.Request.Context()
+	if u := currentUser(c); err == nil && !visitor && u.Role == account.RoleLearner {
+		var items []db.PlanItem
+		if items, err = h.store.PlanItems(ctx, u.ID); err == nil {
+			h.planButtons(&v, items)
+		}
+	}
+	if err == nil && !visitor {
+		v.Recs, err = h.review.Recommendations(ctx, a.UserID)
+	}
+	if err != nil {
+		h.pageStoreError(c, err, notFoundResult)
+		return
+	}
+	h.render(c, http.StatusOK, "result", "Your result: "+v.Band.Name, v)
+}
+
+const notFoundResult = "There is no result here, or it is not yours. Results you took without an account stay with the browser they were taken in until you create an account."
+
+// loadResult reads the result named by :id: a learner's own, or ("v12")
+// one this browser took without an account. done reports that it answered
+// the request itself (sent someone to log in, or on to a saved result's
+// page, with suffix added to its address).
+func (h *resultPages) loadResult(c *gin.Context, suffix string) (a db.Assessment, visitor, done bool, err error) {
 	raw := c.Param("id")
 	ctx := c.Request.Context()
-	var (
-		a       db.Assessment
-		err     error
-		visitor = strings.HasPrefix(raw, "v")
-	)
+	visitor = strings.HasPrefix(raw, "v")
 	id, ok := parseID(strings.TrimPrefix(raw, "v"))
 	switch {
 	case !ok:
@@ -194,42 +222,25 @@ func (h *resultPages) resultPage(c *gin.Context) {
 		} else {
 			a, err = h.store.VisitorResult(ctx, sess.ID, id)
 		}
-		if isNotFound(err) && h.toSavedResult(c, id) {
-			return
+		if isNotFound(err) && h.toSavedResult(c, id, suffix) {
+			return a, visitor, true, nil
 		}
 	default:
 		u := currentUser(c)
 		if u == nil {
 			h.requireUser(c)
-			return
+			return a, visitor, true, nil
 		}
 		a, err = h.store.Assessment(ctx, u.ID, id)
 	}
-	var v resultView
-	if err == nil {
-		v, err = h.buildResultView(a, visitor)
-	}
-	if u := currentUser(c); err == nil && !visitor && u.Role == account.RoleLearner {
-		var items []db.PlanItem
-		if items, err = h.store.PlanItems(ctx, u.ID); err == nil {
-			h.planButtons(&v, items)
-		}
-	}
-	if err == nil && !visitor {
-		v.Recs, err = h.review.Recommendations(ctx, a.UserID)
-	}
-	if err != nil {
-		h.pageStoreError(c, err, "There is no result here, or it is not yours. Results you took without an account stay with the browser they were taken in until you create an account.")
-		return
-	}
-	h.render(c, http.StatusOK, "result", "Your result: "+v.Band.Name, v)
+	return a, visitor, false, err
 }
 
 // toSavedResult answers a visitor result's old address once the result has
 // been saved to an account: its owner goes to the saved result, and someone
 // not logged in to the login page, which brings them back here. It reports
 // whether it answered.
-func (h *resultPages) toSavedResult(c *gin.Context, visitorID int64) bool {
+func (h *resultPages) toSavedResult(c *gin.Context, visitorID int64, suffix string) bool {
 	owner, saved, err := h.store.ClaimedResult(c.Request.Context(), visitorID)
 	if err != nil {
 		if !isNotFound(err) {
@@ -243,7 +254,7 @@ func (h *resultPages) toSavedResult(c *gin.Context, visitorID int64) bool {
 		h.requireUser(c)
 		return true
 	case u.ID == owner:
-		c.Redirect(http.StatusSeeOther, "/results/"+strconv.FormatInt(saved, 10))
+		c.Redirect(http.StatusSeeOther, "/results/"+strconv.FormatInt(saved, 10)+suffix)
 		return true
 	}
 	return false

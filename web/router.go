@@ -105,8 +105,10 @@ func NewRouter(d Deps) (http.Handler, error) {
 	r.GET("/assessment", assess.assessmentPage)
 	r.POST("/assessment", assess.assessmentSubmit)
 	r.POST("/assessment/restart", assess.assessmentRestart)
-	r.GET("/results/:id", results.resultPage) // a learner's own, or this browser's visitor result
-	r.GET("/reset/:token", resets.resetPage)  // an invitation or reset link
+	r.POST("/assessment/start", s.requireUser, s.requireRole(account.RoleLearner), assess.assessmentStart)
+	r.GET("/results/:id/what-if", results.whatIfPage) // the same result's answers as a form; stores nothing
+	r.GET("/results/:id", results.resultPage)         // a learner's own, or this browser's visitor result
+	r.GET("/reset/:token", resets.resetPage)          // an invitation or reset link
 	r.POST("/reset/:token", resets.resetSubmit)
 
 	// Pages for logged-in users.
