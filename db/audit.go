@@ -97,6 +97,11 @@ func audit(tx *gorm.DB, at time.Time, kind string, actorID, subjectID int64, act
 	if err != nil {
 		return err
 	}
+	return insertAudit(tx, at, kind, actor, subject, action, detail)
+}
+
+// insertAudit writes one row for parties already looked up.
+func insertAudit(tx *gorm.DB, at time.Time, kind string, actor, subject party, action, detail string) error {
 	if len(detail) > maxAuditDetailSize {
 		detail = detail[:maxAuditDetailSize]
 	}
