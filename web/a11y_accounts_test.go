@@ -87,7 +87,7 @@ func TestA11y_AccountPages(t *testing.T) {
 	learner.clickThrough(`form[action="/account/password"] button[type="submit"]`)
 	learner.auditAtWidths(t, "account with password errors", "", axe, 0)
 
-	admin := app.inBrowserFor(t, b.tab(t), 6*scenarioTimeout)
+	admin := app.inBrowserFor(t, b.tab(t), 10*scenarioTimeout)
 	admin.logIn(w.admin.Email)
 	admin.auditAtWidths(t, "users by group", "/admin/users?group=Class+of+2027&sort=-created", axe, http.StatusOK)
 	admin.auditAtWidths(t, "audit log", "/admin/audit", axe, http.StatusOK)
@@ -109,6 +109,22 @@ func TestA11y_AccountPages(t *testing.T) {
 	admin.open("/admin/users/" + id(w.learner.ID))
 	admin.clickThrough(`form[action$="/reset-link"] button[type="submit"]`)
 	admin.auditAtWidths(t, "a person's page with a reset link", "", axe, 0)
+
+	// A roster import: the empty page, a check with problems, the import
+	// with its invitation links, and a file that is not a roster.
+	roster := writeRoster(t, "email,name,role,group,counselor_email\r\n"+
+		"omar@example.org,Omar Haddad,learner,Class of 2027,"+w.counselor.Email+"\r\n"+
+		"lena@example.org,Lena Again,,,\r\n")
+	admin.auditAtWidths(t, "import page", "/admin/users/import", axe, http.StatusOK)
+	admin.do("choose the file", chromedp.SetUploadFiles(`#f-roster`, []string{roster}))
+	admin.clickThrough(`form.import-form button[value="1"]`)
+	admin.auditAtWidths(t, "import checked, with problems", "", axe, 0)
+	admin.clickThrough(`form[data-import] button[type="submit"]`)
+	admin.auditAtWidths(t, "import done, with links", "", axe, 0)
+	admin.open("/admin/users/import")
+	admin.do("choose a bad file", chromedp.SetUploadFiles(`#f-roster`, []string{writeRoster(t, "mail,full name\r\n")}))
+	admin.clickThrough(`form.import-form button[value="0"]`)
+	admin.auditAtWidths(t, "import of a file that is not a roster", "", axe, 0)
 
 	visitor := app.inBrowserFor(t, b.tab(t), 4*scenarioTimeout)
 	visitor.auditAtWidths(t, "invitation", strings.TrimPrefix(invite, app.srv.URL), axe, http.StatusOK)

@@ -15,8 +15,11 @@ type Config struct {
 	SessionIdle time.Duration
 	// SessionMax ends a session this long after login, however active.
 	SessionMax time.Duration
-	// MaxBodyBytes caps every request body.
+	// MaxBodyBytes caps every request body but a roster import's.
 	MaxBodyBytes int64
+	// MaxImportBytes caps a roster import (a CSV file of up to
+	// roster.MaxRows people).
+	MaxImportBytes int64
 	// TrustedProxies are the proxy addresses allowed to set X-Forwarded-For.
 	TrustedProxies []string
 	// DefaultProfile is the profile the assessment pages use.
@@ -40,6 +43,7 @@ func DefaultConfig() Config {
 		SessionIdle:    7 * 24 * time.Hour,
 		SessionMax:     30 * 24 * time.Hour,
 		MaxBodyBytes:   64 << 10,
+		MaxImportBytes: 4 << 20,
 		DefaultProfile: "ecommerce-manager",
 		// A class of 30-60 registering at once from one lab address passes.
 		RegistrationsPerHour: 100,

@@ -11,8 +11,10 @@ import (
 )
 
 // problem is one thing wrong with a request: an answer, named by its
-// question, or another field of the request.
+// question, or another field of the request; in a roster import, a field
+// of one row (row 1 is the header).
 type problem struct {
+	Row      int    `json:"row,omitempty"`
 	Question string `json:"question,omitempty"`
 	Field    string `json:"field,omitempty"`
 	Problem  string `json:"problem"`

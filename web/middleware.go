@@ -76,6 +76,17 @@ func (s *site) logRequests(c *gin.Context) {
 // limitBody caps every request body; reading past the cap fails with
 // *http.MaxBytesError, which handlers answer with 413.
 func (s *site) limitBody(c *gin.Context) {
+	if c.Request.Method == http.MethodPost && importPaths[c.Request.URL.Path] {
+		// A roster may be larger; its handler reads it once the admin is
+		// known, so no one else gets a large body parsed.
+		if c.Request.ContentLength > s.cfg.MaxImportBytes {
+			s.fail(c, http.StatusRequestEntityTooLarge, fmt.Sprintf("the roster is too large: at most %d MB per file; split it", s.cfg.MaxImportBytes>>20))
+			return
+		}
+		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, s.cfg.MaxImportBytes)
+		c.Next()
+		return
+	}
 	if c.Request.ContentLength > s.cfg.MaxBodyBytes {
 		s.fail(c, http.StatusRequestEntityTooLarge, "request body too large")
 		return

@@ -25,6 +25,9 @@ func NewRouter(d Deps) (http.Handler, error) {
 	if d.Config.MaxBodyBytes <= 0 {
 		d.Config.MaxBodyBytes = DefaultConfig().MaxBodyBytes
 	}
+	if d.Config.MaxImportBytes <= 0 {
+		d.Config.MaxImportBytes = DefaultConfig().MaxImportBytes
+	}
 	if d.Config.SessionIdle <= 0 {
 		d.Config.SessionIdle = DefaultConfig().SessionIdle
 	}
@@ -68,6 +71,7 @@ func NewRouter(d Deps) (http.Handler, error) {
 		people    = &adminPeoplePages{site: s, store: d.Store, list: admins}
 		adminJSON = &adminAPI{site: s, store: d.Store}
 		audits    = &auditHandlers{site: s, store: d.Store}
+		imports   = &importHandlers{site: s, store: d.Store}
 		passwords = &passwordHandlers{site: s, store: d.Store, sessions: sess, account: acct}
 		resets    = &resetHandlers{site: s, store: d.Store, sessions: sess}
 		scores    = &scoreAPI{site: s}
@@ -148,6 +152,8 @@ func NewRouter(d Deps) (http.Handler, error) {
 	admin := r.Group("/admin", s.requireUser, s.requireRole(account.RoleAdmin))
 	admin.GET("/users", admins.adminUsersPage)
 	admin.POST("/users", people.createSubmit)
+	admin.GET("/users/import", imports.importPage)
+	admin.POST("/users/import", imports.importSubmit)
 	admin.GET("/users/:id", people.personPage)
 	admin.POST("/users/:id", people.personSubmit)
 	admin.POST("/users/:id/reset-link", people.resetLinkSubmit)
@@ -208,6 +214,7 @@ func NewRouter(d Deps) (http.Handler, error) {
 	apiAdmin := apiUser.Group("/admin", s.requireRole(account.RoleAdmin))
 	apiAdmin.GET("/users", adminJSON.apiUsers)
 	apiAdmin.POST("/users", adminJSON.apiCreateUser)
+	apiAdmin.POST("/users/import", imports.apiImport)
 	apiAdmin.GET("/users/:id", adminJSON.apiUser)
 	apiAdmin.PATCH("/users/:id", adminJSON.apiUpdateUser)
 	apiAdmin.POST("/users/:id/reset-link", adminJSON.apiResetLink)

@@ -20,6 +20,7 @@ type Store interface {
 	adminAPIStore
 	adminPeopleStore
 	auditStore
+	importStore
 	planStore
 	passwordStore
 	resetStore

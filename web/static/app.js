@@ -258,7 +258,39 @@
       });
     });
   }
+  // A roster import can take a few seconds: say what is happening, count
+  // the people in the chosen file, and ignore a second click meanwhile.
+  function importForms() {
+    document.querySelectorAll("form[data-import]").forEach(function (form) {
+      var status = form.querySelector(".import-status");
+      var file = form.querySelector('input[type="file"]');
+      var people = 0;
+      if (file && window.FileReader) {
+        file.addEventListener("change", function () {
+          people = 0;
+          if (!file.files || !file.files[0]) return;
+          var reader = new FileReader();
+          reader.onload = function () {
+            people = Math.max(0, String(reader.result).split(/\r\n|\n|\r/).filter(function (l) {
+              return l.replace(/[,\s]/g, "") !== "";
+            }).length - 1);
+          };
+          reader.readAsText(file.files[0]);
+        });
+      }
+      var sent = false;
+      form.addEventListener("submit", function (ev) {
+        if (sent) { ev.preventDefault(); return; }
+        sent = true;
+        form.setAttribute("aria-busy", "true");
+        var checking = ev.submitter && ev.submitter.value === "1";
+        var who = people > 0 ? people.toLocaleString() + (people === 1 ? " person" : " people") : "the file";
+        if (status) status.textContent = (checking ? "Checking " : "Importing ") + who + "… this can take a few seconds for thousands of rows.";
+      });
+    });
+  }
   document.addEventListener("DOMContentLoaded", function () {
+    importForms();
     copyButtons();
     applyShowIf();
     scrollableTables();
