@@ -269,6 +269,21 @@ func TestA11y_EveryPage(t *testing.T) {
 	}
 	counselor.auditPath(t, "cohort", "/counselor/cohort", axe, http.StatusOK)
 
+	// A recommendation from the counselor, with "Add to my plan" beside it.
+	cc := app.client()
+	app.login(cc, "casey@example.com")
+	resp, body := app.do(cc, "GET", "/api/v1/learners", nil)
+	expect(t, resp, body, http.StatusOK)
+	learnerID := decode[struct {
+		Learners []struct{ ID int64 } `json:"learners"`
+	}](t, body).Learners[0].ID
+	resp, body = app.do(cc, "POST", fmt.Sprintf("/api/v1/learners/%d/recommendations", learnerID),
+		map[string]any{"step": "security-training", "title": "Web security at City College", "text": "Evening course, twelve weeks."})
+	expect(t, resp, body, http.StatusCreated)
+	visitor.auditPath(t, "progress with a recommendation", "/progress", axe, http.StatusOK)
+	visitor.clickThrough(`li.recommendation form.plan-add button`)
+	visitor.auditHere(t, "progress with a recommendation in the plan", axe)
+
 	// An admin.
 	app.createUser("ada@example.com", "admin")
 	admin := app.inBrowser(t, b.tab(t))

@@ -10,6 +10,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/readiness/readiness/assessment"
 	"github.com/readiness/readiness/db"
 	"github.com/readiness/readiness/plan"
 )
@@ -20,6 +21,7 @@ type planStore interface {
 	AddPlanItem(ctx context.Context, userID int64, n db.NewPlanItem) (db.PlanItem, error)
 	UpdatePlanItem(ctx context.Context, userID, id int64, ch db.PlanChange) (db.PlanItem, error)
 	DeletePlanItem(ctx context.Context, userID, id int64) error
+	Recommendation(ctx context.Context, learnerID, id int64) (db.Recommendation, error)
 }
 
 // planHandlers serve a learner's plan: /api/v1/plan and the forms that add
@@ -67,23 +69,48 @@ func unknownStep(step string) string {
 	if len([]rune(step)) > 40 {
 		step = string([]rune(step)[:40]) + "…"
 	}
-	return fmt.Sprintf("%q is not a next step of the catalog (such as \"security-training\")", step)
+	return fmt.Sprintf("%q is not a next step of the catalog (such as \"security-training\") or one of your recommendations (\"rec-\" and its id, such as \"rec-12\")", step)
 }
 
-// resolveStep is what a plan keeps of the step named: its title and the
-// questions it addresses, copied now so the plan reads the same after the
-// catalog changes. A step it does not know is a problem for the field.
-func (h *planHandlers) resolveStep(step string) (db.NewPlanItem, string) {
+// resolveStep is what a plan keeps of the step named: a catalog step, or
+// ("rec-12") one of the learner's recommendations, with its title and the
+// questions it addresses (a recommended catalog step's; none for a
+// counselor's own suggestion), copied now so the plan reads the same after
+// the catalog or the recommendation changes. A step it does not know is a
+// problem for the field; err is a store failure.
+func (h *planHandlers) resolveStep(ctx context.Context, learnerID int64, step string) (n db.NewPlanItem, problem string, err error) {
 	step = strings.TrimSpace(step)
 	if step == "" {
-		return db.NewPlanItem{}, "is required: a catalog step id such as \"security-training\""
+		return n, "is required: a catalog step id such as \"security-training\", or a recommendation's, such as \"rec-12\"", nil
 	}
-	for _, st := range h.profile.Steps {
-		if st.ID == step {
-			return db.NewPlanItem{Step: st.ID, Title: st.Title, Addresses: st.Addresses}, ""
+	if id, ok := plan.RecommendationID(step); ok {
+		rec, err := h.store.Recommendation(ctx, learnerID, id)
+		if isNotFound(err) {
+			return n, unknownStep(step), nil
+		}
+		if err != nil {
+			return n, "", err
+		}
+		n = db.NewPlanItem{Step: step, Title: rec.Title}
+		if st, ok := h.catalogStep(rec.Step); ok {
+			n.Addresses = st.Addresses
+		}
+		return n, "", nil
+	}
+	if st, ok := h.catalogStep(step); ok {
+		return db.NewPlanItem{Step: st.ID, Title: st.Title, Addresses: st.Addresses}, "", nil
+	}
+	return n, unknownStep(step), nil
+}
+
+// catalogStep is the step of the pages' profile with that id.
+func (s *site) catalogStep(id string) (assessment.Step, bool) {
+	for _, st := range s.profile.Steps {
+		if id != "" && st.ID == id {
+			return st, true
 		}
 	}
-	return db.NewPlanItem{}, unknownStep(step)
+	return assessment.Step{}, false
 }
 
 // checkPlanChange validates a change to an item: a status, an evidence
@@ -132,7 +159,11 @@ func (h *planHandlers) apiAddItem(c *gin.Context) {
 	if body.Step != nil {
 		step = *body.Step
 	}
-	n, p := h.resolveStep(step)
+	n, p, err := h.resolveStep(c.Request.Context(), currentUser(c).ID, step)
+	if err != nil {
+		h.apiStoreError(c, err)
+		return
+	}
 	if p != "" {
 		apiFail(c, http.StatusUnprocessableEntity, "invalid plan item", fieldProblem("step", p))
 		return
@@ -204,13 +235,17 @@ func planBack(from, anchor string) string {
 // addSubmit adds a step from the "Add to my plan" button beside it and
 // goes back to the page the button was on.
 func (h *planHandlers) addSubmit(c *gin.Context) {
-	n, p := h.resolveStep(c.PostForm("step"))
+	n, p, err := h.resolveStep(c.Request.Context(), currentUser(c).ID, c.PostForm("step"))
+	if err != nil {
+		h.pageStoreError(c, err, "")
+		return
+	}
 	if p != "" {
 		h.renderError(c, http.StatusUnprocessableEntity, "That step could not be added to your plan: the step "+p+".")
 		return
 	}
 	back := planBack(c.PostForm("from"), "#step-"+n.Step)
-	_, err := h.store.AddPlanItem(c.Request.Context(), currentUser(c).ID, n)
+	_, err = h.store.AddPlanItem(c.Request.Context(), currentUser(c).ID, n)
 	switch {
 	case isConflict(err):
 		h.redirect(c, back, "plan-already")

@@ -267,14 +267,44 @@ func byID(list []db.Assessment) func(id int64) (db.Assessment, error) {
 	}
 }
 
-// planAddView is one step's "Add to my plan" on a result page.
+// planAddView is "Add to my plan" beside one step (of a result, or a
+// counselor's recommendation) on a learner's own page.
 type planAddView struct {
-	Show     bool // a learner's own result, and the catalog still has the step
-	InPlan   bool
-	Step     scoring.StepResult
-	ResultID string
+	Show   bool // a learner's own page, and the step can still be added
+	InPlan bool
+	StepID string // as POST /plan/items takes it
+	Title  string
+	From   string // the page to come back to
 }
 
 func planAddOf(v resultView, st scoring.StepResult) planAddView {
-	return planAddView{Show: v.CanPlan && (v.InPlan[st.ID] || v.Addable[st.ID]), InPlan: v.InPlan[st.ID], Step: st, ResultID: v.ID}
+	return planAddView{Show: v.CanPlan && (v.InPlan[st.ID] || v.Addable[st.ID]), InPlan: v.InPlan[st.ID],
+		StepID: st.ID, Title: st.Title, From: "/results/" + v.ID}
+}
+
+// recItem is a counselor's recommendation on a learner's page, with "Add
+// to my plan" beside it.
+type recItem struct {
+	db.Recommendation
+	Plan planAddView
+}
+
+// recItems shows recommendations with their plan buttons when canPlan;
+// inPlan holds the plan's steps, from the page at from.
+func recItems(recs []db.Recommendation, inPlan map[string]bool, canPlan bool, from string) []recItem {
+	out := make([]recItem, len(recs))
+	for i, r := range recs {
+		step := plan.RecommendationStep(r.ID)
+		out[i] = recItem{Recommendation: r, Plan: planAddView{Show: canPlan, InPlan: inPlan[step], StepID: step, Title: r.Title, From: from}}
+	}
+	return out
+}
+
+// stepsOf is the set of steps in a plan.
+func stepsOf(items []db.PlanItem) map[string]bool {
+	in := make(map[string]bool, len(items))
+	for _, it := range items {
+		in[it.Step] = true
+	}
+	return in
 }

@@ -29,6 +29,7 @@ type progressView struct {
 	LatestID    int64 // the latest result, where steps are added from; 0 if none
 	MaxEvidence int
 	Recs        []db.Recommendation
+	RecItems    []recItem
 }
 
 // draftNote tells of an unfinished assessment: how far it got and where
@@ -140,6 +141,7 @@ func (h *resultPages) renderProgress(c *gin.Context, status int, f *planFormStat
 		h.pageStoreError(c, err, "")
 		return
 	}
+	v.RecItems = recItems(v.Recs, stepsOf(items), true, "/progress")
 	if len(list) >= 2 {
 		v.Form.A, v.Form.B = list[1].ID, list[0].ID
 	}

@@ -54,10 +54,11 @@ type resultView struct {
 	ProfileName string
 	// CanPlan is true on a learner's own result: each step the catalog
 	// still has gets "Add to my plan", or says it is in the plan.
-	CanPlan bool
-	InPlan  map[string]bool
-	Addable map[string]bool
-	Recs    []db.Recommendation // from the learner's counselors; none for a visitor
+	CanPlan  bool
+	InPlan   map[string]bool
+	Addable  map[string]bool
+	Recs     []db.Recommendation // from the learner's counselors; none for a visitor
+	RecItems []recItem           // the same, with "Add to my plan" on a learner's own
 }
 
 type requirementView struct {
@@ -166,10 +167,7 @@ func (s *site) buildResultView(a db.Assessment, visitor bool) (resultView, error
 // planButtons marks which of a result's steps are in the plan already and
 // which can be added (those the catalog still has).
 func (s *site) planButtons(v *resultView, items []db.PlanItem) {
-	v.CanPlan, v.InPlan, v.Addable = true, map[string]bool{}, map[string]bool{}
-	for _, it := range items {
-		v.InPlan[it.Step] = true
-	}
+	v.CanPlan, v.InPlan, v.Addable = true, stepsOf(items), map[string]bool{}
 	for _, st := range s.profile.Steps {
 		v.Addable[st.ID] = true
 	}
@@ -193,6 +191,7 @@ func (h *resultPages) resultPage(c *gin.Context) {
 	}
 	if err == nil && !visitor {
 		v.Recs, err = h.review.Recommendations(ctx, a.UserID)
+		v.RecItems = recItems(v.Recs, v.InPlan, v.CanPlan, "/results/"+v.ID)
 	}
 	if err != nil {
 		h.pageStoreError(c, err, notFoundResult)
