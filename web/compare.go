@@ -128,8 +128,15 @@ func (h *resultPages) comparePage(c *gin.Context) {
 		return
 	}
 	load := resultLoader(byID([]db.Assessment{a, b}))
-	ra, _ := load(a.ID) // decoded by fillCompare already
-	rb, _ := load(b.ID)
+	ra, err := load(a.ID)
+	var rb attemptResult
+	if err == nil {
+		rb, err = load(b.ID)
+	}
+	if err != nil {
+		h.pageStoreError(c, err, "")
+		return
+	}
 	v.Done = h.doneBetween(items, ra, rb)
 	for i := range v.Done {
 		v.Done[i].Own = true
