@@ -233,6 +233,12 @@ func TestRecordAccess_LearnerSeesItAndDeletingTheAccountTakesIt(t *testing.T) {
 			t.Errorf("admin rows = %d", n)
 		}
 
+		// The learner's data export carries their record of access.
+		ex, err := s.ExportUser(ctx, l.ID)
+		must(t, err)
+		if len(ex.Access) != 2 || ex.Access[0].Action != ActionResultsPage || ex.Access[1].ByEmail != "cas@example.org" {
+			t.Errorf("export access = %+v", ex.Access)
+		}
 		// The counselor's account goes: the learner's record still names them.
 		must(t, s.DeleteUser(ctx, c.ID))
 		acc, _ = s.AccessLog(ctx, l.ID, 10, 0)
@@ -277,7 +283,9 @@ func TestLinkAndUnlink_AdminLinksAreMarkedAndAudited(t *testing.T) {
 		if err := s.Unlink(ctx, admin.ID, l.ID, c2.ID); !errors.Is(err, ErrNotFound) {
 			t.Errorf("unlinking twice: %v", err)
 		}
-		// The admin's account goes; the learner still sees an admin made the link.
+		// The admin's account goes (another admin stays); the learner still
+		// sees an admin made the link.
+		mustUser(t, s, "root@example.org", RoleAdmin)
 		must(t, s.DeleteUser(ctx, admin.ID))
 		cs, _ = s.CounselorsOf(ctx, l.ID)
 		if len(cs) != 1 || !cs[0].ByAdmin || cs[0].LinkedBy != "" {
@@ -286,6 +294,24 @@ func TestLinkAndUnlink_AdminLinksAreMarkedAndAudited(t *testing.T) {
 		log, _ := s.AuditLog(ctx, AuditQuery{PersonID: l.ID})
 		if got := auditActions(log); len(got) != 2 || got[0] != "link.remove with counselor c2@example.org" || got[1] != "link.create with counselor c1@example.org" {
 			t.Errorf("audit = %q", got)
+		}
+	})
+}
+
+func TestDeleteUser_TheLastEnabledAdminStays(t *testing.T) {
+	forEachStore(t, func(t *testing.T, s *Store, clock *fakeClock) {
+		ctx := context.Background()
+		a1 := mustUser(t, s, "a1@example.org", RoleAdmin)
+		a2 := mustUser(t, s, "a2@example.org", RoleAdmin)
+		must(t, s.UpdateDisabled(ctx, a2.ID, true))
+		if err := s.DeleteUser(ctx, a1.ID); !errors.Is(err, ErrLastAdmin) {
+			t.Errorf("deleting the last enabled admin: %v", err)
+		}
+		must(t, s.DeleteUser(ctx, a2.ID)) // a disabled admin may go
+		a3 := mustUser(t, s, "a3@example.org", RoleAdmin)
+		must(t, s.DeleteUser(ctx, a1.ID)) // another enabled admin: fine
+		if _, err := s.UserByID(ctx, a3.ID); err != nil {
+			t.Error(err)
 		}
 	})
 }

@@ -22,6 +22,16 @@ type Export struct {
 	Recommendations []ExportRecommendation `json:"recommendations"`
 	Feedback        []ExportFeedback       `json:"feedback"`
 	Verified        []ExportVerified       `json:"verified"`
+	Access          []ExportAccess         `json:"access"`
+}
+
+// ExportAccess is one entry of the user's record of access: who opened
+// their results, when and how.
+type ExportAccess struct {
+	At      time.Time `json:"at"`
+	Action  string    `json:"action"`
+	ByName  string    `json:"by_name"`
+	ByEmail string    `json:"by_email"`
 }
 
 // ExportProfile is the user's own account data, without the password hash.
@@ -30,6 +40,7 @@ type ExportProfile struct {
 	Name      string    `json:"name"`
 	Role      string    `json:"role"`
 	ShareCode string    `json:"share_code,omitempty"`
+	Group     string    `json:"group,omitempty"`
 	CreatedAt time.Time `json:"created_at"`
 }
 
@@ -125,13 +136,14 @@ func exportUser(tx *gorm.DB, userID int64) (Export, error) {
 		return Export{}, err
 	}
 	ex := Export{
-		User:            ExportProfile{Email: u.Email, Name: u.Name, Role: u.Role, ShareCode: u.ShareCode, CreatedAt: u.CreatedAt},
+		User:            ExportProfile{Email: u.Email, Name: u.Name, Role: u.Role, ShareCode: u.ShareCode, Group: u.Group, CreatedAt: u.CreatedAt},
 		Assessments:     []ExportAssessment{},
 		Counselors:      []ExportCounselor{},
 		Plan:            []ExportPlanItem{},
 		Recommendations: []ExportRecommendation{},
 		Feedback:        []ExportFeedback{},
 		Verified:        []ExportVerified{},
+		Access:          []ExportAccess{},
 	}
 	as, err := assessmentsByUser(tx, userID, 0, 0)
 	if err != nil {
@@ -190,6 +202,13 @@ func exportUser(tx *gorm.DB, userID int64) (Export, error) {
 			e.EditedAt = &f.EditedAt
 		}
 		ex.Feedback = append(ex.Feedback, e)
+	}
+	var access []auditRow
+	if err := tx.Raw("SELECT "+auditColumns+" FROM audit_log WHERE subject_id = ? AND kind = ? ORDER BY id", userID, KindAccess).Scan(&access).Error; err != nil {
+		return Export{}, err
+	}
+	for _, r := range access {
+		ex.Access = append(ex.Access, ExportAccess{At: utc(r.At), Action: r.Action, ByName: r.ActorName, ByEmail: r.ActorEmail})
 	}
 	vs, err := queryVerifications(tx, "v.learner_id = ? ORDER BY v.assessment_id", userID)
 	if err != nil {

@@ -20,6 +20,9 @@ func TestCaseload_GroupFilterColumnAndList(t *testing.T) {
 		setGroup(t, s, f.ann, "Class of 2027")
 		setGroup(t, s, f.bob, "class of 2027")
 		setGroup(t, s, f.dan, "Evening")
+		if ex, err := s.ExportUser(ctx, f.dan.ID); err != nil || ex.User.Group != "Evening" {
+			t.Errorf("dan's export: group %q, %v", ex.User.Group, err)
+		}
 		// A learner of another counselor, in a group of their own.
 		other := mustUser(t, s, "other@example.org", RoleCounselor)
 		stranger := mustUser(t, s, "s@example.org", RoleLearner)

@@ -202,9 +202,19 @@ func (s *Store) UserByEmail(ctx context.Context, email string) (User, error) {
 // assessments, stats, counselor links both ways, notes by or about them and
 // reset links. The record of who opened their results goes with the
 // results; audit rows of admin actions stay, naming the account as it was.
+// The last enabled admin is not deleted: ErrLastAdmin.
 func (s *Store) DeleteUser(ctx context.Context, id int64) error {
 	var n int64
 	err := s.write(ctx, func(tx *gorm.DB) error {
+		var admin int64
+		if err := tx.Raw("SELECT COUNT(*) FROM users WHERE id = ? AND role = ? AND disabled = ?", id, RoleAdmin, false).Scan(&admin).Error; err != nil {
+			return err
+		}
+		if admin > 0 {
+			if err := requireAnotherAdmin(tx, id); err != nil {
+				return err
+			}
+		}
 		if err := tx.Exec("DELETE FROM audit_log WHERE subject_id = ? AND kind = ?", id, KindAccess).Error; err != nil {
 			return err
 		}
@@ -212,6 +222,9 @@ func (s *Store) DeleteUser(ctx context.Context, id int64) error {
 		n = res.RowsAffected
 		return res.Error
 	})
+	if errors.Is(err, ErrLastAdmin) {
+		return fmt.Errorf("db: delete user: %w", err)
+	}
 	return affectedOne("delete user", n, err)
 }
 

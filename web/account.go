@@ -191,13 +191,21 @@ func (h *accountHandlers) exportDownload(c *gin.Context) {
 	c.Data(http.StatusOK, "application/json; charset=utf-8", data)
 }
 
+// lastAdminDelete says why the last admin's account stays.
+const lastAdminDelete = "You are the last enabled admin, so your account stays: make another account an admin first, or no one could manage accounts."
+
 func (h *accountHandlers) deleteAccountSubmit(c *gin.Context) {
 	u := currentUser(c)
 	if !passwordMatches(u, c.PostForm("password")) {
 		h.renderAccount(c, http.StatusUnprocessableEntity, accountView{DeleteError: "That is not your current password, so nothing was deleted."})
 		return
 	}
-	if err := h.store.DeleteUser(c.Request.Context(), u.ID); err != nil {
+	err := h.store.DeleteUser(c.Request.Context(), u.ID)
+	if errors.Is(err, db.ErrLastAdmin) {
+		h.renderAccount(c, http.StatusConflict, accountView{DeleteError: lastAdminDelete})
+		return
+	}
+	if err != nil {
 		h.pageStoreError(c, err, "")
 		return
 	}

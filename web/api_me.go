@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -50,7 +51,12 @@ func (h *accountHandlers) apiDeleteMe(c *gin.Context) {
 		apiFail(c, http.StatusUnprocessableEntity, "password does not match", fieldProblem("password", "is not your current password"))
 		return
 	}
-	if err := h.store.DeleteUser(c.Request.Context(), u.ID); err != nil {
+	err := h.store.DeleteUser(c.Request.Context(), u.ID)
+	if errors.Is(err, db.ErrLastAdmin) {
+		apiFail(c, http.StatusConflict, "you are the last enabled admin", fieldProblem("password", lastAdminDelete))
+		return
+	}
+	if err != nil {
 		h.apiStoreError(c, err)
 		return
 	}

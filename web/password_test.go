@@ -169,3 +169,21 @@ func TestLogoutOthers_APIAndPage(t *testing.T) {
 	resp, body = app.do(a, "POST", "/account/logout-others", url.Values{}, "Sec-Fetch-Site", "cross-site", "Origin", "https://evil.example")
 	expect(t, resp, body, http.StatusForbidden)
 }
+
+func TestDeleteAccount_TheLastAdminStays(t *testing.T) {
+	app := newTestApp(t)
+	app.createUser("root@example.org", "admin")
+	c := app.client()
+	app.login(c, "root@example.org")
+	resp, body := app.do(c, "DELETE", "/api/v1/me", map[string]string{"password": "correct horse battery"})
+	expect(t, resp, body, http.StatusConflict)
+	wantProblem(t, body, "password", "last enabled admin")
+	resp, body = app.do(c, "POST", "/account/delete", url.Values{"password": {"correct horse battery"}})
+	expect(t, resp, body, http.StatusConflict)
+	if !strings.Contains(string(body), "You are the last enabled admin, so your account stays") {
+		t.Errorf("the page does not say why: %.3000s", body)
+	}
+	app.createUser("second@example.org", "admin")
+	resp, body = app.do(c, "DELETE", "/api/v1/me", map[string]string{"password": "correct horse battery"})
+	expect(t, resp, body, http.StatusNoContent)
+}
