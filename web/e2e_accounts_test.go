@@ -7,8 +7,47 @@ import (
 	"strings"
 	"testing"
 
+	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
 )
+
+// download clicks a link that downloads a file and returns the file.
+func (p *browserPage) download(sel string) string {
+	p.t.Helper()
+	dir := p.t.TempDir()
+	done := make(chan string, 1)
+	// The Browser domain's download events come to the tab that allowed
+	// downloads, not to the browser's own session.
+	err := chromedp.Listen(p.ctx, func(ev any) {
+		if e, ok := ev.(*cdpbrowser.EventDownloadProgress); ok && e.State == cdpbrowser.DownloadProgressStateCompleted {
+			select {
+			case done <- e.FilePath:
+			default:
+			}
+		}
+	})
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	on := true
+	if _, err := chromedp.Call(p.ctx, cdpbrowser.SetDownloadBehavior, cdpbrowser.SetDownloadBehaviorParams{
+		Behavior: cdpbrowser.SetDownloadBehaviorBehaviorAllowAndName, BrowserContextID: chromedp.FromContext(p.tab).BrowserContextID,
+		DownloadPath: dir, EventsEnabled: &on}); err != nil {
+		p.t.Fatalf("allow downloads: %v", err)
+	}
+	p.click(sel)
+	select {
+	case path := <-done:
+		data, err := os.ReadFile(path)
+		if err != nil {
+			p.t.Fatalf("read the download: %v", err)
+		}
+		return string(data)
+	case <-p.ctx.Done():
+		p.t.Fatalf("no download from %s", sel)
+	}
+	return ""
+}
 
 // writeRoster puts a roster file where the browser can upload it from.
 func writeRoster(t *testing.T, text string) string {
@@ -50,6 +89,10 @@ func TestE2E_AdminImportsARosterAndALearnerUsesTheInvitation(t *testing.T) {
 	decoded, err := url.PathUnescape(strings.TrimPrefix(href, "data:text/csv;charset=utf-8,"))
 	if err != nil || !strings.Contains(decoded, "nia@example.com,\"Njoku, Nia\",learner,Class of 2027,"+app.srv.URL+"/reset/") {
 		t.Fatalf("the invitations file: %v\n%s", err, decoded)
+	}
+	// The link downloads that file, CSP and all.
+	if got := admin.download(`a[download^="invitations-"]`); got != decoded {
+		t.Fatalf("the downloaded file differs from the link:\n%s\nwant\n%s", got, decoded)
 	}
 	// The links are on the page too, behind a disclosure.
 	admin.click(`details summary`)
