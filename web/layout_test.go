@@ -53,6 +53,12 @@ func newLayoutApp(t *testing.T, b *browser) *layoutApp {
 	resp, body = app.do(lc, "POST", "/api/v1/assessments", sampleSubmission(t))
 	expect(t, resp, body, http.StatusCreated)
 	l.first = decode[storedResult](t, body).ID
+	// A plan: a step done between the two attempts, with a long evidence note.
+	resp, body = app.do(lc, "POST", "/api/v1/plan/items", map[string]string{"step": "security-training"})
+	expect(t, resp, body, http.StatusCreated)
+	resp, body = app.do(lc, "PATCH", "/api/v1/plan/items/"+strconv.FormatInt(decode[planItemBody](t, body).ID, 10),
+		map[string]string{"status": "done", "evidence": "Certificate WS-2291-ABCDEFGHIJKLMNOPQRSTUVWXYZ-0123456789-ABCDEFGHIJKLMNOPQRSTUVWXYZ"})
+	expect(t, resp, body, http.StatusOK)
 	app.clock.Advance(3 * 24 * 60 * 60 * 1e9)
 	resp, body = app.do(lc, "POST", "/api/v1/assessments", withAnswers(t, map[string]any{"sec.practices": 4, "sec.threats": 4}))
 	expect(t, resp, body, http.StatusCreated)
@@ -101,6 +107,16 @@ func TestBrowser_NoPageOverflowsSideways(t *testing.T) {
 		{l.learner, fmt.Sprintf("/progress/compare?a=%d&b=%d", l.first, l.second)}, {l.learner, "/account"},
 		{l.counselor, "/counselor"}, {l.counselor, "/counselor/learners/" + id}, {l.counselor, "/counselor/cohort"}, {l.counselor, "/account"},
 		{l.admin, "/admin/users"}, {l.admin, "/admin/audit"}, {visitor, "/no-such-page"},
+		{l.learner, fmt.Sprintf("/results/%d/what-if", l.second)}, {l.learner, fmt.Sprintf("/results/%d/what-if?whatif=1&edu.degree=master", l.second)},
+	}
+	// Starting again, asked before any draft is made below.
+	for _, w := range layoutWidths {
+		setWidth(t, l.learner, w)
+		l.learner.open("/assessment")
+		l.learner.wantText("h1", "Take the assessment again")
+		if msg := eval[string](l.learner, overflowJS); msg != "" {
+			t.Errorf("starting again at %d px overflows sideways: %s", w, msg)
+		}
 	}
 	for n := 1; n <= len(prof.Dimensions); n++ {
 		pages = append(pages, struct {
