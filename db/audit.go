@@ -159,13 +159,16 @@ type AuditQuery struct {
 func (q AuditQuery) where() (string, []any) {
 	var conds []string
 	var args []any
+	// A person is in a row as its actor, its subject, or one of the
+	// learners of a caseload export (audit_subjects).
 	if q.PersonID != 0 {
-		conds = append(conds, "(actor_id = ? OR subject_id = ?)")
-		args = append(args, q.PersonID, q.PersonID)
+		conds = append(conds, "(actor_id = ? OR subject_id = ? OR id IN (SELECT audit_id FROM audit_subjects WHERE learner_id = ?))")
+		args = append(args, q.PersonID, q.PersonID, q.PersonID)
 	}
 	if q.PersonEmail != "" {
-		conds = append(conds, "(actor_email = ? OR subject_email = ?)")
-		args = append(args, q.PersonEmail, q.PersonEmail)
+		conds = append(conds, `(actor_email = ? OR subject_email = ? OR id IN (SELECT s.audit_id FROM audit_subjects s
+  JOIN users u ON u.id = s.learner_id WHERE u.email = ?))`)
+		args = append(args, q.PersonEmail, q.PersonEmail, q.PersonEmail)
 	}
 	if q.Kind != "" {
 		conds = append(conds, "kind = ?")
@@ -206,18 +209,34 @@ func (s *Store) CountAudit(ctx context.Context, q AuditQuery) (int, error) {
 	return int(n), nil
 }
 
+// accessLogSQL selects a learner's record of access: the rows about them,
+// and the caseload exports they were in (as rows about them).
+const accessLogSQL = `SELECT ` + auditColumns + ` FROM (
+SELECT ` + auditColumns + ` FROM audit_log WHERE subject_id = ? AND kind = ?
+UNION ALL
+SELECT a.id, a.at, a.kind, a.action, a.actor_id, a.actor_name, a.actor_email,
+       s.learner_id AS subject_id, u.name AS subject_name, u.email AS subject_email, a.detail
+  FROM audit_subjects s JOIN audit_log a ON a.id = s.audit_id JOIN users u ON u.id = s.learner_id
+ WHERE s.learner_id = ?
+) x ORDER BY id DESC`
+
 // AccessLog lists who opened the learner's results, newest first: the
 // learner's own record of access.
 func (s *Store) AccessLog(ctx context.Context, learnerID int64, limit, offset int) ([]AuditEntry, error) {
+	out, err := accessLog(s.r.WithContext(ctx), learnerID, limit, offset)
+	return out, wrap("access log", err)
+}
+
+func accessLog(g *gorm.DB, learnerID int64, limit, offset int) ([]AuditEntry, error) {
 	var rows []auditRow
-	sql := "SELECT " + auditColumns + " FROM audit_log WHERE subject_id = ? AND kind = ? ORDER BY id DESC"
-	args := []any{learnerID, KindAccess}
+	sql := accessLogSQL
+	args := []any{learnerID, KindAccess, learnerID}
 	if limit > 0 {
 		sql += " LIMIT ? OFFSET ?"
 		args = append(args, limit, max(offset, 0))
 	}
-	if err := s.r.WithContext(ctx).Raw(sql, args...).Scan(&rows).Error; err != nil {
-		return nil, wrap("access log", err)
+	if err := g.Raw(sql, args...).Scan(&rows).Error; err != nil {
+		return nil, err
 	}
 	out := make([]AuditEntry, len(rows))
 	for i, r := range rows {
@@ -229,7 +248,8 @@ func (s *Store) AccessLog(ctx context.Context, learnerID int64, limit, offset in
 // CountAccessLog counts the learner's record of access.
 func (s *Store) CountAccessLog(ctx context.Context, learnerID int64) (int, error) {
 	var n int64
-	err := s.r.WithContext(ctx).Raw("SELECT COUNT(*) FROM audit_log WHERE subject_id = ? AND kind = ?", learnerID, KindAccess).Scan(&n).Error
+	err := s.r.WithContext(ctx).Raw(`SELECT (SELECT COUNT(*) FROM audit_log WHERE subject_id = ? AND kind = ?)
+     + (SELECT COUNT(*) FROM audit_subjects WHERE learner_id = ?)`, learnerID, KindAccess, learnerID).Scan(&n).Error
 	if err != nil {
 		return 0, wrap("count access log", err)
 	}

@@ -343,27 +343,40 @@ func (s *Store) CaseloadGroups(ctx context.Context, counselorID int64) ([]Group,
   JOIN users u ON u.id = l.learner_id WHERE l.counselor_id = ? AND u.group_key <> ''`, counselorID)
 }
 
-// RecordCaseloadAccess writes, in one statement, that the counselor opened
-// the results of every learner the query matches (its paging ignored),
-// e.g. by exporting them as CSV.
+// RecordCaseloadAccess writes that the counselor opened the results of
+// every learner the query matches (its paging ignored), e.g. by exporting
+// them as CSV: one audit row for the export, and one narrow audit_subjects
+// row per learner in it, so a large caseload's export costs little to
+// record. Each learner sees it in their record of access.
 func (s *Store) RecordCaseloadAccess(ctx context.Context, counselorID int64, q CaseloadQuery, what string) error {
 	cutoff := s.inactiveCutoff(q.Now)
 	where, args := caseloadWhere(counselorID, q, cutoff)
-	var actor []party
-	err := s.write(ctx, func(tx *gorm.DB) error {
-		if err := tx.Raw("SELECT name, email FROM users WHERE id = ?", counselorID).Scan(&actor).Error; err != nil {
-			return err
-		}
-		if len(actor) == 0 {
-			return ErrNotFound
-		}
-		return tx.Exec(`INSERT INTO audit_log (at, kind, action, actor_id, actor_name, actor_email, subject_id, subject_name, subject_email, detail)
-SELECT ?, ?, ?, ?, ?, ?, u.id, u.name, u.email, ''
-  FROM counselor_links l
+	from := ` FROM counselor_links l
   JOIN users u ON u.id = l.learner_id
   LEFT JOIN learner_stats st ON st.user_id = l.learner_id
- WHERE `+where+` ORDER BY u.id`,
-			append([]any{s.clock(), KindAccess, what, counselorID, actor[0].Name, actor[0].Email}, args...)...).Error
+ WHERE ` + where
+	err := s.write(ctx, func(tx *gorm.DB) error {
+		var n int64
+		if err := tx.Raw("SELECT COUNT(*)"+from, args...).Scan(&n).Error; err != nil {
+			return err
+		}
+		if n == 0 {
+			return nil // no one's results were in it
+		}
+		actor, err := auditParty(tx, counselorID, commandLineActor)
+		if err != nil {
+			return err
+		}
+		detail := fmt.Sprintf("%d learners", n)
+		if n == 1 {
+			detail = "1 learner"
+		}
+		var id int64
+		if err := tx.Raw(`INSERT INTO audit_log (at, kind, action, actor_id, actor_name, actor_email, subject_id, subject_name, subject_email, detail)
+VALUES (?, ?, ?, ?, ?, ?, NULL, '', '', ?) RETURNING id`, s.clock(), KindAccess, what, actor.id, actor.Name, actor.Email, detail).Scan(&id).Error; err != nil {
+			return err
+		}
+		return tx.Exec("INSERT INTO audit_subjects (learner_id, audit_id) SELECT l.learner_id, ?"+from, append([]any{id}, args...)...).Error
 	})
 	return wrap("record caseload access", err)
 }

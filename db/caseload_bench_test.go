@@ -330,3 +330,31 @@ func BenchmarkCohort(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkCaseload_RecordExportAccess is what a full caseload export
+// writes to the audit log before it is sent: one row for the export and one
+// narrow row per learner. It runs on a copy of the SQLite bench database,
+// which it grows.
+func BenchmarkCaseload_RecordExportAccess(b *testing.B) {
+	_, c := benchStore(b)
+	data, err := os.ReadFile(benchPath)
+	if err != nil {
+		b.Fatal(err)
+	}
+	path := filepath.Join(b.TempDir(), "copy.db")
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		b.Fatal(err)
+	}
+	s, err := Open(path, func() time.Time { return benchNow })
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	b.ResetTimer()
+	for b.Loop() {
+		if err := s.RecordCaseloadAccess(ctx, c, CaseloadQuery{Now: benchNow}, ActionResultsCSV); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

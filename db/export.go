@@ -203,12 +203,13 @@ func exportUser(tx *gorm.DB, userID int64) (Export, error) {
 		}
 		ex.Feedback = append(ex.Feedback, e)
 	}
-	var access []auditRow
-	if err := tx.Raw("SELECT "+auditColumns+" FROM audit_log WHERE subject_id = ? AND kind = ? ORDER BY id", userID, KindAccess).Scan(&access).Error; err != nil {
+	access, err := accessLog(tx, userID, 0, 0)
+	if err != nil {
 		return Export{}, err
 	}
-	for _, r := range access {
-		ex.Access = append(ex.Access, ExportAccess{At: utc(r.At), Action: r.Action, ByName: r.ActorName, ByEmail: r.ActorEmail})
+	for i := len(access) - 1; i >= 0; i-- { // oldest first
+		e := access[i]
+		ex.Access = append(ex.Access, ExportAccess{At: e.At, Action: e.Action, ByName: e.ActorName, ByEmail: e.ActorEmail})
 	}
 	vs, err := queryVerifications(tx, "v.learner_id = ? ORDER BY v.assessment_id", userID)
 	if err != nil {

@@ -77,13 +77,33 @@ func TestRecordCaseloadAccess_RecordsEveryMatchingLearner(t *testing.T) {
 			}
 			if len(acc) != want {
 				t.Errorf("%s: %d access rows, want %d", u.Email, len(acc), want)
-			} else if want == 1 && (acc[0].ActorID != f.c.ID || acc[0].Action != ActionResultsCSV || acc[0].SubjectName != u.Name) {
+			} else if want == 1 && (acc[0].ActorID != f.c.ID || acc[0].Action != ActionResultsCSV || acc[0].SubjectName != u.Name ||
+				acc[0].SubjectID != u.ID || acc[0].Detail != "2 learners") {
 				t.Errorf("%s: %+v", u.Email, acc[0])
 			}
+			if n, _ := s.CountAccessLog(ctx, u.ID); n != want {
+				t.Errorf("%s: CountAccessLog = %d, want %d", u.Email, n, want)
+			}
+		}
+		// One audit row per export, found by each learner in it.
+		if log, _ := s.AuditLog(ctx, AuditQuery{PersonID: f.bob.ID}); len(log) != 2 || log[0].Action != ActionResultsCSV || log[0].SubjectID != 0 {
+			t.Errorf("bob's entries in the log: %+v", log)
+		}
+		if n, _ := s.CountAudit(ctx, AuditQuery{PersonEmail: "ann@example.org", Kind: KindAccess}); n != 1 {
+			t.Errorf("ann's access rows by email: %d", n)
 		}
 		must(t, s.RecordCaseloadAccess(ctx, f.c.ID, CaseloadQuery{}, ActionResultsCSV))
-		if n, _ := s.CountAudit(ctx, AuditQuery{Kind: KindAccess}); n != 2+5 {
-			t.Errorf("%d access rows after exporting everyone, want 7", n)
+		must(t, s.RecordCaseloadAccess(ctx, f.c.ID, CaseloadQuery{Group: "Nobody's group"}, ActionResultsCSV)) // empty: no row
+		if n, _ := s.CountAudit(ctx, AuditQuery{Kind: KindAccess}); n != 2 {
+			t.Errorf("%d access rows after two exports, want 2", n)
+		}
+		if n, _ := s.CountAccessLog(ctx, f.cat.ID); n != 1 {
+			t.Errorf("cat was in the second export: %d", n)
+		}
+		// The learner's account goes: so does their part of the exports.
+		must(t, s.DeleteUser(ctx, f.ann.ID))
+		if n := countRows(t, s, "audit_subjects", "learner_id = ?", f.ann.ID); n != 0 {
+			t.Errorf("%d export rows outlive ann", n)
 		}
 	})
 }
