@@ -14,6 +14,9 @@ import (
 
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
+
+	"github.com/readiness/readiness/account"
+	"github.com/readiness/readiness/db"
 )
 
 // layoutWidths are the viewport widths every page is checked at.
@@ -98,6 +101,11 @@ func TestBrowser_NoPageOverflowsSideways(t *testing.T) {
 	visitor.takeAssessment(prof, modestAnswers())
 	visitorResult := visitor.path()
 	id := strconv.FormatInt(l.learnerID, 10)
+	// A reset link for the learner with the long address, as a visitor opens it.
+	tok := account.NewResetToken()
+	if _, err := l.app.store.CreateResetLink(t.Context(), 0, l.learnerID, db.ResetLinkOf(tok)); err != nil {
+		t.Fatal(err)
+	}
 	pages := []struct {
 		who  *browserPage
 		path string
@@ -107,6 +115,7 @@ func TestBrowser_NoPageOverflowsSideways(t *testing.T) {
 		{l.learner, fmt.Sprintf("/progress/compare?a=%d&b=%d", l.first, l.second)}, {l.learner, "/account"},
 		{l.counselor, "/counselor"}, {l.counselor, "/counselor/learners/" + id}, {l.counselor, "/counselor/cohort"}, {l.counselor, "/account"},
 		{l.admin, "/admin/users"}, {l.admin, "/admin/audit"}, {visitor, "/no-such-page"},
+		{l.admin, "/admin/users/" + id}, {l.admin, "/admin/users/import"}, {visitor, account.ResetPath(tok.Token)},
 		{l.learner, fmt.Sprintf("/results/%d/what-if", l.second)}, {l.learner, fmt.Sprintf("/results/%d/what-if?whatif=1&edu.degree=master", l.second)},
 	}
 	// Starting again, asked before any draft is made below.
