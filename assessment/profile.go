@@ -42,6 +42,10 @@ type Profile struct {
 	Steps        []Step        `json:"steps"`
 	Context      []Fact        `json:"context"`
 
+	// Language is the language of the texts: SourceLanguage for the
+	// profile file, another for a translation of it.
+	Language string `json:"-"`
+
 	questionIndex  map[string]int
 	dimensionIndex map[string]int
 }
@@ -170,6 +174,16 @@ func (p *Profile) Band(id string) (*Band, bool) {
 	return nil, false
 }
 
+// Step returns the step of the catalog with the given id.
+func (p *Profile) Step(id string) (*Step, bool) {
+	for i := range p.Steps {
+		if p.Steps[i].ID == id {
+			return &p.Steps[i], true
+		}
+	}
+	return nil, false
+}
+
 // QuestionsIn returns the questions of one dimension, in profile order.
 func (p *Profile) QuestionsIn(dimension string) []*Question {
 	var qs []*Question
@@ -205,27 +219,34 @@ func (p *Profile) Option(q *Question, key string) (Option, bool) {
 //go:embed profiles/*.json
 var embedded embed.FS
 
-// Registry is a set of loaded profiles by id.
+// Registry is a set of loaded profiles by id, each in every language it
+// has a translation for.
 type Registry struct {
 	byID map[string]*Profile
 	ids  []string
+	// translated holds each profile's translations: id → language → profile.
+	translated map[string]map[string]*Profile
 }
 
 // Builtin loads the profiles embedded in the binary.
 func Builtin() (*Registry, error) { return LoadDir(embedded, "profiles") }
 
-// LoadDir loads and validates every *.json profile in dir of fsys.
+// LoadDir loads and validates every profile in dir of fsys: each NAME.json
+// is a profile (in SourceLanguage) and each NAME.LANG.json a translation of
+// one, which must translate every text the profile has.
 func LoadDir(fsys fs.FS, dir string) (*Registry, error) {
 	names, err := fs.Glob(fsys, path.Join(dir, "*.json"))
 	if err != nil {
 		return nil, err
 	}
-	if len(names) == 0 {
-		return nil, fmt.Errorf("%s: no profile files", dir)
-	}
-	r := &Registry{byID: map[string]*Profile{}}
+	r := &Registry{byID: map[string]*Profile{}, translated: map[string]map[string]*Profile{}}
 	var errs []error
+	var translations []string
 	for _, name := range names {
+		if _, lang := splitLang(name); lang != "" {
+			translations = append(translations, name)
+			continue
+		}
 		data, err := fs.ReadFile(fsys, name)
 		if err != nil {
 			errs = append(errs, err)
@@ -243,6 +264,14 @@ func LoadDir(fsys fs.FS, dir string) (*Registry, error) {
 		r.byID[p.ID] = p
 		r.ids = append(r.ids, p.ID)
 	}
+	if len(r.byID) == 0 && len(errs) == 0 {
+		return nil, fmt.Errorf("%s: no profile files", dir)
+	}
+	for _, name := range translations {
+		if err := r.addTranslation(fsys, name); err != nil {
+			errs = append(errs, err)
+		}
+	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
@@ -250,14 +279,95 @@ func LoadDir(fsys fs.FS, dir string) (*Registry, error) {
 	return r, nil
 }
 
-// Lookup returns the profile with the given id.
+// splitLang reads NAME.LANG.json as its base and language; LANG is ""
+// for a profile file.
+func splitLang(name string) (base, lang string) {
+	stem := strings.TrimSuffix(path.Base(name), ".json")
+	i := strings.LastIndexByte(stem, '.')
+	if i < 0 || !isLangTag(stem[i+1:]) {
+		return stem, ""
+	}
+	return stem[:i], stem[i+1:]
+}
+
+// isLangTag reports whether s looks like a BCP 47 tag: "es", "pt-BR".
+func isLangTag(s string) bool {
+	lang, region, _ := strings.Cut(s, "-")
+	if len(lang) < 2 || len(lang) > 3 || strings.Trim(lang, "abcdefghijklmnopqrstuvwxyz") != "" {
+		return false
+	}
+	for _, r := range region {
+		if !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || r == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+func (r *Registry) addTranslation(fsys fs.FS, name string) error {
+	_, lang := splitLang(name)
+	if lang == SourceLanguage {
+		return &LoadError{File: name, Problems: []string{"profiles are written in " + SourceLanguage + "; a translation is in another language"}}
+	}
+	data, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		return err
+	}
+	tr, err := parseTranslation(name, data)
+	if err != nil {
+		return err
+	}
+	p, ok := r.byID[tr.Profile]
+	if !ok {
+		return &LoadError{File: name, Problems: []string{fmt.Sprintf("profile: no profile %q to translate", tr.Profile)}}
+	}
+	if _, dup := r.translated[p.ID][lang]; dup {
+		return &LoadError{File: name, Problems: []string{fmt.Sprintf("a second %s translation of %q", lang, p.ID)}}
+	}
+	q, problems := p.translate(tr)
+	if len(problems) > 0 {
+		return &LoadError{File: name, Problems: problems}
+	}
+	q.Language = lang
+	if r.translated[p.ID] == nil {
+		r.translated[p.ID] = map[string]*Profile{}
+	}
+	r.translated[p.ID][lang] = q
+	return nil
+}
+
+// Lookup returns the profile with the given id, in SourceLanguage.
 func (r *Registry) Lookup(id string) (*Profile, bool) {
 	p, ok := r.byID[id]
 	return p, ok
 }
 
+// LookupIn returns the profile with the given id in a language: its
+// translation, or the profile itself for SourceLanguage. ok is false when
+// there is no such profile or no such translation.
+func (r *Registry) LookupIn(id, lang string) (*Profile, bool) {
+	if lang == SourceLanguage {
+		return r.Lookup(id)
+	}
+	p, ok := r.translated[id][lang]
+	return p, ok
+}
+
 // IDs lists the loaded profile ids, sorted.
 func (r *Registry) IDs() []string { return append([]string(nil), r.ids...) }
+
+// Require reports every profile that lacks one of the languages.
+func (r *Registry) Require(langs ...string) error {
+	var errs []error
+	for _, id := range r.ids {
+		for _, lang := range langs {
+			if _, ok := r.LookupIn(id, lang); !ok {
+				errs = append(errs, fmt.Errorf("profile %q has no %s translation (a file %s.%s.json beside it)", id, lang, id, lang))
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
 
 // LoadError lists every problem found in one profile file.
 type LoadError struct {
@@ -283,5 +393,6 @@ func Parse(name string, data []byte) (*Profile, error) {
 	if problems := p.validate(); len(problems) > 0 {
 		return nil, &LoadError{File: name, Problems: problems}
 	}
+	p.Language = SourceLanguage
 	return &p, nil
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"math"
 	"os"
+	"reflect"
 	"slices"
 	"sort"
 	"testing"
@@ -615,5 +616,37 @@ func TestScore_SecondProfile(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// Relabel gives a result the texts of the profile in another language and
+// changes nothing else; a step the profile lacks keeps its stored text.
+func TestRelabel_TranslatesTextsOnly(t *testing.T) {
+	reg, err := assessment.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	en, _ := reg.Lookup("ecommerce-manager")
+	es, _ := reg.LookupIn("ecommerce-manager", "es")
+	a := sampleAnswers(t, en)
+	r := scoring.Score(en, a)
+	r.Steps = append(r.Steps, scoring.StepResult{ID: "retired-step", Title: "Old title", Text: "Old text", Gain: 1})
+	before, _ := json.Marshal(r)
+	scoring.Relabel(&r, es)
+	if r.Dimensions[0].Name != es.Dimensions[0].Name || r.Steps[0].Title == "" {
+		t.Fatalf("not relabelled: %q", r.Dimensions[0].Name)
+	}
+	if st, _ := es.Step(r.Steps[0].ID); r.Steps[0].Title != st.Title || r.Steps[0].Text != st.Text {
+		t.Errorf("step %s: %q, want %q", r.Steps[0].ID, r.Steps[0].Title, st.Title)
+	}
+	if last := r.Steps[len(r.Steps)-1]; last.Title != "Old title" || last.Text != "Old text" {
+		t.Errorf("unknown step relabelled: %+v", last)
+	}
+	if want := scoring.Score(es, a); !reflect.DeepEqual(r.Dimensions, want.Dimensions) || !reflect.DeepEqual(r.Steps[:len(r.Steps)-1], want.Steps) {
+		t.Error("relabelling an English result differs from scoring with the Spanish profile")
+	}
+	scoring.Relabel(&r, en)
+	if after, _ := json.Marshal(r); string(after) != string(before) {
+		t.Errorf("relabelled back to English, the result differs:\n%s\n%s", before, after)
 	}
 }
