@@ -45,9 +45,36 @@ func (v Value) Selects(key string) bool {
 type Answers map[string]Value
 
 // Problem is one thing wrong with a set of answers, for a person to read.
+// Problem is the English sentence; Code (stable) and its Key and Choices
+// let another language say the same (see ProblemCodes).
 type Problem struct {
 	Question string `json:"question"`
 	Problem  string `json:"problem"`
+	Code     string `json:"-"`
+	Key      string `json:"-"` // the option key concerned, quoted: "\"mba\""
+	Choices  string `json:"-"` // the keys to choose from: "none, one, several"
+}
+
+// Problem codes.
+const (
+	CodeUnknownQuestion   = "unknown-question"   // is not a question of this assessment
+	CodeUnknownProfile    = "unknown-profile"    // is not a known profile
+	CodeRequired          = "required"           // is required: choose an option
+	CodeRequiredLevel     = "required-level"     // is required: choose a level from 0 to 4
+	CodeRequiredMulti     = "required-multi"     // is required: choose at least one option
+	CodeRequiredExclusive = "required-exclusive" // …at least one option, or Key
+	CodeRating            = "rating"             // must be an integer from 0 to 4
+	CodeWantList          = "want-list"          // must be a list of option keys: Choices
+	CodeWantOption        = "want-option"        // must be one option key: Choices
+	CodeNotAnOption       = "not-an-option"      // Key is not an option; choose from: Choices
+	CodeRepeated          = "repeated"           // Key is chosen more than once
+	CodeExclusive         = "exclusive"          // Key cannot be combined with other options
+)
+
+// ProblemCodes lists every Code a Problem may have.
+var ProblemCodes = []string{
+	CodeUnknownQuestion, CodeUnknownProfile, CodeRequired, CodeRequiredLevel, CodeRequiredMulti,
+	CodeRequiredExclusive, CodeRating, CodeWantList, CodeWantOption, CodeNotAnOption, CodeRepeated, CodeExclusive,
 }
 
 // Visible reports whether q is shown given the answers so far.

@@ -148,7 +148,7 @@ type slotRef struct {
 
 func (r slotRef) is(types ...string) bool { return slices.Contains(types, r.question.Type) }
 
-func (r slotRef) wrongType() { *r.slot = wrong(r.profile.typeMessage(r.question)) }
+func (r slotRef) wrongType() { *r.slot = wrong(r.profile.typeProblem(r.question)) }
 
 // readAnswer reads one answer from dec into each slot of refs, checking it
 // against the slot's question. An answer of the wrong type is a problem in

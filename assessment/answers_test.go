@@ -64,7 +64,11 @@ func parseBothWays(t *testing.T, p *assessment.Profile, raw map[string]json.RawM
 	return answers, problems
 }
 
-func equalProblems(a, b []assessment.Problem) bool { return slices.Equal(a, b) }
+// equalProblems compares problems by question and English text, which
+// is what these tests spell out; TestProblems_HaveCodes checks the codes.
+func equalProblems(a, b []assessment.Problem) bool {
+	return slices.EqualFunc(a, b, func(x, y assessment.Problem) bool { return x.Question == y.Question && x.Problem == y.Problem })
+}
 
 const (
 	degreeKeys = "none, highschool, associate, bachelor, master, mba, doctorate"
@@ -517,6 +521,45 @@ func TestValue_Selects(t *testing.T) {
 	for _, tt := range tests {
 		if got := tt.v.Selects(tt.key); got != tt.want {
 			t.Errorf("%+v.Selects(%q) = %v, want %v", tt.v, tt.key, got, tt.want)
+		}
+	}
+}
+
+// Every problem carries a known code, and the key and choices its
+// sentence quotes, so another language can say the same thing.
+func TestProblems_HaveCodes(t *testing.T) {
+	p := builtin(t)
+	seen := map[string]bool{}
+	check := func(problems []assessment.Problem) {
+		for _, pr := range problems {
+			if !slices.Contains(assessment.ProblemCodes, pr.Code) {
+				t.Errorf("%s: %q has code %q, not one of ProblemCodes", pr.Question, pr.Problem, pr.Code)
+			}
+			if !strings.Contains(pr.Problem, pr.Key) || !strings.Contains(pr.Problem, pr.Choices) {
+				t.Errorf("%s: %q does not quote its key %q or choices %q", pr.Question, pr.Problem, pr.Key, pr.Choices)
+			}
+			seen[pr.Code] = true
+		}
+	}
+	for _, raw := range []map[string]json.RawMessage{
+		{"edu.degree": json.RawMessage(`"bachelor"`), "edu.field": json.RawMessage(`["x"]`), "edu.certifications": json.RawMessage(`["none","security"]`),
+			"edu.continuing": json.RawMessage(`"daily"`), "mkt.years": json.RawMessage(`3`), "mkt.digital": json.RawMessage(`9`),
+			"mgt.models": json.RawMessage(`["b2b","b2b"]`), "zzz": json.RawMessage(`1`)},
+		{"edu.degree": json.RawMessage(`"bachelor"`), "edu.certifications": json.RawMessage(`"security"`), "mgt.models": json.RawMessage(`[]`)},
+		{"edu.degree": json.RawMessage(`"bachelor"`)},
+	} {
+		_, problems := p.Parse(raw)
+		check(problems)
+	}
+	reg, err := assessment.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, problems := (&assessment.Submission{Profiles: reg, Default: "ecommerce-manager", Profile: "astronaut"}).Validate()
+	check(problems)
+	for _, code := range assessment.ProblemCodes {
+		if code != assessment.CodeRequiredMulti && !seen[code] { // the builtin profile's multi questions all have "none"
+			t.Errorf("no test input gives %s", code)
 		}
 	}
 }

@@ -12,7 +12,7 @@ type sent struct {
 	state   sentState
 	choice  int32    // the rating, or the option's index of a single or years answer
 	keys    []string // the option keys of a multi answer
-	problem string   // when state is sentWrong
+	problem *Problem // when state is sentWrong: all but the question
 }
 
 type sentState uint8
@@ -23,7 +23,13 @@ const (
 	sentWrong                    // an answer of the wrong type or with a wrong key
 )
 
-func wrong(problem string) sent { return sent{state: sentWrong, problem: problem} }
+func wrong(problem *Problem) sent { return sent{state: sentWrong, problem: problem} }
+
+// problemOf is a Problem without its question: the code, the English
+// sentence and what fills it in.
+func problemOf(code, msg, key, choices string) *Problem {
+	return &Problem{Code: code, Problem: msg, Key: key, Choices: choices}
+}
 
 // answerSet is a set of answers as sent, in the slots of one profile's
 // questions (by question index), with the ids sent that are no question.
@@ -53,19 +59,23 @@ func (s *answerSet) validate() (Answers, []Problem) {
 		case sentValue:
 			answers[q.ID] = p.valueOf(q, a)
 		case sentWrong:
-			problems = append(problems, Problem{q.ID, a.problem})
+			pr := *a.problem
+			pr.Question = q.ID
+			problems = append(problems, pr)
 		default:
 			if q.ShowIf != nil {
 				if _, hasParent := answers[q.ShowIf.Question]; !hasParent {
 					continue // the question it depends on is itself missing or wrong
 				}
 			}
-			problems = append(problems, Problem{q.ID, p.missingMessage(q)})
+			pr := *p.missingProblem(q)
+			pr.Question = q.ID
+			problems = append(problems, pr)
 		}
 	}
 	slices.Sort(s.unknown)
 	for _, id := range slices.Compact(s.unknown) {
-		problems = append(problems, Problem{id, "is not a question of this assessment"})
+		problems = append(problems, Problem{Question: id, Problem: "is not a question of this assessment", Code: CodeUnknownQuestion})
 	}
 	return answers, problems
 }
@@ -82,32 +92,34 @@ func (p *Profile) valueOf(q *Question, a *sent) Value {
 	return Value{Type: q.Type, Option: p.OptionsOf(q)[a.choice].Key}
 }
 
-func (p *Profile) missingMessage(q *Question) string {
+func (p *Profile) missingProblem(q *Question) *Problem {
 	switch q.Type {
 	case TypeMulti:
 		for _, o := range q.Options {
 			if o.Exclusive {
-				return fmt.Sprintf("is required: choose at least one option, or %q", o.Key)
+				key := fmt.Sprintf("%q", o.Key)
+				return problemOf(CodeRequiredExclusive, "is required: choose at least one option, or "+key, key, "")
 			}
 		}
-		return "is required: choose at least one option"
+		return problemOf(CodeRequiredMulti, "is required: choose at least one option", "", "")
 	case TypeRating:
-		return "is required: choose a level from 0 to 4"
+		return problemOf(CodeRequiredLevel, "is required: choose a level from 0 to 4", "", "")
 	}
-	return "is required: choose an option"
+	return problemOf(CodeRequired, "is required: choose an option", "", "")
 }
 
-const ratingMessage = "must be an integer from 0 to 4"
+// ratingProblem is shared: a wrong rating is common and needs no detail.
+var ratingProblem = problemOf(CodeRating, "must be an integer from 0 to 4", "", "")
 
-// typeMessage is the problem of an answer of the wrong JSON type for q.
-func (p *Profile) typeMessage(q *Question) string {
+// typeProblem is the problem of an answer of the wrong JSON type for q.
+func (p *Profile) typeProblem(q *Question) *Problem {
 	switch q.Type {
 	case TypeRating:
-		return ratingMessage
+		return ratingProblem
 	case TypeMulti:
-		return "must be a list of option keys: " + p.keyList(q)
+		return problemOf(CodeWantList, "must be a list of option keys: "+p.keyList(q), "", p.keyList(q))
 	}
-	return "must be one option key: " + p.keyList(q)
+	return problemOf(CodeWantOption, "must be one option key: "+p.keyList(q), "", p.keyList(q))
 }
 
 // checkRating checks the text of a JSON number as a rating: an integer
@@ -117,7 +129,7 @@ func checkRating(number []byte) sent {
 		number = number[1:]
 	}
 	if len(number) != 1 || number[0] < '0' || number[0] > '0'+MaxPoints {
-		return wrong(ratingMessage)
+		return wrong(ratingProblem)
 	}
 	return sent{state: sentValue, choice: int32(number[0] - '0')}
 }
@@ -131,8 +143,9 @@ func (p *Profile) checkOption(q *Question, key []byte) sent {
 	return wrong(p.notAnOption(q, key))
 }
 
-func (p *Profile) notAnOption(q *Question, key []byte) string {
-	return fmt.Sprintf("%q is not an option; choose from: %s", key, p.keyList(q))
+func (p *Profile) notAnOption(q *Question, key []byte) *Problem {
+	quoted := fmt.Sprintf("%q", key)
+	return problemOf(CodeNotAnOption, quoted+" is not an option; choose from: "+p.keyList(q), quoted, p.keyList(q))
 }
 
 // keyChecker checks the keys of a multi answer one at a time, in the order
@@ -143,7 +156,7 @@ type keyChecker struct {
 	opts      []Option
 	keys      []string
 	exclusive string
-	problem   string
+	problem   *Problem
 }
 
 func (p *Profile) newKeyChecker(q *Question) keyChecker {
@@ -151,7 +164,7 @@ func (p *Profile) newKeyChecker(q *Question) keyChecker {
 }
 
 func (c *keyChecker) add(key []byte) {
-	if c.problem != "" {
+	if c.problem != nil {
 		return
 	}
 	i := optionIndex(c.opts, key)
@@ -159,7 +172,8 @@ func (c *keyChecker) add(key []byte) {
 	case i < 0:
 		c.problem = c.profile.notAnOption(c.question, key)
 	case slices.Contains(c.keys, c.opts[i].Key):
-		c.problem = fmt.Sprintf("%q is chosen more than once", key)
+		quoted := fmt.Sprintf("%q", key)
+		c.problem = problemOf(CodeRepeated, quoted+" is chosen more than once", quoted, "")
 	default:
 		c.keys = append(c.keys, c.opts[i].Key)
 		if c.opts[i].Exclusive {
@@ -171,12 +185,13 @@ func (c *keyChecker) add(key []byte) {
 // result is the answer, once every key was added.
 func (c *keyChecker) result() sent {
 	switch {
-	case c.problem != "":
+	case c.problem != nil:
 		return wrong(c.problem)
 	case len(c.keys) == 0:
-		return wrong(c.profile.missingMessage(c.question))
+		return wrong(c.profile.missingProblem(c.question))
 	case c.exclusive != "" && len(c.keys) > 1:
-		return wrong(fmt.Sprintf("%q cannot be combined with other options", c.exclusive))
+		quoted := fmt.Sprintf("%q", c.exclusive)
+		return wrong(problemOf(CodeExclusive, quoted+" cannot be combined with other options", quoted, ""))
 	}
 	return sent{state: sentValue, keys: c.keys}
 }

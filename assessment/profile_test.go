@@ -300,7 +300,7 @@ func TestLoadDir_SecondProfileNeedsNoCode(t *testing.T) {
 	raw["build.html"] = json.RawMessage(`2`)
 	_, problems = p.Parse(raw)
 	want := assessment.Problem{Question: "build.framework", Problem: "must be an integer from 0 to 4"}
-	if len(problems) != 1 || problems[0] != want {
+	if !equalProblems(problems, []assessment.Problem{want}) {
 		t.Errorf("html rated 2: problems %v, want [%v]", problems, want)
 	}
 	raw["build.tools"] = json.RawMessage(`[]`)

@@ -154,7 +154,7 @@ func (s *Submission) lookup(id string) (*Profile, bool) {
 func (s *Submission) Validate() (*Profile, Answers, []Problem) {
 	p, ok := s.profile()
 	if !ok {
-		return nil, nil, []Problem{{Question: "profile", Problem: "is not a known profile"}}
+		return nil, nil, []Problem{{Question: "profile", Problem: "is not a known profile", Code: CodeUnknownProfile}}
 	}
 	set := p.newAnswerSet() // no answers sent
 	for _, read := range s.sets {

@@ -73,7 +73,7 @@ func TestSubmission_ReadsAnswersIntoTheNamedProfile(t *testing.T) {
 			}
 			p, answers, problems := sub.Validate()
 			if tt.profile == "" {
-				if p != nil || !slices.Equal(problems, tt.problems) {
+				if p != nil || !equalProblems(problems, tt.problems) {
 					t.Fatalf("profile %v, problems %v; want none and %v", p, problems, tt.problems)
 				}
 				return
@@ -82,7 +82,7 @@ func TestSubmission_ReadsAnswersIntoTheNamedProfile(t *testing.T) {
 				t.Fatalf("profile %v with %d answers (%v), want %s with %d", p, len(answers), problems, tt.profile, tt.answers)
 			}
 			if tt.problems != nil {
-				if got := problems[len(problems)-len(tt.problems):]; !slices.Equal(got, tt.problems) {
+				if got := problems[len(problems)-len(tt.problems):]; !equalProblems(got, tt.problems) {
 					t.Errorf("last problems %v, want %v", got, tt.problems)
 				}
 			}

@@ -60,8 +60,8 @@ func TestScoreBody_ProblemsByQuestion(t *testing.T) {
 		body string
 		want []assessment.Problem
 	}{
-		{`{"profile":"astronaut","answers":{}}`, []assessment.Problem{{Question: "profile", Problem: "is not a known profile"}}},
-		{`{"answers":{"mkt.sem":7},"profile":"astronaut"}`, []assessment.Problem{{Question: "profile", Problem: "is not a known profile"}}},
+		{`{"profile":"astronaut","answers":{}}`, []assessment.Problem{{Question: "profile", Problem: "is not a known profile", Code: assessment.CodeUnknownProfile}}},
+		{`{"answers":{"mkt.sem":7},"profile":"astronaut"}`, []assessment.Problem{{Question: "profile", Problem: "is not a known profile", Code: assessment.CodeUnknownProfile}}},
 	} {
 		_, problems, e := s.scoreBody([]byte(tt.body))
 		if e != nil || !slices.Equal(problems, tt.want) {
