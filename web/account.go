@@ -13,6 +13,7 @@ import (
 
 	"github.com/readiness/readiness/account"
 	"github.com/readiness/readiness/db"
+	"github.com/readiness/readiness/web/i18n"
 )
 
 // accountStore is what a user's own account pages and API use: sharing
@@ -91,7 +92,7 @@ func (h *accountHandlers) renderAccount(c *gin.Context, status int, v accountVie
 	if u.Role == account.RoleLearner {
 		cs, err := h.store.CounselorsOf(ctx, u.ID)
 		if err == nil {
-			v.Access, err = h.accessPage(ctx, u.ID, c.Query("access_page"))
+			v.Access, err = h.accessPage(ctx, h.printer(c), u.ID, c.Query("access_page"))
 		}
 		if err != nil {
 			h.pageStoreError(c, err, "")
@@ -100,12 +101,12 @@ func (h *accountHandlers) renderAccount(c *gin.Context, status int, v accountVie
 		v.Counselors = cs
 	}
 	v.Zones = timeZones
-	h.render(c, status, "account", "Your account", v)
+	h.render(c, status, "account", h.T(c, "account_page.title"), v)
 }
 
 // accessPage is one page of the learner's record of access; a page number
 // that is not one is the first page.
-func (h *accountHandlers) accessPage(ctx context.Context, learnerID int64, pageParam string) (accessView, error) {
+func (h *accountHandlers) accessPage(ctx context.Context, pr *i18n.Printer, learnerID int64, pageParam string) (accessView, error) {
 	v := accessView{Page: 1}
 	if n, err := strconv.Atoi(pageParam); err == nil && n > 1 && n <= 1_000_000 {
 		v.Page = n
@@ -118,7 +119,7 @@ func (h *accountHandlers) accessPage(ctx context.Context, learnerID int64, pageP
 		return v, err
 	}
 	for _, e := range entries {
-		v.Rows = append(v.Rows, accessRowView{e, wordsFor(accessWords, e.Action)})
+		v.Rows = append(v.Rows, accessRowView{e, wordsFor(pr, "access_action.", e.Action)})
 	}
 	v.Pages = max(1, (v.Total+accessPageSize-1)/accessPageSize)
 	pageURL := func(n int) string {
@@ -144,16 +145,16 @@ func (h *accountHandlers) shareSubmit(c *gin.Context) {
 	u := currentUser(c)
 	code := strings.TrimSpace(c.PostForm("share_code"))
 	if u.Role != account.RoleLearner {
-		h.renderError(c, http.StatusForbidden, "Only learner accounts share results with a counselor.")
+		h.renderError(c, http.StatusForbidden, h.T(c, "account_page.learners_only"))
 		return
 	}
 	if code == "" {
-		h.renderAccount(c, http.StatusUnprocessableEntity, accountView{ShareCode: code, ShareError: "Enter the share code your counselor gave you."})
+		h.renderAccount(c, http.StatusUnprocessableEntity, accountView{ShareCode: code, ShareError: h.T(c, "account_page.share_required")})
 		return
 	}
 	_, err := h.store.ShareWith(c.Request.Context(), u.ID, code)
 	if errors.Is(err, db.ErrInvalidShareCode) {
-		h.renderAccount(c, http.StatusUnprocessableEntity, accountView{ShareCode: code, ShareError: "No counselor has that share code. Check it with your counselor."})
+		h.renderAccount(c, http.StatusUnprocessableEntity, accountView{ShareCode: code, ShareError: h.T(c, "account_page.share_unknown")})
 		return
 	}
 	if err != nil {
@@ -166,11 +167,11 @@ func (h *accountHandlers) shareSubmit(c *gin.Context) {
 func (h *accountHandlers) unshareSubmit(c *gin.Context) {
 	id, ok := parseID(c.Param("id"))
 	if !ok {
-		h.renderError(c, http.StatusNotFound, "You do not share with that counselor.")
+		h.renderError(c, http.StatusNotFound, h.T(c, "account_page.not_shared"))
 		return
 	}
 	if err := h.store.Unshare(c.Request.Context(), currentUser(c).ID, id); err != nil {
-		h.pageStoreError(c, err, "You do not share with that counselor.")
+		h.pageStoreError(c, err, h.T(c, "account_page.not_shared"))
 		return
 	}
 	h.redirect(c, "/account", "unshared")
@@ -197,7 +198,7 @@ const lastAdminDelete = "You are the last enabled admin, so your account stays: 
 func (h *accountHandlers) deleteAccountSubmit(c *gin.Context) {
 	u := currentUser(c)
 	if !passwordMatches(u, c.PostForm("password")) {
-		h.renderAccount(c, http.StatusUnprocessableEntity, accountView{DeleteError: "That is not your current password, so nothing was deleted."})
+		h.renderAccount(c, http.StatusUnprocessableEntity, accountView{DeleteError: h.T(c, "account_page.delete_wrong_password")})
 		return
 	}
 	err := h.store.DeleteUser(c.Request.Context(), u.ID)

@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/readiness/readiness/account"
 	"github.com/readiness/readiness/db"
+	"github.com/readiness/readiness/web/i18n"
 )
 
 // adminStore is what the admin users list uses: the accounts, their roles
@@ -117,16 +117,17 @@ func (p adminParams) query(limit int) db.UserQuery {
 
 // adminColumns are the users table's sortable headings: text A–Z first,
 // dates newest first.
+// Each label is the catalog's "admin_users.sort.<key>".
 var adminColumns = []struct {
-	keys, labels []string
+	keys []string
 }{
-	{[]string{db.UserSortByName, db.UserSortByEmail}, []string{"Name", "email"}},
-	{[]string{db.UserSortByRole}, []string{"Role"}},
-	{[]string{db.UserSortByGroup}, []string{"Group"}},
-	{[]string{db.UserSortByCreated}, []string{"Created"}},
+	{[]string{db.UserSortByName, db.UserSortByEmail}},
+	{[]string{db.UserSortByRole}},
+	{[]string{db.UserSortByGroup}},
+	{[]string{db.UserSortByCreated}},
 }
 
-func (p adminParams) headers() []sortHeader {
+func (p adminParams) headers(pr *i18n.Printer) []sortHeader {
 	current := p.Sort
 	if current == "" {
 		current = db.UserSortByEmail
@@ -134,8 +135,8 @@ func (p adminParams) headers() []sortHeader {
 	var out []sortHeader
 	for _, col := range adminColumns {
 		var h sortHeader
-		for i, key := range col.keys {
-			l := sortLink{Label: col.labels[i]}
+		for _, key := range col.keys {
+			l := sortLink{Label: pr.T("admin_users.sort." + key)}
 			next := p
 			next.Page, next.Sort = 1, key
 			if key == current {
@@ -226,7 +227,7 @@ func (h *adminPages) renderAdminUsers(c *gin.Context, status int, p adminParams,
 	}
 	me := currentUser(c)
 	v.P, v.Roles, v.Total, v.Page = p, account.Roles, total, p.Page
-	v.Headers, v.Groups = p.headers(), groupOptions(groups, p.Group)
+	v.Headers, v.Groups = p.headers(h.printer(c)), groupOptions(groups, p.Group)
 	if v.NewPerson == nil {
 		v.NewPerson = &newPersonForm{newPerson: newPerson{Role: account.RoleLearner}}
 	}
@@ -244,7 +245,7 @@ func (h *adminPages) renderAdminUsers(c *gin.Context, status int, p adminParams,
 		next.Page++
 		v.NextURL = next.url()
 	}
-	h.render(c, status, "admin_users", "Users", v)
+	h.render(c, status, "admin_users", h.T(c, "admin_users.title"), v)
 }
 
 // backParams are the list params a POST form carried in its hidden fields.
@@ -260,21 +261,21 @@ func (h *adminPages) adminRefuse(c *gin.Context, status int, msg string) {
 func (h *adminPages) adminRoleSubmit(c *gin.Context) {
 	id, ok := parseID(c.Param("id"))
 	if !ok {
-		h.adminRefuse(c, http.StatusNotFound, "There is no such account.")
+		h.adminRefuse(c, http.StatusNotFound, h.T(c, "admin_users.no_account"))
 		return
 	}
 	role := c.PostForm("role")
 	if !account.ValidRole(role) {
-		h.adminRefuse(c, http.StatusUnprocessableEntity, "Role must be one of "+strings.Join(account.Roles, ", ")+".")
+		h.adminRefuse(c, http.StatusUnprocessableEntity, h.T(c, "admin_users.role_invalid", "Roles", strings.Join(account.Roles, ", ")))
 		return
 	}
 	_, err := h.store.UpdateUser(c.Request.Context(), currentUser(c).ID, id, db.UserChange{Role: &role})
 	switch {
 	case errors.Is(err, db.ErrLastAdmin):
-		h.adminRefuse(c, http.StatusConflict, "That is the last enabled admin account, so it keeps the admin role. Make another account an admin first.")
+		h.adminRefuse(c, http.StatusConflict, h.T(c, "admin_users.last_admin_role"))
 		return
 	case isNotFound(err):
-		h.adminRefuse(c, http.StatusNotFound, "There is no such account.")
+		h.adminRefuse(c, http.StatusNotFound, h.T(c, "admin_users.no_account"))
 		return
 	case err != nil:
 		h.pageStoreError(c, err, "")
@@ -291,25 +292,25 @@ func (h *adminPages) adminRoleSubmit(c *gin.Context) {
 func (h *adminPages) adminDisabledSubmit(c *gin.Context) {
 	id, ok := parseID(c.Param("id"))
 	if !ok {
-		h.adminRefuse(c, http.StatusNotFound, "There is no such account.")
+		h.adminRefuse(c, http.StatusNotFound, h.T(c, "admin_users.no_account"))
 		return
 	}
 	disabled, valid := parseBoolParam(c.PostForm("disabled"))
 	if !valid || c.PostForm("disabled") == "" {
-		h.adminRefuse(c, http.StatusUnprocessableEntity, "Disabled must be true or false.")
+		h.adminRefuse(c, http.StatusUnprocessableEntity, h.T(c, "admin_users.disabled_bool"))
 		return
 	}
 	if disabled && id == currentUser(c).ID {
-		h.adminRefuse(c, http.StatusConflict, "You cannot disable your own account: ask another admin.")
+		h.adminRefuse(c, http.StatusConflict, h.T(c, "admin_users.not_yourself"))
 		return
 	}
 	_, err := h.store.UpdateUser(c.Request.Context(), currentUser(c).ID, id, db.UserChange{Disabled: &disabled})
 	switch {
 	case errors.Is(err, db.ErrLastAdmin):
-		h.adminRefuse(c, http.StatusConflict, "That is the last enabled admin account, so it cannot be disabled.")
+		h.adminRefuse(c, http.StatusConflict, h.T(c, "admin_users.last_admin_disable"))
 		return
 	case isNotFound(err):
-		h.adminRefuse(c, http.StatusNotFound, "There is no such account.")
+		h.adminRefuse(c, http.StatusNotFound, h.T(c, "admin_users.no_account"))
 		return
 	case err != nil:
 		h.pageStoreError(c, err, "")
@@ -325,25 +326,26 @@ func (h *adminPages) adminLinkSubmit(c *gin.Context) {
 	// why it cannot be linked.
 	lookup := func(label, email, role string) (u db.User, problem string, err error) {
 		if email == "" {
-			return u, label + " is required.", nil
+			return u, h.T(c, "admin_users.link_required", "Label", label), nil
 		}
 		u, err = h.store.UserByEmail(ctx, email)
 		switch {
 		case isNotFound(err):
-			return u, label + " does not match any account.", nil
+			return u, h.T(c, "admin_users.link_unknown", "Label", label), nil
 		case err != nil:
 			return u, "", err
 		case u.Role != role:
-			return u, fmt.Sprintf("%s belongs to a %s account, not a %s.", label, u.Role, role), nil
+			return u, h.T(c, "admin_users.link_wrong_role", "Label", label,
+				"Role", h.T(c, "role_word."+u.Role), "Want", h.T(c, "role_word."+role)), nil
 		case u.Disabled && role == account.RoleCounselor:
-			return u, label + " belongs to a disabled counselor account.", nil
+			return u, h.T(c, "admin_users.link_disabled", "Label", label), nil
 		}
 		return u, "", nil
 	}
-	learner, lp, err := lookup("Learner's email", v.LinkLearner, account.RoleLearner)
+	learner, lp, err := lookup(h.T(c, "admin_users.learner_email"), v.LinkLearner, account.RoleLearner)
 	var counselor db.User
 	if err == nil {
-		counselor, v.CounselorError, err = lookup("Counselor's email", v.LinkCounselor, account.RoleCounselor)
+		counselor, v.CounselorError, err = lookup(h.T(c, "admin_users.counselor_email"), v.LinkCounselor, account.RoleCounselor)
 	}
 	if err != nil {
 		h.pageStoreError(c, err, "")
@@ -357,11 +359,11 @@ func (h *adminPages) adminLinkSubmit(c *gin.Context) {
 	err = h.store.Link(ctx, currentUser(c).ID, learner.ID, counselor.ID)
 	switch {
 	case errors.Is(err, db.ErrNotLearner):
-		v.LearnerError = "Learner's email is no longer a learner account."
+		v.LearnerError = h.T(c, "admin_users.learner_gone")
 	case errors.Is(err, db.ErrNotCounselor):
-		v.CounselorError = "Counselor's email is no longer an enabled counselor account."
+		v.CounselorError = h.T(c, "admin_users.counselor_gone")
 	case isNotFound(err):
-		v.LearnerError = "Learner's email does not match any account."
+		v.LearnerError = h.T(c, "admin_users.learner_unknown")
 	case err != nil:
 		h.pageStoreError(c, err, "")
 		return
@@ -376,13 +378,13 @@ func (h *adminPages) adminUnlinkSubmit(c *gin.Context) {
 	learnerID, ok1 := parseID(c.PostForm("learner_id"))
 	counselorID, ok2 := parseID(c.PostForm("counselor_id"))
 	if !ok1 || !ok2 {
-		h.adminRefuse(c, http.StatusNotFound, "Those two accounts are not linked.")
+		h.adminRefuse(c, http.StatusNotFound, h.T(c, "admin_users.not_linked"))
 		return
 	}
 	err := h.store.Unlink(c.Request.Context(), currentUser(c).ID, learnerID, counselorID)
 	switch {
 	case isNotFound(err):
-		h.adminRefuse(c, http.StatusNotFound, "Those two accounts are not linked.")
+		h.adminRefuse(c, http.StatusNotFound, h.T(c, "admin_users.not_linked"))
 		return
 	case err != nil:
 		h.pageStoreError(c, err, "")

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"sort"
 	"strconv"
@@ -18,6 +17,7 @@ import (
 
 	"github.com/readiness/readiness/account"
 	"github.com/readiness/readiness/db"
+	"github.com/readiness/readiness/web/i18n"
 )
 
 // adminAPIStore is what the admin API under /api/v1/admin/users uses.
@@ -84,28 +84,28 @@ func toResetLinkJSON(token string, l db.ResetLink) resetLinkJSON {
 
 // parseAdminQuery reads the list's query string strictly: every problem
 // names its parameter.
-func parseAdminQuery(c *gin.Context) (adminParams, []problem) {
+func (s *site) parseAdminQuery(c *gin.Context) (adminParams, []problem) {
 	p := adminParams{Page: 1}
 	var ps []problem
 	p.Q = strings.TrimSpace(c.Query("q"))
 	if utf8.RuneCountInString(p.Q) > maxSearchChars || !utf8.ValidString(p.Q) {
-		ps = append(ps, fieldProblem("q", fmt.Sprintf("must be text of at most %d characters", maxSearchChars)))
+		ps = append(ps, fieldProblem("q", s.T(c, "problem.max_text", "Max", maxSearchChars)))
 	}
 	if r := c.Query("role"); r != "" {
 		if !account.ValidRole(r) {
-			ps = append(ps, fieldProblem("role", "must be "+roleWords()))
+			ps = append(ps, fieldProblem("role", s.T(c, "problem.must_be", "What", roleWords(s.printer(c)))))
 		}
 		p.Role = r
 	}
 	g, err := account.CheckGroup(c.Query("group"))
 	if err != nil {
-		ps = append(ps, accountProblem(err))
+		ps = append(ps, s.accountProblem(c, err))
 	}
 	p.Group = g
 	if v := c.Query("sort"); v != "" {
 		col, desc := strings.CutPrefix(v, "-")
 		if col == "" || !db.ValidUserSort(col) {
-			ps = append(ps, fieldProblem("sort", "must be email, name, role, group or created, with a leading - for descending"))
+			ps = append(ps, fieldProblem("sort", s.T(c, "problem.users_sort")))
 		} else {
 			p.Sort, p.Desc = col, desc
 		}
@@ -113,23 +113,24 @@ func parseAdminQuery(c *gin.Context) (adminParams, []problem) {
 	if v := c.Query("page"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > 1_000_000 {
-			ps = append(ps, fieldProblem("page", "must be a whole number from 1"))
+			ps = append(ps, fieldProblem("page", s.T(c, "problem.page")))
 		}
 		p.Page = n
 	}
 	return p, ps
 }
 
-// roleWords is "learner, counselor or admin".
-func roleWords() string {
+// roleWords is "learner, counselor or admin": the ids, which the API
+// takes, joined in pr's language.
+func roleWords(pr *i18n.Printer) string {
 	rs := account.Roles
-	return strings.Join(rs[:len(rs)-1], ", ") + " or " + rs[len(rs)-1]
+	return strings.Join(rs[:len(rs)-1], ", ") + " " + pr.T("api.or") + " " + rs[len(rs)-1]
 }
 
 func (h *adminAPI) apiUsers(c *gin.Context) {
-	p, ps := parseAdminQuery(c)
+	p, ps := h.parseAdminQuery(c)
 	if len(ps) > 0 {
-		apiFail(c, http.StatusUnprocessableEntity, "invalid users query", ps...)
+		apiFail(c, http.StatusUnprocessableEntity, h.T(c, "admin_api.invalid_query"), ps...)
 		return
 	}
 	ctx := c.Request.Context()
@@ -160,15 +161,15 @@ type newPerson struct {
 
 // check normalises the new account and lists what the account rules refuse
 // in it, in the form's order. An empty role is a learner.
-func (p *newPerson) check() []problem {
+func (p *newPerson) check(s *site, c *gin.Context) []problem {
 	var ps []problem
 	if e, err := account.NormalizeEmail(p.Email); err != nil {
-		ps = append(ps, accountProblem(account.Theirs(err)))
+		ps = append(ps, s.theirAccountProblem(c, err))
 	} else {
 		p.Email = e
 	}
 	if n, err := account.CheckName(p.Name); err != nil {
-		ps = append(ps, accountProblem(account.Theirs(err)))
+		ps = append(ps, s.theirAccountProblem(c, err))
 	} else {
 		p.Name = n
 	}
@@ -176,14 +177,14 @@ func (p *newPerson) check() []problem {
 		p.Role = account.RoleLearner
 	}
 	if !account.ValidRole(p.Role) {
-		ps = append(ps, fieldProblem("role", "Choose learner, counselor or admin."))
+		ps = append(ps, fieldProblem("role", s.T(c, "admin_api.choose_role")))
 	}
 	g, err := account.CheckGroup(p.Group)
 	switch {
 	case err != nil:
-		ps = append(ps, accountProblem(err))
+		ps = append(ps, s.accountProblem(c, err))
 	case g != "" && p.Role != account.RoleLearner && account.ValidRole(p.Role):
-		ps = append(ps, fieldProblem("group", "Only learners belong to a group: leave it empty for a "+p.Role+"."))
+		ps = append(ps, fieldProblem("group", s.T(c, "admin_api.group_learners_only_for", "Role", s.T(c, "role_word."+p.Role))))
 	default:
 		p.Group = g
 	}
@@ -193,10 +194,11 @@ func (p *newPerson) check() []problem {
 // createPerson creates the account with an invitation link, or says why
 // not: problems for content the rules refuse, db.ErrConflict for an email
 // already registered, or a store error.
-func createPerson(ctx context.Context, store interface {
+func (s *site) createPerson(c *gin.Context, store interface {
 	CreateInvited(ctx context.Context, actorID int64, nu db.NewUser, l db.NewResetLink) (db.User, db.ResetLink, error)
 }, actorID int64, p *newPerson) (db.User, string, db.ResetLink, []problem, error) {
-	if ps := p.check(); len(ps) > 0 {
+	ctx := c.Request.Context()
+	if ps := p.check(s, c); len(ps) > 0 {
 		return db.User{}, "", db.ResetLink{}, ps, nil
 	}
 	tok := account.NewResetToken()
@@ -209,12 +211,12 @@ func (h *adminAPI) apiCreateUser(c *gin.Context) {
 	if !h.bindJSON(c, &p) {
 		return
 	}
-	u, token, l, ps, err := createPerson(c.Request.Context(), h.store, currentUser(c).ID, &p)
+	u, token, l, ps, err := h.createPerson(c, h.store, currentUser(c).ID, &p)
 	switch {
 	case len(ps) > 0:
-		apiFail(c, http.StatusUnprocessableEntity, "invalid account", ps...)
+		apiFail(c, http.StatusUnprocessableEntity, h.T(c, "admin_api.invalid_account"), ps...)
 	case errors.Is(err, db.ErrConflict):
-		apiFail(c, http.StatusConflict, "email already registered", fieldProblem("email", "An account with this email already exists."))
+		apiFail(c, http.StatusConflict, h.T(c, "api.email_taken"), fieldProblem("email", h.T(c, "admin_api.email_exists")))
 	case err != nil:
 		h.apiStoreError(c, err)
 	default:
@@ -224,16 +226,16 @@ func (h *adminAPI) apiCreateUser(c *gin.Context) {
 }
 
 // adminUserID reads :id, answering 404 for what cannot be an id.
-func adminUserID(c *gin.Context) (int64, bool) {
+func (s *site) adminUserID(c *gin.Context) (int64, bool) {
 	id, ok := parseID(c.Param("id"))
 	if !ok {
-		apiFail(c, http.StatusNotFound, "there is no such account")
+		apiFail(c, http.StatusNotFound, s.T(c, "admin_api.no_account"))
 	}
 	return id, ok
 }
 
 func (h *adminAPI) apiUser(c *gin.Context) {
-	id, ok := adminUserID(c)
+	id, ok := h.adminUserID(c)
 	if !ok {
 		return
 	}
@@ -260,13 +262,13 @@ var userPatchFields = map[string]bool{"role": true, "disabled": true, "group": t
 // decodeUserPatch reads a PATCH body into a change, naming each field that
 // is unknown or has the wrong type; a field it does not know is refused
 // rather than ignored, so a change the admin meant is never silently lost.
-func decodeUserPatch(body []byte) (db.UserChange, []problem, *bodyError) {
+func decodeUserPatch(pr *i18n.Printer, body []byte) (db.UserChange, []problem, *bodyError) {
 	var raw map[string]jsontext.Value
 	if e := decodeJSON(body, &raw); e != nil {
 		return db.UserChange{}, nil, e
 	}
 	if raw == nil {
-		return db.UserChange{}, nil, &bodyError{http.StatusBadRequest, "malformed JSON: the body must be an object"}
+		return db.UserChange{}, nil, &bodyError{http.StatusBadRequest, malformed + "the body is not the expected JSON object"}
 	}
 	var (
 		ch db.UserChange
@@ -280,7 +282,7 @@ func decodeUserPatch(body []byte) (db.UserChange, []problem, *bodyError) {
 	for _, k := range names {
 		v := raw[k]
 		if !userPatchFields[k] {
-			ps = append(ps, fieldProblem(k, "cannot be changed here: send role, disabled, group or name"))
+			ps = append(ps, fieldProblem(k, pr.T("admin_api.patch_unknown")))
 			continue
 		}
 		if bytes.Equal(bytes.TrimSpace(v), []byte("null")) {
@@ -289,7 +291,7 @@ func decodeUserPatch(body []byte) (db.UserChange, []problem, *bodyError) {
 				ch.Group = &empty // null takes the learner out of their group
 				continue
 			}
-			ps = append(ps, fieldProblem(k, "must not be null"))
+			ps = append(ps, fieldProblem(k, pr.T("admin_api.patch_null")))
 			continue
 		}
 		var err error
@@ -311,37 +313,37 @@ func decodeUserPatch(body []byte) (db.UserChange, []problem, *bodyError) {
 			}
 		}
 		if err != nil {
-			want := "a string"
+			want := pr.T("admin_api.patch_string")
 			if k == "disabled" {
-				want = "true or false"
+				want = pr.T("problem.bool")
 			}
-			ps = append(ps, fieldProblem(k, "must be "+want))
+			ps = append(ps, fieldProblem(k, want))
 		}
 	}
 	if len(raw) == 0 {
-		ps = append(ps, fieldProblem("body", "names nothing to change: send role, disabled, group or name"))
+		ps = append(ps, fieldProblem("body", pr.T("admin_api.patch_empty")))
 	}
 	return ch, ps, nil
 }
 
 // checkChange applies the account rules to a change before the store sees
 // it, so each problem names its field.
-func checkChange(ch *db.UserChange) []problem {
+func (s *site) checkChange(c *gin.Context, ch *db.UserChange) []problem {
 	var ps []problem
 	if ch.Role != nil && !account.ValidRole(*ch.Role) {
-		ps = append(ps, fieldProblem("role", "must be "+roleWords()))
+		ps = append(ps, fieldProblem("role", s.T(c, "problem.must_be", "What", roleWords(s.printer(c)))))
 	}
 	if ch.Name != nil {
 		n, err := account.CheckName(*ch.Name)
 		if err != nil {
-			ps = append(ps, accountProblem(account.Theirs(err)))
+			ps = append(ps, s.theirAccountProblem(c, err))
 		}
 		ch.Name = &n
 	}
 	if ch.Group != nil {
 		g, err := account.CheckGroup(*ch.Group)
 		if err != nil {
-			ps = append(ps, accountProblem(err))
+			ps = append(ps, s.accountProblem(c, err))
 		}
 		ch.Group = &g
 	}
@@ -350,20 +352,20 @@ func checkChange(ch *db.UserChange) []problem {
 
 // changeProblem says, for the API and the pages, why the store refused a
 // change that passed the rules; ok is false for an error it does not know.
-func changeProblem(err error) (status int, p problem, ok bool) {
+func changeProblem(pr *i18n.Printer, err error) (status int, p problem, ok bool) {
 	switch {
 	case errors.Is(err, db.ErrLastAdmin):
-		return http.StatusConflict, fieldProblem("role", "That is the last enabled admin account, so it stays an enabled admin. Make another account an admin first."), true
+		return http.StatusConflict, fieldProblem("role", pr.T("admin_api.last_admin")), true
 	case errors.Is(err, db.ErrGroupNotLearner):
-		return http.StatusUnprocessableEntity, fieldProblem("group", "Only learners belong to a group."), true
+		return http.StatusUnprocessableEntity, fieldProblem("group", pr.T("admin_api.group_learners_only")), true
 	case isNotFound(err):
-		return http.StatusNotFound, fieldProblem("id", "There is no such account."), true
+		return http.StatusNotFound, fieldProblem("id", pr.T("admin_users.no_account")), true
 	}
 	return 0, problem{}, false
 }
 
 func (h *adminAPI) apiUpdateUser(c *gin.Context) {
-	id, ok := adminUserID(c)
+	id, ok := h.adminUserID(c)
 	if !ok {
 		return
 	}
@@ -373,26 +375,26 @@ func (h *adminAPI) apiUpdateUser(c *gin.Context) {
 	)
 	if !h.withJSONBody(c, func(body []byte) bool {
 		var e *bodyError
-		if ch, ps, e = decodeUserPatch(body); e != nil {
-			abortBody(c, e)
+		if ch, ps, e = decodeUserPatch(h.printer(c), body); e != nil {
+			h.abortBody(c, e)
 			return false
 		}
 		return true
 	}) {
 		return
 	}
-	ps = append(ps, checkChange(&ch)...)
+	ps = append(ps, h.checkChange(c, &ch)...)
 	if len(ps) > 0 {
-		apiFail(c, http.StatusUnprocessableEntity, "invalid change", ps...)
+		apiFail(c, http.StatusUnprocessableEntity, h.T(c, "admin_api.invalid_change"), ps...)
 		return
 	}
 	if ch.Disabled != nil && *ch.Disabled && id == currentUser(c).ID {
-		apiFail(c, http.StatusConflict, "you cannot disable your own account", fieldProblem("disabled", "You cannot disable your own account: ask another admin."))
+		apiFail(c, http.StatusConflict, h.T(c, "admin_api.not_yourself"), fieldProblem("disabled", h.T(c, "admin_users.not_yourself")))
 		return
 	}
 	u, err := h.store.UpdateUser(c.Request.Context(), currentUser(c).ID, id, ch)
 	if err != nil {
-		if status, p, ok := changeProblem(err); ok {
+		if status, p, ok := changeProblem(h.printer(c), err); ok {
 			if errors.Is(err, db.ErrLastAdmin) && ch.Role == nil {
 				p.Field = "disabled"
 			}
@@ -406,7 +408,7 @@ func (h *adminAPI) apiUpdateUser(c *gin.Context) {
 }
 
 func (h *adminAPI) apiResetLink(c *gin.Context) {
-	id, ok := adminUserID(c)
+	id, ok := h.adminUserID(c)
 	if !ok {
 		return
 	}
@@ -414,7 +416,7 @@ func (h *adminAPI) apiResetLink(c *gin.Context) {
 	l, err := h.store.CreateResetLink(c.Request.Context(), currentUser(c).ID, id, db.ResetLinkOf(tok))
 	switch {
 	case errors.Is(err, db.ErrAccountDisabled):
-		apiFail(c, http.StatusConflict, "the account is disabled: enable it first, then make a link")
+		apiFail(c, http.StatusConflict, h.T(c, "admin_api.disabled_no_link"))
 	case err != nil:
 		h.apiStoreError(c, err)
 	default:

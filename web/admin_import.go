@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/csv"
 	"errors"
-	"fmt"
 	"html/template"
 	"io"
 	"mime"
@@ -127,29 +126,29 @@ func fileProblems(err error) ([]problem, bool) {
 func (h *importHandlers) readImportBody(c *gin.Context) ([]byte, bool) {
 	data, err := io.ReadAll(c.Request.Body)
 	if isTooLarge(err) {
-		apiFail(c, http.StatusRequestEntityTooLarge, h.tooLargeMessage())
+		apiFail(c, http.StatusRequestEntityTooLarge, h.tooLargeMessage(c))
 		return nil, false
 	}
 	if err != nil {
-		apiFail(c, http.StatusBadRequest, "could not read the request body")
+		apiFail(c, http.StatusBadRequest, h.T(c, "api.unreadable_body"))
 		return nil, false
 	}
 	return data, true
 }
 
-func (h *importHandlers) tooLargeMessage() string {
-	return fmt.Sprintf("the roster is too large: at most %d MB and %s people per file; split it", h.cfg.MaxImportBytes>>20, thousands(roster.MaxRows))
+func (h *importHandlers) tooLargeMessage(c *gin.Context) string {
+	return h.T(c, "admin_import.too_large", "MB", h.cfg.MaxImportBytes>>20, "Rows", thousands(roster.MaxRows))
 }
 
 func (h *importHandlers) apiImport(c *gin.Context) {
 	dryRun, ok := parseBoolParam(c.Query("dry_run"))
 	if !ok {
-		apiFail(c, http.StatusUnprocessableEntity, "invalid import", fieldProblem("dry_run", "must be 1 or 0 (true or false)"))
+		apiFail(c, http.StatusUnprocessableEntity, h.T(c, "admin_import.invalid"), fieldProblem("dry_run", h.T(c, "admin_import.dry_run")))
 		return
 	}
 	mt, params, err := mime.ParseMediaType(c.GetHeader("Content-Type"))
 	if err != nil || mt != "text/csv" || (params["charset"] != "" && !strings.EqualFold(params["charset"], "utf-8")) {
-		apiFail(c, http.StatusUnsupportedMediaType, "Content-Type must be text/csv (UTF-8), with the header "+strings.Join(roster.Columns, ","))
+		apiFail(c, http.StatusUnsupportedMediaType, h.T(c, "admin_import.want_csv", "Columns", strings.Join(roster.Columns, ",")))
 		return
 	}
 	data, ok := h.readImportBody(c)
@@ -158,7 +157,7 @@ func (h *importHandlers) apiImport(c *gin.Context) {
 	}
 	out, err := h.runImport(c, data, dryRun)
 	if ps, isFile := fileProblems(err); isFile {
-		apiFail(c, http.StatusUnprocessableEntity, "the file is not a roster", ps...)
+		apiFail(c, http.StatusUnprocessableEntity, h.T(c, "admin_import.not_roster_api"), ps...)
 		return
 	}
 	if err != nil {
@@ -207,7 +206,7 @@ const exampleRoster = "email,name,role,group,counselor_email\r\n" +
 func (h *importHandlers) renderImport(c *gin.Context, status int, v importView) {
 	v.MaxMB, v.MaxRows, v.Columns = h.cfg.MaxImportBytes>>20, thousands(roster.MaxRows), strings.Join(roster.Columns, ",")
 	v.Template = csvDataURL(exampleRoster)
-	h.render(c, status, "admin_import", "Import a roster", v)
+	h.render(c, status, "admin_import", h.T(c, "admin_users.import_link"), v)
 }
 
 func (h *importHandlers) importPage(c *gin.Context) {
@@ -218,10 +217,10 @@ func (h *importHandlers) importSubmit(c *gin.Context) {
 	// The form is read here, after the admin is known, not by limitBody.
 	if err := c.Request.ParseMultipartForm(h.cfg.MaxBodyBytes); err != nil && !errors.Is(err, http.ErrNotMultipart) {
 		if isTooLarge(err) {
-			h.renderImport(c, http.StatusRequestEntityTooLarge, importView{Error: upperFirst(h.tooLargeMessage()) + "."})
+			h.renderImport(c, http.StatusRequestEntityTooLarge, importView{Error: upperFirst(h.tooLargeMessage(c)) + "."})
 			return
 		}
-		h.renderImport(c, http.StatusBadRequest, importView{Error: "The upload could not be read. Choose the file again."})
+		h.renderImport(c, http.StatusBadRequest, importView{Error: h.T(c, "admin_import.upload_unreadable")})
 		return
 	}
 	dryRun := c.PostForm("dry_run") == "1"
@@ -229,7 +228,7 @@ func (h *importHandlers) importSubmit(c *gin.Context) {
 	if f, hdr, err := c.Request.FormFile("roster"); err == nil {
 		defer f.Close()
 		if data, err = io.ReadAll(f); err != nil {
-			h.renderImport(c, http.StatusBadRequest, importView{Error: "The file could not be read. Choose it again."})
+			h.renderImport(c, http.StatusBadRequest, importView{Error: h.T(c, "admin_import.file_unreadable")})
 			return
 		}
 		if hdr.Size == 0 {
@@ -239,7 +238,7 @@ func (h *importHandlers) importSubmit(c *gin.Context) {
 		data = []byte(c.PostForm("roster_text"))
 	}
 	if len(bytes.TrimSpace(data)) == 0 {
-		h.renderImport(c, http.StatusUnprocessableEntity, importView{Error: "Choose a CSV file to import."})
+		h.renderImport(c, http.StatusUnprocessableEntity, importView{Error: h.T(c, "admin_import.choose_file")})
 		return
 	}
 	out, err := h.runImport(c, data, dryRun)

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -65,9 +64,10 @@ type newPersonForm struct {
 func (h *adminPeoplePages) createSubmit(c *gin.Context) {
 	p := newPerson{Email: c.PostForm("email"), Name: c.PostForm("name"), Role: c.PostForm("role"), Group: c.PostForm("group")}
 	typed := p
-	u, token, l, ps, err := createPerson(c.Request.Context(), h.store, currentUser(c).ID, &p)
-	if errors.Is(err, db.ErrConflict) {
-		ps, err = []problem{fieldProblem("email", "An account with this email already exists. Find it in the list to make it a new link.")}, nil
+	u, token, l, ps, err := h.createPerson(c, h.store, currentUser(c).ID, &p)
+	conflict := errors.Is(err, db.ErrConflict)
+	if conflict {
+		ps, err = []problem{fieldProblem("email", h.T(c, "admin_people.email_exists"))}, nil
 	}
 	if err != nil {
 		h.pageStoreError(c, err, "")
@@ -79,7 +79,7 @@ func (h *adminPeoplePages) createSubmit(c *gin.Context) {
 			form.Errors[pr.Field] = pr.Problem
 		}
 		status := http.StatusUnprocessableEntity
-		if strings.Contains(form.Errors["email"], "already exists") {
+		if conflict {
 			status = http.StatusConflict
 		}
 		h.list.renderAdminUsers(c, status, backParams(c), adminUsersView{NewPerson: form})
@@ -91,7 +91,7 @@ func (h *adminPeoplePages) createSubmit(c *gin.Context) {
 func (h *adminPeoplePages) resetLinkSubmit(c *gin.Context) {
 	id, ok := parseID(c.Param("id"))
 	if !ok {
-		h.list.adminRefuse(c, http.StatusNotFound, "There is no such account.")
+		h.list.adminRefuse(c, http.StatusNotFound, h.T(c, "admin_users.no_account"))
 		return
 	}
 	ctx := c.Request.Context()
@@ -110,10 +110,10 @@ func (h *adminPeoplePages) resetLinkSubmit(c *gin.Context) {
 	}
 	switch {
 	case errors.Is(err, db.ErrAccountDisabled):
-		refuse(http.StatusConflict, "That account is disabled: enable it first, then make a link.")
+		refuse(http.StatusConflict, h.T(c, "admin_people.disabled_no_link"))
 		return
 	case isNotFound(err):
-		refuse(http.StatusNotFound, "There is no such account.")
+		refuse(http.StatusNotFound, h.T(c, "admin_users.no_account"))
 		return
 	case err != nil:
 		h.pageStoreError(c, err, "")
@@ -146,7 +146,7 @@ type personView struct {
 func (h *adminPeoplePages) personPage(c *gin.Context) {
 	id, ok := parseID(c.Param("id"))
 	if !ok {
-		h.renderError(c, http.StatusNotFound, "There is no such account.")
+		h.renderError(c, http.StatusNotFound, h.T(c, "admin_users.no_account"))
 		return
 	}
 	h.renderPerson(c, http.StatusOK, id, personView{})
@@ -171,7 +171,7 @@ func (h *adminPeoplePages) renderPerson(c *gin.Context, status int, id int64, v 
 		groups, err = h.store.Groups(ctx)
 	}
 	if err != nil {
-		h.pageStoreError(c, err, "There is no such account.")
+		h.pageStoreError(c, err, h.T(c, "admin_users.no_account"))
 		return
 	}
 	v.U, v.Self, v.Roles = *userViewOf(&u), u.ID == currentUser(c).ID, account.Roles
@@ -180,7 +180,7 @@ func (h *adminPeoplePages) renderPerson(c *gin.Context, status int, id int64, v 
 	}
 	v.Groups = groupOptions(groups, "")
 	for _, e := range log {
-		v.Audit = append(v.Audit, auditRowView{e, wordsFor(auditWords, e.Action)})
+		v.Audit = append(v.Audit, auditRowView{e, wordsFor(h.printer(c), "audit_action.", e.Action)})
 	}
 	v.AuditURL = auditParams{UserID: id}.url()
 	h.render(c, status, "admin_user", u.Name, v)
@@ -192,7 +192,7 @@ func (h *adminPeoplePages) renderPerson(c *gin.Context, status int, id int64, v 
 func (h *adminPeoplePages) personSubmit(c *gin.Context) {
 	id, ok := parseID(c.Param("id"))
 	if !ok {
-		h.renderError(c, http.StatusNotFound, "There is no such account.")
+		h.renderError(c, http.StatusNotFound, h.T(c, "admin_users.no_account"))
 		return
 	}
 	form := c.Request.PostForm
@@ -210,7 +210,7 @@ func (h *adminPeoplePages) personSubmit(c *gin.Context) {
 	if form.Has("disabled") {
 		d, valid := parseBoolParam(form.Get("disabled"))
 		if !valid || form.Get("disabled") == "" {
-			ps = append(ps, fieldProblem("disabled", "Disabled must be true or false."))
+			ps = append(ps, fieldProblem("disabled", h.T(c, "admin_users.disabled_bool")))
 		}
 		ch.Disabled = &d
 	}
@@ -231,25 +231,25 @@ func (h *adminPeoplePages) personSubmit(c *gin.Context) {
 		}
 		h.renderPerson(c, status, id, v)
 	}
-	ps = append(ps, checkChange(&ch)...)
+	ps = append(ps, h.checkChange(c, &ch)...)
 	if ch == (db.UserChange{}) {
-		ps = append(ps, fieldProblem("", "Nothing was changed: the form sent no field."))
+		ps = append(ps, fieldProblem("", h.T(c, "admin_people.nothing_sent")))
 	}
 	if len(ps) > 0 {
 		fail(http.StatusUnprocessableEntity, ps...)
 		return
 	}
 	if ch.Disabled != nil && *ch.Disabled && id == currentUser(c).ID {
-		fail(http.StatusConflict, fieldProblem("disabled", "You cannot disable your own account: ask another admin."))
+		fail(http.StatusConflict, fieldProblem("disabled", h.T(c, "admin_users.not_yourself")))
 		return
 	}
 	_, err := h.store.UpdateUser(c.Request.Context(), currentUser(c).ID, id, ch)
 	if err != nil {
-		if status, p, ok := changeProblem(err); ok && !isNotFound(err) {
+		if status, p, ok := changeProblem(h.printer(c), err); ok && !isNotFound(err) {
 			fail(status, p)
 			return
 		}
-		h.pageStoreError(c, err, "There is no such account.")
+		h.pageStoreError(c, err, h.T(c, "admin_users.no_account"))
 		return
 	}
 	if id == currentUser(c).ID && ch.Role != nil && *ch.Role != account.RoleAdmin {

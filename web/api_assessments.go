@@ -10,6 +10,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/readiness/readiness/assessment"
 	"github.com/readiness/readiness/db"
 	"github.com/readiness/readiness/record"
 )
@@ -71,13 +72,13 @@ func (h *assessmentAPI) apiCreateAssessment(c *gin.Context) {
 		return
 	}
 	h.metrics.resultStored(ownerLearner)
-	writeJSON(c, http.StatusCreated, assessmentJSON(a))
+	writeJSON(c, http.StatusCreated, assessmentJSON(h.localAssessment(c, a)))
 }
 
 func (h *assessmentAPI) apiListAssessments(c *gin.Context) {
 	limit, offset, ok := pageParams(c, 50)
 	if !ok {
-		apiFail(c, http.StatusUnprocessableEntity, "invalid paging", fieldProblem("page", "page must be a whole number from 1; limit from 1 to 100"))
+		apiFail(c, http.StatusUnprocessableEntity, h.T(c, "api.invalid_paging"), fieldProblem("page", h.T(c, "api.paging_problem")))
 		return
 	}
 	list, err := h.store.AssessmentsByUser(c.Request.Context(), currentUser(c).ID, limit, offset)
@@ -85,11 +86,34 @@ func (h *assessmentAPI) apiListAssessments(c *gin.Context) {
 		h.apiStoreError(c, err)
 		return
 	}
-	writeAssessmentList(c, list)
+	h.writeAssessmentList(c, list)
+}
+
+// localAssessment is a stored result with its texts in the request's
+// language. Results are stored with the source language's texts, sent as
+// they are; for another language the dimension names and step texts are
+// looked up by id and the result written again (ids, numbers and order as
+// stored).
+func (s *site) localAssessment(c *gin.Context, a db.Assessment) db.Assessment {
+	lang := s.langOf(c)
+	if lang == assessment.SourceLanguage {
+		return a
+	}
+	r, err := decodeResult(a)
+	if err != nil {
+		s.log.Error("decode result", "id", a.ID, "err", err)
+		return a
+	}
+	s.localResult(c, &r)
+	a.Result = r.AppendJSON(nil)
+	return a
 }
 
 // writeAssessmentList answers {"assessments":[…]} newest first.
-func writeAssessmentList(c *gin.Context, list []db.Assessment) {
+func (s *site) writeAssessmentList(c *gin.Context, list []db.Assessment) {
+	for i := range list {
+		list[i] = s.localAssessment(c, list[i])
+	}
 	var buf bytes.Buffer
 	buf.WriteString(`{"assessments":[`)
 	for i, a := range list {
@@ -105,7 +129,7 @@ func writeAssessmentList(c *gin.Context, list []db.Assessment) {
 func (h *assessmentAPI) apiGetAssessment(c *gin.Context) {
 	id, ok := parseID(c.Param("id"))
 	if !ok {
-		apiFail(c, http.StatusNotFound, "not found")
+		apiFail(c, http.StatusNotFound, h.T(c, "api.not_found"))
 		return
 	}
 	a, err := h.store.Assessment(c.Request.Context(), currentUser(c).ID, id)
@@ -113,5 +137,5 @@ func (h *assessmentAPI) apiGetAssessment(c *gin.Context) {
 		h.apiStoreError(c, err)
 		return
 	}
-	writeJSON(c, http.StatusOK, assessmentJSON(a))
+	writeJSON(c, http.StatusOK, assessmentJSON(h.localAssessment(c, a)))
 }

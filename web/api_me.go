@@ -48,7 +48,7 @@ func (h *accountHandlers) apiDeleteMe(c *gin.Context) {
 	}
 	u := currentUser(c)
 	if !passwordMatches(u, body.Password) {
-		apiFail(c, http.StatusUnprocessableEntity, "password does not match", fieldProblem("password", "is not your current password"))
+		apiFail(c, http.StatusUnprocessableEntity, h.T(c, "api.password_mismatch"), fieldProblem("password", h.T(c, "api.password_mismatch_problem")))
 		return
 	}
 	err := h.store.DeleteUser(c.Request.Context(), u.ID)

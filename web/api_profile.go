@@ -11,10 +11,12 @@ import (
 func (h *scoreAPI) apiProfile(c *gin.Context) {
 	p, ok := h.profiles.Lookup(c.Param("id"))
 	if !ok {
-		apiFail(c, http.StatusNotFound, "no such profile")
+		apiFail(c, http.StatusNotFound, h.T(c, "api.no_such_profile"))
 		return
 	}
-	c.JSON(http.StatusOK, profileResponse(p))
+	// The same URL answers in each language, so a cache must keep them apart.
+	c.Header("Vary", "Accept-Language, Cookie")
+	c.JSON(http.StatusOK, profileResponse(h.profileIn(c, p)))
 }
 
 // profileResponse is the profile with each rating and years question's
@@ -26,7 +28,7 @@ func profileResponse(p *assessment.Profile) gin.H {
 		qs[i].Options = p.OptionsOf(&p.Questions[i])
 	}
 	return gin.H{
-		"id": p.ID, "version": p.Version, "title": p.Title, "summary": p.Summary,
+		"id": p.ID, "version": p.Version, "language": p.Language, "title": p.Title, "summary": p.Summary,
 		"dimensions": p.Dimensions, "scales": p.Scales, "questions": qs,
 		"requirements": p.Requirements, "bands": p.Bands, "steps": p.Steps, "context": p.Context,
 	}

@@ -19,7 +19,7 @@ func (h *accountHandlers) apiShare(c *gin.Context) {
 	}
 	co, err := h.store.ShareWith(c.Request.Context(), currentUser(c).ID, body.ShareCode)
 	if errors.Is(err, db.ErrInvalidShareCode) {
-		apiFail(c, http.StatusUnprocessableEntity, "invalid share code", fieldProblem("share_code", "does not match any counselor; check it with your counselor"))
+		apiFail(c, http.StatusUnprocessableEntity, h.T(c, "api.invalid_share_code"), fieldProblem("share_code", h.T(c, "api.share_code_problem")))
 		return
 	}
 	if err != nil {
@@ -60,7 +60,7 @@ type accessEntryJSON struct {
 func (h *accountHandlers) apiAccess(c *gin.Context) {
 	limit, offset, ok := pageParams(c, accessPageSize)
 	if !ok {
-		apiFail(c, http.StatusUnprocessableEntity, "invalid paging", fieldProblem("page", "page must be a whole number from 1; limit from 1 to 100"))
+		apiFail(c, http.StatusUnprocessableEntity, h.T(c, "api.invalid_paging"), fieldProblem("page", h.T(c, "api.paging_problem")))
 		return
 	}
 	ctx := c.Request.Context()
@@ -76,7 +76,7 @@ func (h *accountHandlers) apiAccess(c *gin.Context) {
 	}
 	out := make([]accessEntryJSON, len(entries))
 	for i, e := range entries {
-		out[i] = accessEntryJSON{At: e.At.UTC().Format(time.RFC3339), Action: e.Action, Words: wordsFor(accessWords, e.Action),
+		out[i] = accessEntryJSON{At: e.At.UTC().Format(time.RFC3339), Action: e.Action, Words: wordsFor(h.printer(c), "access_action.", e.Action),
 			By: partyJSON(e.ActorID, e.ActorName, e.ActorEmail)}
 	}
 	c.JSON(http.StatusOK, gin.H{"total": total, "page": offset/limit + 1, "per_page": limit, "entries": out})
@@ -85,7 +85,7 @@ func (h *accountHandlers) apiAccess(c *gin.Context) {
 func (h *accountHandlers) apiUnshare(c *gin.Context) {
 	id, ok := parseID(c.Param("id"))
 	if !ok {
-		apiFail(c, http.StatusNotFound, "not found")
+		apiFail(c, http.StatusNotFound, h.T(c, "api.not_found"))
 		return
 	}
 	if err := h.store.Unshare(c.Request.Context(), currentUser(c).ID, id); err != nil {

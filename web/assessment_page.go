@@ -13,6 +13,7 @@ import (
 	"github.com/readiness/readiness/assessment"
 	"github.com/readiness/readiness/db"
 	"github.com/readiness/readiness/record"
+	"github.com/readiness/readiness/web/i18n"
 )
 
 // assessmentStore is what taking the assessment uses: the draft kept
@@ -136,24 +137,25 @@ func (h *assessmentPages) assessmentPage(c *gin.Context) {
 	}
 	start := max(saved, 1)
 	n := h.sectionNumber(c.Query("section"), start)
-	v := h.sectionView(n, raw, nil)
+	v := h.sectionView(c, n, raw, nil)
 	v.Resumed = c.Query("section") == "" && saved > 1
-	h.render(c, http.StatusOK, "assessment", v.Dimension.Name+" — assessment", v)
+	h.render(c, http.StatusOK, "assessment", h.T(c, "assessment.title", "Section", v.Dimension.Name), v)
 }
 
-// sectionView builds section n with the answers so far and any problems.
-func (s *site) sectionView(n int, raw map[string]json.RawMessage, problems []assessment.Problem) sectionView {
-	p := s.profile
+// sectionView builds section n with the answers so far and any problems,
+// in the request's language.
+func (s *site) sectionView(c *gin.Context, n int, raw map[string]json.RawMessage, problems []assessment.Problem) sectionView {
+	p := s.profileIn(c, s.profile)
 	d := p.Dimensions[n-1]
 	answers, all := p.Parse(raw)
 	v := sectionView{Number: n, Count: len(p.Dimensions), Dimension: d, Sections: p.Dimensions, Total: len(p.Questions)}
 	var errs map[string]string
-	v.Problems, errs = pageProblems(p, raw, problems)
+	v.Problems, errs = s.pageProblems(c, p, raw, problems)
 	v.Answered = answeredCount(p, raw)
 	for i := range p.Dimensions {
 		v.Done = append(v.Done, len(s.sectionProblems(i+1, all)) == 0)
 	}
-	v.Questions = questionViews(p, p.QuestionsIn(d.ID), raw, answers, errs)
+	v.Questions = s.questionViews(c, p, p.QuestionsIn(d.ID), raw, answers, errs)
 	return v
 }
 
@@ -161,13 +163,13 @@ func (s *site) sectionView(n int, raw map[string]json.RawMessage, problems []ass
 // summary with their questions' prompts, and beside each question (errs).
 // The assessment and the what-if form share them, so a value gets the same
 // message on both.
-func pageProblems(p *assessment.Profile, raw map[string]json.RawMessage, problems []assessment.Problem) ([]problemView, map[string]string) {
+func (s *site) pageProblems(c *gin.Context, p *assessment.Profile, raw map[string]json.RawMessage, problems []assessment.Problem) ([]problemView, map[string]string) {
 	var out []problemView
 	errs := map[string]string{}
 	for _, pr := range problems {
-		prompt, msg := pr.Question, pr.Problem
+		prompt, msg := pr.Question, s.answerProblem(c, pr)
 		if q, ok := p.Question(pr.Question); ok {
-			prompt, msg = q.Prompt, pageProblem(p, q, raw[q.ID])
+			prompt, msg = q.Prompt, pageProblem(s.printer(c), p, q, raw[q.ID])
 		}
 		errs[pr.Question] = msg
 		sep := ": "
@@ -182,7 +184,7 @@ func pageProblems(p *assessment.Profile, raw map[string]json.RawMessage, problem
 // questionViews shows questions of p with the answers so far: those that
 // parsed, and those that did not as they were given, so a value that
 // failed validation still shows beside its error.
-func questionViews(p *assessment.Profile, qs []*assessment.Question, raw map[string]json.RawMessage, answers assessment.Answers, errs map[string]string) []questionView {
+func (s *site) questionViews(c *gin.Context, p *assessment.Profile, qs []*assessment.Question, raw map[string]json.RawMessage, answers assessment.Answers, errs map[string]string) []questionView {
 	out := make([]questionView, 0, len(qs))
 	for _, q := range qs {
 		selected := map[string]bool{}
@@ -217,9 +219,9 @@ func questionViews(p *assessment.Profile, qs []*assessment.Question, raw map[str
 				qv.ShowIfIn += k
 			}
 			if dep, ok := p.Question(q.ShowIf.Question); ok && dep.ID == "edu.degree" {
-				qv.Hint = "Answer this only if you hold an associate degree or higher; otherwise it is skipped."
+				qv.Hint = s.T(c, "assessment.hint_degree")
 			} else {
-				qv.Hint = "Answered only when it applies to your earlier answers."
+				qv.Hint = s.T(c, "assessment.hint_applies")
 			}
 		}
 		out = append(out, qv)
@@ -243,15 +245,15 @@ func (h *assessmentPages) assessmentSubmit(c *gin.Context) {
 	p := h.profile
 	n := h.sectionNumber(c.PostForm("section"), 0)
 	if n == 0 {
-		h.renderError(c, http.StatusBadRequest, "That form was not a section of the assessment. Please start again from the assessment page.")
+		h.renderError(c, http.StatusBadRequest, h.T(c, "assessment.not_a_section"))
 		return
 	}
 	if err := c.Request.ParseForm(); err != nil {
 		if isTooLarge(err) {
-			h.renderError(c, http.StatusRequestEntityTooLarge, "That form was too large.")
+			h.renderError(c, http.StatusRequestEntityTooLarge, h.T(c, "assessment.form_too_large"))
 			return
 		}
-		h.renderError(c, http.StatusBadRequest, "That form could not be read.")
+		h.renderError(c, http.StatusBadRequest, h.T(c, "assessment.form_unreadable"))
 		return
 	}
 	raw, _, err := h.loadDraft(c)
@@ -276,8 +278,8 @@ func (h *assessmentPages) assessmentSubmit(c *gin.Context) {
 		_, problems := p.Parse(raw)
 		if sp := h.sectionProblems(n, problems); len(sp) > 0 {
 			_ = h.saveDraft(c, raw, n)
-			v := h.sectionView(n, raw, sp)
-			h.render(c, http.StatusUnprocessableEntity, "assessment", "Check your answers — "+v.Dimension.Name, v)
+			v := h.sectionView(c, n, raw, sp)
+			h.render(c, http.StatusUnprocessableEntity, "assessment", h.T(c, "assessment.title_check", "Section", v.Dimension.Name), v)
 			return
 		}
 		if action == "next" && n < len(p.Dimensions) {
@@ -288,8 +290,8 @@ func (h *assessmentPages) assessmentSubmit(c *gin.Context) {
 		for i := 1; i <= len(p.Dimensions); i++ {
 			if sp := h.sectionProblems(i, problems); len(sp) > 0 {
 				_ = h.saveDraft(c, raw, i)
-				v := h.sectionView(i, raw, sp)
-				h.render(c, http.StatusUnprocessableEntity, "assessment", "Check your answers — "+v.Dimension.Name, v)
+				v := h.sectionView(c, i, raw, sp)
+				h.render(c, http.StatusUnprocessableEntity, "assessment", h.T(c, "assessment.title_check", "Section", v.Dimension.Name), v)
 				return
 			}
 		}
@@ -326,8 +328,8 @@ func (h *assessmentPages) saveDraft(c *gin.Context, raw map[string]json.RawMessa
 func (h *assessmentPages) finishAssessment(c *gin.Context, raw map[string]json.RawMessage) {
 	sc, problems := h.scoreRaw(raw)
 	if len(problems) > 0 { // cannot happen after the section checks; be safe
-		v := h.sectionView(1, raw, h.sectionProblems(1, problems))
-		h.render(c, http.StatusUnprocessableEntity, "assessment", "Check your answers", v)
+		v := h.sectionView(c, 1, raw, h.sectionProblems(1, problems))
+		h.render(c, http.StatusUnprocessableEntity, "assessment", h.T(c, "assessment.title_check_all"), v)
 		return
 	}
 	to, err := h.storeFinished(c, record.Of(sc.profile, sc.answers, &sc.result))
@@ -375,7 +377,7 @@ func (h *assessmentPages) assessmentRestart(c *gin.Context) {
 			h.pageStoreError(c, err, "")
 			return
 		}
-		h.render(c, http.StatusOK, "assessment_restart", "Clear your answers?", restartView{
+		h.render(c, http.StatusOK, "assessment_restart", h.T(c, "assessment_restart.title"), restartView{
 			Answered: answeredCount(h.profile, raw), Total: len(h.profile.Questions), Section: max(section, 1),
 		})
 		return
@@ -409,7 +411,7 @@ func answeredCount(p *assessment.Profile, raw map[string]json.RawMessage) int {
 // refused, in the words the page uses (levels by name, options by label),
 // from the question and what was sent. The API keeps the validator's terse
 // problems, which name keys and numbers for programs.
-func pageProblem(p *assessment.Profile, q *assessment.Question, sent json.RawMessage) string {
+func pageProblem(pr *i18n.Printer, p *assessment.Profile, q *assessment.Question, sent json.RawMessage) string {
 	var keys []string
 	if len(sent) > 0 {
 		var one string
@@ -427,19 +429,23 @@ func pageProblem(p *assessment.Profile, q *assessment.Question, sent json.RawMes
 			exclusive = o.Label
 		}
 	}
+	lowest, highest := "", ""
+	if levels := p.Scales.Rating; len(levels) > 0 {
+		lowest, highest = levels[0].Label, levels[len(levels)-1].Label
+	}
 	switch {
 	case len(keys) == 0 && q.Type == assessment.TypeRating:
-		return "Choose a level, from None to Expert."
+		return pr.T("assessment.problem_level", "Lowest", lowest, "Highest", highest)
 	case len(keys) == 0 && q.Type == assessment.TypeMulti && exclusive != "":
-		return "Choose every one that applies, or “" + exclusive + "”."
+		return pr.T("assessment.problem_every_or", "Option", exclusive)
 	case len(keys) == 0 && q.Type == assessment.TypeMulti:
-		return "Choose every one that applies."
+		return pr.T("assessment.problem_every")
 	case len(keys) == 0:
-		return "Choose one of the options."
+		return pr.T("assessment.problem_one")
 	case q.Type == assessment.TypeMulti && exclusive != "" && len(keys) > 1:
-		return "“" + exclusive + "” cannot be chosen together with other options: untick one or the other."
+		return pr.T("assessment.problem_exclusive", "Option", exclusive)
 	case q.Type == assessment.TypeRating:
-		return "Choose one of the levels shown, from None to Expert."
+		return pr.T("assessment.problem_level_shown", "Lowest", lowest, "Highest", highest)
 	}
-	return "Choose one of the options shown."
+	return pr.T("assessment.problem_shown")
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/readiness/readiness/account"
 	"github.com/readiness/readiness/db"
+	"github.com/readiness/readiness/web/i18n"
 )
 
 // auditStore is what the audit log's readers use: the log, filtered and
@@ -31,37 +32,26 @@ type auditHandlers struct {
 // auditPageSize is the log's page length, on the page and in the API.
 const auditPageSize = 50
 
-// auditWords say what each action did, in the log's "who did what" order.
-var auditWords = map[string]string{
-	db.ActionUserCreate:  "created the account",
-	db.ActionUserRole:    "changed the role",
-	db.ActionUserDisable: "disabled the account",
-	db.ActionUserEnable:  "enabled the account",
-	db.ActionUserGroup:   "changed the group",
-	db.ActionUserName:    "changed the name",
-	db.ActionResetLink:   "made a password link",
-	db.ActionImport:      "imported a roster",
-	db.ActionLinkCreate:  "linked the learner",
-	db.ActionLinkRemove:  "unlinked the learner",
-	db.ActionResultsPage: "opened the results page",
-	db.ActionResultsAPI:  "read the results through the API",
-	db.ActionResultsCSV:  "exported the latest result in a caseload CSV",
-	db.ActionPlanAPI:     "read the plan through the API",
+// auditActions are the actions of the log; each is in words in the
+// catalog as "audit_action.<action>" (what the actor did, for the admin's
+// log) and, for the actions that open a learner's results,
+// "access_action.<action>" (said to the learner).
+var auditActions = []string{
+	db.ActionUserCreate, db.ActionUserRole, db.ActionUserDisable, db.ActionUserEnable, db.ActionUserGroup,
+	db.ActionUserName, db.ActionResetLink, db.ActionImport, db.ActionLinkCreate, db.ActionLinkRemove,
+	db.ActionResultsPage, db.ActionResultsAPI, db.ActionResultsCSV, db.ActionPlanAPI,
 }
 
-// accessWords say how someone opened a learner's results, to the learner.
-var accessWords = map[string]string{
-	db.ActionResultsPage: "opened your results",
-	db.ActionResultsAPI:  "read your results through the API",
-	db.ActionResultsCSV:  "exported your latest result in a caseload spreadsheet (CSV)",
-	db.ActionPlanAPI:     "read your plan through the API",
-}
+// accessActions are the actions a learner's record of access shows.
+var accessActions = []string{db.ActionResultsPage, db.ActionResultsAPI, db.ActionResultsCSV, db.ActionPlanAPI}
 
-func wordsFor(words map[string]string, action string) string {
-	if w, ok := words[action]; ok {
-		return w
+// wordsFor is an action in words from the catalog (prefix + action); an
+// action added later reads as its name until it has words.
+func wordsFor(pr *i18n.Printer, prefix, action string) string {
+	if pr.Has(prefix + action) {
+		return pr.T(prefix + action)
 	}
-	return action // an action added later reads as its name until it has words
+	return action
 }
 
 // auditParams are the log's filters and page, as the page's form and the
@@ -79,14 +69,14 @@ func (s *site) parseAuditParams(c *gin.Context) (auditParams, []problem) {
 	if v := c.Query("user_id"); v != "" {
 		id, ok := parseID(v)
 		if !ok {
-			problems = append(problems, fieldProblem("user_id", "must be an account id, a whole number from 1"))
+			problems = append(problems, fieldProblem("user_id", s.T(c, "problem.account_id")))
 		}
 		p.UserID = id
 	}
 	if v := strings.TrimSpace(c.Query("email")); v != "" {
 		e, err := account.NormalizeEmail(v)
 		if err != nil {
-			problems = append(problems, accountProblem(err))
+			problems = append(problems, s.accountProblem(c, err))
 		}
 		p.Email = e
 	}
@@ -94,12 +84,12 @@ func (s *site) parseAuditParams(c *gin.Context) (auditParams, []problem) {
 	case "", db.KindAdmin, db.KindAccess:
 		p.Kind = k
 	default:
-		problems = append(problems, fieldProblem("kind", "must be admin or access"))
+		problems = append(problems, fieldProblem("kind", s.T(c, "problem.audit_kind")))
 	}
 	if v := c.Query("page"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > 1_000_000 {
-			problems = append(problems, fieldProblem("page", "must be a whole number from 1"))
+			problems = append(problems, fieldProblem("page", s.T(c, "problem.page")))
 		} else {
 			p.Page = n
 		}
@@ -173,7 +163,7 @@ func toAuditJSON(e db.AuditEntry) auditEntryJSON {
 func (h *auditHandlers) apiAudit(c *gin.Context) {
 	p, problems := h.parseAuditParams(c)
 	if len(problems) > 0 {
-		apiFail(c, http.StatusUnprocessableEntity, "invalid audit query", problems...)
+		apiFail(c, http.StatusUnprocessableEntity, h.T(c, "api.invalid_audit_query"), problems...)
 		return
 	}
 	ctx := c.Request.Context()
@@ -216,7 +206,7 @@ func (h *auditHandlers) auditPage(c *gin.Context) {
 	status := http.StatusOK
 	if len(problems) > 0 {
 		// Show the form with what is wrong, and no rows it did not ask for.
-		h.render(c, http.StatusUnprocessableEntity, "admin_audit", "Audit log", v)
+		h.render(c, http.StatusUnprocessableEntity, "admin_audit", h.T(c, "admin_audit.title"), v)
 		return
 	}
 	ctx := c.Request.Context()
@@ -229,8 +219,9 @@ func (h *auditHandlers) auditPage(c *gin.Context) {
 		h.pageStoreError(c, err, "")
 		return
 	}
+	pr := h.printer(c)
 	for _, e := range entries {
-		v.Rows = append(v.Rows, auditRowView{e, wordsFor(auditWords, e.Action)})
+		v.Rows = append(v.Rows, auditRowView{e, wordsFor(pr, "audit_action.", e.Action)})
 	}
 	v.Page, v.Pages = p.Page, max(1, (v.Total+auditPageSize-1)/auditPageSize)
 	if p.Page > 1 {
@@ -243,5 +234,5 @@ func (h *auditHandlers) auditPage(c *gin.Context) {
 		next.Page++
 		v.NextURL = next.url()
 	}
-	h.render(c, status, "admin_audit", "Audit log", v)
+	h.render(c, status, "admin_audit", h.T(c, "admin_audit.title"), v)
 }

@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"strconv"
 	"sync"
@@ -105,18 +104,39 @@ type credentials struct {
 }
 
 // accountProblem is a problem the account rules found, for the API and the
-// forms alike.
-func accountProblem(err error) problem {
+// forms alike, in the request's language: the catalog's
+// "account.<code>".
+func (s *site) accountProblem(c *gin.Context, err error) problem {
+	return s.describeAccountProblem(c, err, "account.")
+}
+
+// theirAccountProblem is accountProblem worded about someone else, for an
+// admin creating or editing another person's account (account.Theirs):
+// "account.theirs.<code>" where the catalog has it.
+func (s *site) theirAccountProblem(c *gin.Context, err error) problem {
+	return s.describeAccountProblem(c, err, "account.theirs.")
+}
+
+func (s *site) describeAccountProblem(c *gin.Context, err error, prefix string) problem {
 	var p *account.Problem
-	if errors.As(err, &p) {
-		return fieldProblem(p.Field, p.Message)
+	if !errors.As(err, &p) {
+		return fieldProblem("", err.Error())
 	}
-	return fieldProblem("", err.Error())
+	pr := s.printer(c)
+	key := prefix + p.Code
+	if !pr.Has(key) {
+		key = "account." + p.Code
+	}
+	if !pr.Has(key) {
+		return fieldProblem(p.Field, p.Message) // a code the catalogs do not know yet
+	}
+	return fieldProblem(p.Field, pr.T(key, "MinPassword", account.MinPasswordChars, "MaxPassword", account.MaxPasswordBytes,
+		"MaxName", account.MaxNameChars, "MaxGroup", account.MaxGroupChars, "MaxEmail", account.MaxEmailBytes))
 }
 
 // problems normalises the registration and lists what the account rules
-// refuse in it, in the form's order.
-func (r *registration) problems() []problem {
+// refuse in it, in the form's order; describe puts each in words.
+func (r *registration) problems(describe func(error) problem) []problem {
 	var ps []problem
 	email, emailErr := account.NormalizeEmail(r.Email)
 	if emailErr == nil {
@@ -127,13 +147,13 @@ func (r *registration) problems() []problem {
 		r.Name = name
 	}
 	if emailErr != nil {
-		ps = append(ps, accountProblem(emailErr))
+		ps = append(ps, describe(emailErr))
 	}
 	if err := account.CheckPassword(r.Password, r.Email, r.Name); err != nil {
-		ps = append(ps, accountProblem(err))
+		ps = append(ps, describe(err))
 	}
 	if nameErr != nil {
-		ps = append(ps, accountProblem(nameErr))
+		ps = append(ps, describe(nameErr))
 	}
 	return ps
 }
@@ -227,10 +247,6 @@ var (
 	errDisabled  = errors.New("account disabled")
 )
 
-// disabledMessage tells the owner of a disabled account, after the right
-// password, why they cannot log in and whom to ask.
-const disabledMessage = "This account is disabled, so you cannot log in. Ask an administrator of Readiness at your school or centre to enable it again."
-
 // authenticate checks credentials. The attempt is reserved in the database
 // before the password is checked, so parallel guesses get no more checks
 // than sequential ones and limits hold across restarts and instances; a
@@ -298,17 +314,17 @@ func (h *authHandlers) apiRegister(c *gin.Context) {
 	if !h.bindJSON(c, &reg) {
 		return
 	}
-	if ps := reg.problems(); len(ps) > 0 {
-		apiFail(c, http.StatusUnprocessableEntity, "invalid registration", ps...)
+	if ps := reg.problems(func(err error) problem { return h.accountProblem(c, err) }); len(ps) > 0 {
+		apiFail(c, http.StatusUnprocessableEntity, h.T(c, "api.invalid_registration"), ps...)
 		return
 	}
 	u, _, err := h.createLearner(c, reg)
 	if errors.Is(err, errThrottled) {
-		apiFail(c, http.StatusTooManyRequests, "too many registrations from this address; try again later")
+		apiFail(c, http.StatusTooManyRequests, h.T(c, "api.too_many_registrations"))
 		return
 	}
 	if errors.Is(err, db.ErrConflict) {
-		apiFail(c, http.StatusConflict, "email already registered", fieldProblem("email", "This email is already registered; log in instead."))
+		apiFail(c, http.StatusConflict, h.T(c, "api.email_taken"), fieldProblem("email", h.T(c, "api.email_taken_problem")))
 		return
 	}
 	if err != nil {
@@ -327,13 +343,13 @@ func (h *authHandlers) apiLogin(c *gin.Context) {
 	switch {
 	case errors.Is(err, errThrottled):
 		retryAfter(c, wait)
-		apiFail(c, http.StatusTooManyRequests, "too many failed logins; try again later")
+		apiFail(c, http.StatusTooManyRequests, h.T(c, "api.too_many_logins"))
 		return
 	case errors.Is(err, db.ErrBadCredentials):
-		apiFail(c, http.StatusUnauthorized, "email or password is incorrect")
+		apiFail(c, http.StatusUnauthorized, h.T(c, "api.bad_credentials"))
 		return
 	case errors.Is(err, errDisabled):
-		apiFail(c, http.StatusForbidden, disabledMessage)
+		apiFail(c, http.StatusForbidden, h.T(c, "login.disabled"))
 		return
 	case err != nil:
 		h.apiStoreError(c, err)
@@ -368,28 +384,28 @@ func (h *authHandlers) registerPage(c *gin.Context) {
 		c.Redirect(http.StatusSeeOther, "/progress")
 		return
 	}
-	h.render(c, http.StatusOK, "register", "Create an account", authForm{Next: safeNext(c.Query("next")), Save: c.Query("save") != ""})
+	h.render(c, http.StatusOK, "register", h.T(c, "register.title"), authForm{Next: safeNext(c.Query("next")), Save: c.Query("save") != ""})
 }
 
 func (h *authHandlers) registerSubmit(c *gin.Context) {
 	reg := registration{Email: c.PostForm("email"), Password: c.PostForm("password"), Name: c.PostForm("name")}
 	form := authForm{Email: reg.Email, Name: reg.Name, Next: safeNext(c.PostForm("next")), Save: c.PostForm("save") != "", Errors: map[string]string{}}
-	if ps := reg.problems(); len(ps) > 0 {
+	if ps := reg.problems(func(err error) problem { return h.accountProblem(c, err) }); len(ps) > 0 {
 		for _, p := range ps {
 			form.Errors[p.Field] = p.Problem
 		}
-		h.render(c, http.StatusUnprocessableEntity, "register", "Create an account", form)
+		h.render(c, http.StatusUnprocessableEntity, "register", h.T(c, "register.title"), form)
 		return
 	}
 	_, arrived, err := h.createLearner(c, reg)
 	if errors.Is(err, errThrottled) {
-		form.Error = "Too many accounts were created from this address. Please try again in an hour."
-		h.render(c, http.StatusTooManyRequests, "register", "Create an account", form)
+		form.Error = h.T(c, "register.throttled")
+		h.render(c, http.StatusTooManyRequests, "register", h.T(c, "register.title"), form)
 		return
 	}
 	if errors.Is(err, db.ErrConflict) {
-		form.Errors["email"] = "This email is already registered: log in instead."
-		h.render(c, http.StatusConflict, "register", "Create an account", form)
+		form.Errors["email"] = h.T(c, "register.email_taken")
+		h.render(c, http.StatusConflict, "register", h.T(c, "register.title"), form)
 		return
 	}
 	if err != nil {
@@ -411,7 +427,7 @@ func (h *authHandlers) loginPage(c *gin.Context) {
 		c.Redirect(http.StatusSeeOther, homeFor(u))
 		return
 	}
-	h.render(c, http.StatusOK, "login", "Log in", authForm{Next: safeNext(c.Query("next")), Save: c.Query("save") != ""})
+	h.render(c, http.StatusOK, "login", h.T(c, "login.title"), authForm{Next: safeNext(c.Query("next")), Save: c.Query("save") != ""})
 }
 
 func (h *authHandlers) loginSubmit(c *gin.Context) {
@@ -421,16 +437,16 @@ func (h *authHandlers) loginSubmit(c *gin.Context) {
 	switch {
 	case errors.Is(err, errThrottled):
 		retryAfter(c, wait)
-		form.Error = fmt.Sprintf("Too many failed attempts. Try again in %d minutes.", int(wait.Minutes())+1)
-		h.render(c, http.StatusTooManyRequests, "login", "Log in", form)
+		form.Error = h.T(c, "login.throttled", "Count", int(wait.Minutes())+1)
+		h.render(c, http.StatusTooManyRequests, "login", h.T(c, "login.title"), form)
 		return
 	case errors.Is(err, db.ErrBadCredentials):
-		form.Error = "Email or password is incorrect."
-		h.render(c, http.StatusUnauthorized, "login", "Log in", form)
+		form.Error = h.T(c, "login.bad_credentials")
+		h.render(c, http.StatusUnauthorized, "login", h.T(c, "login.title"), form)
 		return
 	case errors.Is(err, errDisabled):
-		form.Error = disabledMessage
-		h.render(c, http.StatusForbidden, "login", "Log in", form)
+		form.Error = h.T(c, "login.disabled")
+		h.render(c, http.StatusForbidden, "login", h.T(c, "login.title"), form)
 		return
 	case err != nil:
 		h.pageStoreError(c, err, "")

@@ -5,6 +5,8 @@ import (
 	"math"
 	"strings"
 	"time"
+
+	"github.com/readiness/readiness/web/i18n"
 )
 
 // The trend chart is drawn on the server as SVG so it needs no script and
@@ -102,50 +104,48 @@ var (
 	narrowLayout = chartLayout{class: "narrow", width: 360, height: 260, left: 36, right: 28, top: 14, bottom: 40, labelGap: 100}
 )
 
-// chartDate is how the chart and its table write a date, in the time's
-// own location (the reader's zone).
-func chartDate(t time.Time) string { return t.Format("2 Jan 2006") }
-
-// labelPoints names each point by its date, with the time of day too when
+// labelPoints names each point by its date in pr's language, in the
+// time's own location (the reader's zone), with the time of day too when
 // another point falls on the same date, so same-day attempts differ.
-func labelPoints(points []trendPoint) []string {
+func labelPoints(points []trendPoint, pr *i18n.Printer) []string {
 	perDay := map[string]int{}
 	for _, p := range points {
-		perDay[chartDate(p.At)]++
+		perDay[p.At.Format("2006-01-02")]++
 	}
 	labels := make([]string, len(points))
 	for i, p := range points {
-		labels[i] = chartDate(p.At)
-		if perDay[labels[i]] > 1 {
-			labels[i] = p.At.Format("2 Jan 2006, 15:04")
+		labels[i] = pr.DateIn(p.At, p.At.Location())
+		if perDay[p.At.Format("2006-01-02")] > 1 {
+			labels[i] += ", " + p.At.Format("15:04")
 		}
 	}
 	return labels
 }
 
-// trendChart builds the trend chart of points, given oldest first. With no
-// points there is no chart: it returns the zero chartView and false.
-func trendChart(points []trendPoint, dims []dimInfo) (chartView, bool) {
+// trendChart builds the trend chart of points, given oldest first, with
+// its words, numbers and dates in pr's language. With no points there is
+// no chart: it returns the zero chartView and false.
+func trendChart(points []trendPoint, dims []dimInfo, pr *i18n.Printer) (chartView, bool) {
 	if len(points) == 0 {
 		return chartView{}, false
 	}
-	labels := labelPoints(points)
-	v := chartView{Title: trendSummary(points, labels), Desc: trendDesc(points, dims)}
+	labels := labelPoints(points, pr)
+	v := chartView{Title: trendSummary(points, labels, pr), Desc: trendDesc(points, dims, pr)}
 	for _, l := range []chartLayout{wideLayout, narrowLayout} {
-		v.Layouts = append(v.Layouts, l.plot(points, labels, dims))
+		v.Layouts = append(v.Layouts, l.plot(points, labels, dims, pr))
 	}
-	v.Legend = append(v.Legend, chartSeries{Name: "Overall", Class: "overall", Colour: overallColour})
-	v.Columns = []string{"Overall"}
+	v.Legend = append(v.Legend, chartSeries{Name: pr.T("chart.overall"), Class: "overall", Colour: overallColour})
+	v.Columns = []string{pr.T("chart.overall")}
 	for i, d := range dims {
 		v.Legend = append(v.Legend, dimSeries(i, d))
 		v.Columns = append(v.Columns, d.Name)
 	}
 	for i, p := range points {
-		row := chartRow{Date: labels[i], Overall: fmt.Sprintf("%.1f", p.Overall)}
+		row := chartRow{Date: labels[i], Overall: pr.Num(p.Overall, 1)}
 		for _, d := range dims {
 			s := "–"
 			if x, ok := p.Dims[d.ID]; ok {
-				s = fmt.Sprintf("%.1f", x)
+				s = pr.Num(x, 1)
 			}
 			row.Scores = append(row.Scores, s)
 		}
@@ -158,7 +158,7 @@ func dimSeries(i int, d dimInfo) chartSeries {
 	return chartSeries{Name: d.Name, Class: fmt.Sprintf("dim dim-%d", i%len(dimColours)), Colour: dimColours[i%len(dimColours)]}
 }
 
-func (l chartLayout) plot(points []trendPoint, labels []string, dims []dimInfo) chartPlot {
+func (l chartLayout) plot(points []trendPoint, labels []string, dims []dimInfo, pr *i18n.Printer) chartPlot {
 	p := chartPlot{
 		Class: l.class, Width: l.width, Height: l.height,
 		Left: l.left, Right: l.width - l.right, Top: l.top, Bottom: l.height - l.bottom,
@@ -186,12 +186,12 @@ func (l chartLayout) plot(points []trendPoint, labels []string, dims []dimInfo) 
 		p.XTicks = append(p.XTicks, chartTick{Pos: xs[i], Label: labels[i]})
 	}
 
-	p.Overall = chartSeries{Name: "Overall", Class: "overall", Colour: overallColour}
+	p.Overall = chartSeries{Name: pr.T("chart.overall"), Class: "overall", Colour: overallColour}
 	var seg []string
 	for i, pt := range points {
 		seg = append(seg, fmt.Sprintf("%g,%g", xs[i], y(pt.Overall)))
 		p.Overall.Markers = append(p.Overall.Markers, chartMarker{X: xs[i], Y: y(pt.Overall),
-			Label: fmt.Sprintf("%s: overall %.1f", labels[i], pt.Overall)})
+			Label: pr.T("chart.marker_overall", "Date", labels[i], "Score", pr.Num(pt.Overall, 1))})
 	}
 	p.Overall.Segments = []string{strings.Join(seg, " ")}
 
@@ -216,7 +216,7 @@ func (l chartLayout) plot(points []trendPoint, labels []string, dims []dimInfo) 
 				continue
 			}
 			if len(seg) == 0 {
-				lone = chartMarker{X: xs[i], Y: y(score), Label: fmt.Sprintf("%s: %s %.1f", labels[i], d.Name, score)}
+				lone = chartMarker{X: xs[i], Y: y(score), Label: pr.T("chart.marker_area", "Date", labels[i], "Area", d.Name, "Score", pr.Num(score, 1))}
 			}
 			seg = append(seg, fmt.Sprintf("%g,%g", xs[i], y(score)))
 		}
@@ -256,17 +256,17 @@ func thinLabels(xs []float64, gap float64) []int {
 }
 
 // trendSummary is the chart's short text alternative.
-func trendSummary(points []trendPoint, labels []string) string {
+func trendSummary(points []trendPoint, labels []string, pr *i18n.Printer) string {
 	first, last := points[0], points[len(points)-1]
 	if len(points) == 1 {
-		return fmt.Sprintf("Overall score %.1f on %s, the only attempt so far", first.Overall, labels[0])
+		return pr.T("chart.summary_one", "Score", pr.Num(first.Overall, 1), "Date", labels[0])
 	}
-	return fmt.Sprintf("Overall went from %.1f on %s to %.1f on %s over %d attempts",
-		first.Overall, labels[0], last.Overall, labels[len(labels)-1], len(points))
+	return pr.T("chart.summary", "From", pr.Num(first.Overall, 1), "FromDate", labels[0],
+		"To", pr.Num(last.Overall, 1), "ToDate", labels[len(labels)-1], "Count", len(points))
 }
 
 // trendDesc says where each dimension line starts and ends.
-func trendDesc(points []trendPoint, dims []dimInfo) string {
+func trendDesc(points []trendPoint, dims []dimInfo, pr *i18n.Printer) string {
 	var parts []string
 	for _, d := range dims {
 		var from, to *float64
@@ -281,15 +281,15 @@ func trendDesc(points []trendPoint, dims []dimInfo) string {
 		switch {
 		case from == nil:
 		case len(points) == 1:
-			parts = append(parts, fmt.Sprintf("%s %.1f", d.Name, *from))
+			parts = append(parts, pr.T("chart.desc_one", "Area", d.Name, "Score", pr.Num(*from, 1)))
 		default:
-			parts = append(parts, fmt.Sprintf("%s from %.1f to %.1f", d.Name, *from, *to))
+			parts = append(parts, pr.T("chart.desc_part", "Area", d.Name, "From", pr.Num(*from, 1), "To", pr.Num(*to, 1)))
 		}
 	}
 	if len(parts) == 0 {
 		return ""
 	}
-	return "Scores out of 100 by area: " + strings.Join(parts, "; ") + "."
+	return pr.T("chart.desc", "Parts", strings.Join(parts, "; "))
 }
 
 func round1(x float64) float64 { return math.Round(x*10) / 10 }

@@ -10,7 +10,7 @@ import (
 func chartDay(day int) time.Time { return time.Date(2026, 1, day, 12, 0, 0, 0, time.UTC) }
 
 func TestTrendChart_NoPointsNoChart(t *testing.T) {
-	if _, ok := trendChart(nil, []dimInfo{{"web", "Web"}}); ok {
+	if _, ok := trendChart(nil, []dimInfo{{"web", "Web"}}, enPrinter(t)); ok {
 		t.Error("trendChart(nil) drew a chart")
 	}
 }
@@ -21,7 +21,7 @@ func TestTrendChart_Coordinates(t *testing.T) {
 		{At: chartDay(4), Overall: 50, Dims: map[string]float64{"web": 25}},
 		{At: chartDay(5), Overall: 100, Dims: map[string]float64{"web": 0}},
 	}
-	v, ok := trendChart(points, []dimInfo{{"web", "Web"}})
+	v, ok := trendChart(points, []dimInfo{{"web", "Web"}}, enPrinter(t))
 	if !ok || len(v.Layouts) != 2 {
 		t.Fatalf("trendChart = %v layouts, ok %v", len(v.Layouts), ok)
 	}
@@ -66,7 +66,7 @@ func TestTrendChart_SummaryWording(t *testing.T) {
 		{At: time.Date(2026, 2, 9, 9, 0, 0, 0, time.UTC), Overall: 61},
 		{At: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC), Overall: 68},
 	}
-	v, _ := trendChart(points, nil)
+	v, _ := trendChart(points, nil, enPrinter(t))
 	if want := "Overall went from 42.1 on 3 Jan 2026 to 68.0 on 2 Mar 2026 over 4 attempts"; v.Title != want {
 		t.Errorf("title = %q, want %q", v.Title, want)
 	}
@@ -78,14 +78,14 @@ func TestTrendChart_ThinsDateLabelsSoTheyNeverOverlap(t *testing.T) {
 		for i := range points {
 			points[i] = trendPoint{At: chartDay(1).AddDate(0, 0, i), Overall: float64(i % 100)}
 		}
-		v, _ := trendChart(points, nil)
+		v, _ := trendChart(points, nil, enPrinter(t))
 		for li, l := range []chartLayout{wideLayout, narrowLayout} {
 			ticks := v.Layouts[li].XTicks
 			if len(ticks) < 2 {
 				t.Errorf("n=%d %s: %d labels, want at least first and last", n, l.class, len(ticks))
 				continue
 			}
-			if ticks[0].Label != chartDate(points[0].At) || ticks[len(ticks)-1].Label != chartDate(points[n-1].At) {
+			if ticks[0].Label != enPrinter(t).Date(points[0].At) || ticks[len(ticks)-1].Label != enPrinter(t).Date(points[n-1].At) {
 				t.Errorf("n=%d %s: labels %q … %q, want first and last date", n, l.class, ticks[0].Label, ticks[len(ticks)-1].Label)
 			}
 			for i := 1; i < len(ticks); i++ {
@@ -101,7 +101,7 @@ func TestTrendChart_ThinsDateLabelsSoTheyNeverOverlap(t *testing.T) {
 }
 
 func TestTrendChart_OnePointIsCentredAndLabelled(t *testing.T) {
-	v, ok := trendChart([]trendPoint{{At: chartDay(3), Overall: 42.1, Dims: map[string]float64{"web": 30}}}, []dimInfo{{"web", "Web"}})
+	v, ok := trendChart([]trendPoint{{At: chartDay(3), Overall: 42.1, Dims: map[string]float64{"web": 30}}}, []dimInfo{{"web", "Web"}}, enPrinter(t))
 	if !ok {
 		t.Fatal("no chart for one point")
 	}
@@ -130,7 +130,7 @@ func TestTrendChart_MissingDimensionBreaksItsLine(t *testing.T) {
 		{At: chartDay(5), Overall: 30},
 		{At: chartDay(6), Overall: 40, Dims: map[string]float64{"web": 40}},
 	}
-	v, _ := trendChart(points, []dimInfo{{"web", "Web"}})
+	v, _ := trendChart(points, []dimInfo{{"web", "Web"}}, enPrinter(t))
 	web := v.Layouts[0].Dims[0]
 	if len(web.Segments) != 1 || strings.Count(web.Segments[0], ",") != 2 {
 		t.Errorf("segments = %q, want one of two points", web.Segments)
@@ -145,7 +145,7 @@ func TestTrendChart_MissingDimensionBreaksItsLine(t *testing.T) {
 
 func TestTrendChart_DimensionColoursDiffer(t *testing.T) {
 	dims := []dimInfo{{"a", "A"}, {"b", "B"}, {"c", "C"}, {"d", "D"}, {"e", "E"}, {"f", "F"}}
-	v, _ := trendChart([]trendPoint{{At: chartDay(3), Overall: 1}}, dims)
+	v, _ := trendChart([]trendPoint{{At: chartDay(3), Overall: 1}}, dims, enPrinter(t))
 	seen := map[string]bool{overallColour: true}
 	for _, s := range v.Legend[1:] {
 		if seen[s.Colour] {
@@ -162,7 +162,7 @@ func TestTrendChartTemplate_EscapesText(t *testing.T) {
 	v, _ := trendChart([]trendPoint{
 		{At: chartDay(3), Overall: 10, Dims: map[string]float64{"x": 5}},
 		{At: chartDay(4), Overall: 20, Dims: map[string]float64{"x": 6}},
-	}, []dimInfo{{"x", evil}})
+	}, []dimInfo{{"x", evil}}, enPrinter(t))
 	var buf bytes.Buffer
 	if err := tmpl["progress"].ExecuteTemplate(&buf, "trend-chart", v); err != nil {
 		t.Fatal(err)
@@ -185,13 +185,13 @@ func TestLabelPoints_TimeOnlyWhereDatesCollide(t *testing.T) {
 	madrid, _ := time.LoadLocation("Europe/Madrid")
 	at := func(d, h, m int) time.Time { return time.Date(2026, 3, d, h, m, 0, 0, time.UTC).In(madrid) }
 	points := []trendPoint{{At: at(1, 9, 0)}, {At: at(2, 9, 0)}, {At: at(2, 10, 30)}, {At: at(2, 23, 30)}}
-	got := labelPoints(points)
+	got := labelPoints(points, enPrinter(t))
 	// 23:30 UTC on 2 March is 00:30 on 3 March in Madrid: its own day.
 	want := []string{"1 Mar 2026", "2 Mar 2026, 10:00", "2 Mar 2026, 11:30", "3 Mar 2026"}
 	if strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("labels %q, want %q", got, want)
 	}
-	v, _ := trendChart(points, nil)
+	v, _ := trendChart(points, nil, enPrinter(t))
 	if v.Rows[1].Date != want[1] || v.Layouts[0].Overall.Markers[2].Label != "2 Mar 2026, 11:30: overall 0.0" {
 		t.Errorf("the table and the markers do not use the labels: %q, %q", v.Rows[1].Date, v.Layouts[0].Overall.Markers[2].Label)
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/readiness/readiness/assessment"
 	"github.com/readiness/readiness/db"
 	"github.com/readiness/readiness/scoring"
+	"github.com/readiness/readiness/web/i18n"
 )
 
 // compareForm is the two-select form that picks attempts to compare.
@@ -26,11 +27,13 @@ type attemptOption struct {
 	Label string
 }
 
-func (s *site) newCompareForm(newestFirst []db.Attempt, loc *time.Location) compareForm {
+func (s *site) newCompareForm(c *gin.Context, newestFirst []db.Attempt, loc *time.Location) compareForm {
+	pr := s.printer(c)
 	f := compareForm{}
 	for _, a := range newestFirst {
-		f.Options = append(f.Options, attemptOption{ID: a.ID, Label: fmt.Sprintf("%s · %.1f, %s",
-			a.CreatedAt.In(loc).Format("2 Jan 2006, 15:04"), a.Overall, s.bandName(a.ProfileID, a.Band))})
+		f.Options = append(f.Options, attemptOption{ID: a.ID, Label: pr.T("compare.option",
+			"Date", pr.DateIn(a.CreatedAt, loc)+", "+a.CreatedAt.In(loc).Format("15:04"), "Score", pr.Num(a.Overall, 1),
+			"Band", s.bandName(c, a.ProfileID, a.Band))})
 	}
 	return f
 }
@@ -95,12 +98,12 @@ func (h *resultPages) comparePage(c *gin.Context) {
 		h.pageStoreError(c, err, "")
 		return
 	}
-	v := compareView{Form: h.newCompareForm(list, h.zoneOf(c))}
+	v := compareView{Form: h.newCompareForm(c, list, h.zoneOf(c))}
 	if len(list) >= 2 {
 		v.Form.A, v.Form.B = list[1].ID, list[0].ID
 	}
-	ida, okA := compareParam(c, "a", "first attempt", &v.Form)
-	idb, okB := compareParam(c, "b", "second attempt", &v.Form)
+	ida, okA := h.compareParam(c, "a", h.T(c, "compare.first_lower"), &v.Form)
+	idb, okB := h.compareParam(c, "b", h.T(c, "compare.second_lower"), &v.Form)
 	if okA {
 		v.Form.A = ida
 	}
@@ -108,18 +111,18 @@ func (h *resultPages) comparePage(c *gin.Context) {
 		v.Form.B = idb
 	}
 	if !okA || !okB {
-		h.render(c, http.StatusBadRequest, "compare", "Compare two attempts", v)
+		h.render(c, http.StatusBadRequest, "compare", h.T(c, "compare.title"), v)
 		return
 	}
 	a, err := h.store.Assessment(ctx, u.ID, ida)
 	var b db.Assessment
 	if err == nil {
 		if b, err = h.store.Assessment(ctx, u.ID, idb); err == nil {
-			err = h.fillCompare(&v, a, b)
+			err = h.fillCompare(c, &v, a, b)
 		}
 	}
 	if err != nil {
-		h.pageStoreError(c, err, "There is no such attempt among your results. Choose two of your own attempts on your progress page.")
+		h.pageStoreError(c, err, h.T(c, "compare.not_found"))
 		return
 	}
 	items, err := h.store.PlanItems(ctx, u.ID)
@@ -137,19 +140,19 @@ func (h *resultPages) comparePage(c *gin.Context) {
 		h.pageStoreError(c, err, "")
 		return
 	}
-	v.Done = h.doneBetween(items, ra, rb)
+	v.Done = h.doneBetween(c, items, ra, rb)
 	for i := range v.Done {
 		v.Done[i].Own = true
 	}
-	h.render(c, http.StatusOK, "compare", "Compare two attempts", v)
+	h.render(c, http.StatusOK, "compare", h.T(c, "compare.title"), v)
 }
 
 // compareParam reads one attempt id, adding a message naming the parameter
 // to the form when it is missing or not an id.
-func compareParam(c *gin.Context, name, label string, f *compareForm) (int64, bool) {
+func (s *site) compareParam(c *gin.Context, name, label string, f *compareForm) (int64, bool) {
 	raw, present := c.GetQuery(name)
 	if !present || raw == "" {
-		f.Errors = append(f.Errors, fmt.Sprintf("Choose a %s: the %q parameter is missing.", label, name))
+		f.Errors = append(f.Errors, s.T(c, "compare.missing", "Label", label, "Param", name))
 		return 0, false
 	}
 	id, ok := parseID(raw)
@@ -157,15 +160,15 @@ func compareParam(c *gin.Context, name, label string, f *compareForm) (int64, bo
 		if utf8.RuneCountInString(raw) > 24 {
 			raw = string([]rune(raw)[:24]) + "…"
 		}
-		f.Errors = append(f.Errors, fmt.Sprintf("The %q parameter (%s) must be the number of one of your attempts, not %q.", name, label, raw))
+		f.Errors = append(f.Errors, s.T(c, "compare.not_an_id", "Param", name, "Label", label, "Value", raw))
 		return 0, false
 	}
 	return id, true
 }
 
 // fillCompare puts scoring.Compare's answer into words, using each
-// result's own profile for the wording.
-func (s *site) fillCompare(v *compareView, a, b db.Assessment) error {
+// result's own profile for the wording, in the request's language.
+func (s *site) fillCompare(gc *gin.Context, v *compareView, a, b db.Assessment) error {
 	ra, err := decodeResult(a)
 	if err != nil {
 		return fmt.Errorf("decode %d: %w", a.ID, err)
@@ -174,45 +177,46 @@ func (s *site) fillCompare(v *compareView, a, b db.Assessment) error {
 	if err != nil {
 		return fmt.Errorf("decode %d: %w", b.ID, err)
 	}
-	pa, pb := s.profileFor(ra.Profile.ID), s.profileFor(rb.Profile.ID)
+	pa, pb := s.localResult(gc, &ra), s.localResult(gc, &rb)
+	pr, notAsked := s.printer(gc), s.T(gc, "result.not_asked")
 	c := scoring.Compare(ra, rb)
 	v.Ready, v.Same = true, a.ID == b.ID
 	v.A = compareSide{ID: a.ID, At: a.CreatedAt, Overall: ra.Overall, Band: bandOf(pa, ra.Band)}
 	v.B = compareSide{ID: b.ID, At: b.CreatedAt, Overall: rb.Overall, Band: bandOf(pb, rb.Band)}
-	v.Overall = newChange(ra.Overall, rb.Overall)
+	v.Overall = newChange(pr, ra.Overall, rb.Overall)
 	v.BandMoved = c.BandMoved
 	for _, d := range c.Dimensions {
 		dc := dimChange{Name: d.Name, Weight: d.Weight, A: "–", B: "–", HasBoth: d.InA && d.InB}
 		if d.InA {
-			dc.A = fmt.Sprintf("%.1f", d.A)
+			dc.A = pr.Num(d.A, 1)
 		}
 		if d.InB {
-			dc.B = fmt.Sprintf("%.1f", d.B)
+			dc.B = pr.Num(d.B, 1)
 		}
 		if dc.HasBoth {
-			dc.Change = newChange(d.A, d.B)
+			dc.Change = newChange(pr, d.A, d.B)
 		}
 		v.Dims = append(v.Dims, dc)
 	}
 	for _, r := range c.Requirements {
-		v.Reqs = append(v.Reqs, requirementChange(pb, r))
+		v.Reqs = append(v.Reqs, requirementChange(pr, pb, r))
 	}
 	v.Gone, v.New = c.StepsGone, c.StepsNew
 	for _, it := range c.Items {
 		ic := itemChange{
 			Prompt: it.A.Question, Dimension: it.Dimension,
-			AnswerA: answerText(pa, it.A.Question, it.A.Answer), AnswerB: answerText(pb, it.B.Question, it.B.Answer),
+			AnswerA: answerText(pa, it.A.Question, it.A.Answer, notAsked), AnswerB: answerText(pb, it.B.Question, it.B.Answer, notAsked),
 			Target: targetText(pb, it.B.Question, it.B.Target),
 			// Score gained is the lost points that went: lost in A minus lost in B.
-			Effect: newChange(-it.A.Lost, -it.B.Lost),
+			Effect: newChange(pr, -it.A.Lost, -it.B.Lost),
 		}
 		if q, ok := pb.Question(it.A.Question); ok {
 			ic.Prompt = q.Prompt
 		}
 		if ic.Effect.Class == "same" {
-			ic.NoEffect = "at or above the level the role needs both times"
+			ic.NoEffect = pr.T("compare.no_effect_target")
 			if it.A.Points < it.A.Target && it.B.Points < it.B.Target {
-				ic.NoEffect = "too small a change to show"
+				ic.NoEffect = pr.T("compare.no_effect_small")
 			}
 		}
 		v.Items = append(v.Items, ic)
@@ -244,7 +248,7 @@ func bandOf(p *assessment.Profile, id string) assessment.Band {
 }
 
 // requirementChange is a requirement's change in words, titled from p.
-func requirementChange(p *assessment.Profile, r scoring.RequirementChange) reqChange {
+func requirementChange(pr *i18n.Printer, p *assessment.Profile, r scoring.RequirementChange) reqChange {
 	rc := reqChange{Title: r.ID, A: r.A, B: r.B}
 	for _, req := range p.Requirements {
 		if req.ID == r.ID {
@@ -253,25 +257,21 @@ func requirementChange(p *assessment.Profile, r scoring.RequirementChange) reqCh
 	}
 	switch {
 	case !r.A && r.B:
-		rc.Status, rc.Class = "now met", "up"
+		rc.Status, rc.Class = pr.T("compare.req_now_met"), "up"
 	case r.A && !r.B:
-		rc.Status, rc.Class = "no longer met", "down"
+		rc.Status, rc.Class = pr.T("compare.req_no_longer"), "down"
 	case r.B:
-		rc.Status, rc.Class = "met in both", "same"
+		rc.Status, rc.Class = pr.T("compare.req_both"), "same"
 	default:
-		rc.Status, rc.Class = "not met in either", "same"
+		rc.Status, rc.Class = pr.T("compare.req_neither"), "same"
 	}
 	return rc
 }
 
 // pointsChange is a change in an item's points (never zero here).
-func pointsChange(d int) changeView {
-	unit := "points"
-	if d == 1 || d == -1 {
-		unit = "point"
-	}
+func pointsChange(pr *i18n.Printer, d int) changeView {
 	if d > 0 {
-		return changeView{Class: "up", Text: "+" + strconv.Itoa(d), Words: fmt.Sprintf("up %d %s", d, unit)}
+		return changeView{Class: "up", Text: "+" + strconv.Itoa(d), Words: pr.T("change.up_points", "Count", d)}
 	}
-	return changeView{Class: "down", Text: "−" + strconv.Itoa(-d), Words: fmt.Sprintf("down %d %s", -d, unit)}
+	return changeView{Class: "down", Text: "−" + strconv.Itoa(-d), Words: pr.T("change.down_points", "Count", -d)}
 }

@@ -30,17 +30,16 @@ type caseloadHandlers struct {
 	store caseloadStore
 }
 
-// attentionWords are the needs-attention reasons in words: short for the
-// caseload table (the page explains them above it), long for the learner page.
-var attentionWords = map[string][2]string{
-	db.AttentionScoreDropped:  {"Score dropped", "their score dropped since the previous attempt"},
-	db.AttentionInactive:      {"Inactive 90+ days", "no attempt in the last 90 days"},
-	db.AttentionBachelorUnmet: {"Bachelor's unmet", "their latest result does not meet the bachelor's degree requirement"},
-}
+// attentionReasons are the needs-attention reasons; each is in words in
+// the catalog as "attention.<reason>" (short, for the caseload table: the
+// page explains them above it) and "attention.<reason>_long" (for the
+// learner page).
+var attentionReasons = []string{db.AttentionScoreDropped, db.AttentionInactive, db.AttentionBachelorUnmet}
 
-// bandLabel is a band's name in the current profile, or its id.
-func (s *site) bandLabel(id string) string {
-	if b, ok := s.profile.Band(id); ok {
+// bandLabel is a band's name in the current profile and the request's
+// language, or its id.
+func (s *site) bandLabel(c *gin.Context, id string) string {
+	if b, ok := s.profileIn(c, s.profile).Band(id); ok {
 		return b.Name
 	}
 	return id
@@ -62,20 +61,20 @@ type caseloadRowView struct {
 	Reasons      []string // the same, in full
 }
 
-func (s *site) caseloadRow(e db.CaseloadEntry) caseloadRowView {
+func (s *site) caseloadRow(c *gin.Context, e db.CaseloadEntry) caseloadRowView {
 	r := caseloadRowView{ID: e.LearnerID, Name: e.Name, Email: e.Email, Group: e.Group, Attempts: e.Attempts,
 		LastActivity: e.LastActivityAt, Flagged: e.Flagged}
 	if e.LatestOverall != nil && e.LatestBand != nil {
 		r.HasLatest, r.Overall, r.BandID = true, *e.LatestOverall, *e.LatestBand
-		r.Band = s.bandLabel(r.BandID)
+		r.Band = s.bandLabel(c, r.BandID)
 	}
 	if e.PreviousOverall != nil && e.LatestOverall != nil {
-		d := newChange(*e.PreviousOverall, *e.LatestOverall)
+		d := newChange(s.printer(c), *e.PreviousOverall, *e.LatestOverall)
 		r.Change = &d
 	}
 	for _, a := range e.NeedsAttention {
-		r.Attention = append(r.Attention, attentionWords[a][0])
-		r.Reasons = append(r.Reasons, attentionWords[a][1])
+		r.Attention = append(r.Attention, s.T(c, "attention."+a))
+		r.Reasons = append(r.Reasons, s.T(c, "attention."+a+"_long"))
 	}
 	return r
 }
@@ -140,11 +139,12 @@ func (h *caseloadHandlers) caseloadPage(c *gin.Context) {
 		h.pageStoreError(c, err, "")
 		return
 	}
-	v := caseloadView{ShareCode: u.ShareCode, P: p, Total: total, Page: p.Page, Headers: p.headers(),
-		Bands: h.bandOptions(p.Band), Groups: groupOptions(groups, p.Group), Problems: problems, ClearURL: "/counselor"}
+	v := caseloadView{ShareCode: u.ShareCode, P: p, Total: total, Page: p.Page,
+		Bands: h.bandOptions(c, p.Band), Groups: groupOptions(groups, p.Group), Problems: problems, ClearURL: "/counselor",
+		Headers: p.headers(h.printer(c))}
 	v.Pages = max(1, (total+caseloadPageSize-1)/caseloadPageSize)
 	for _, e := range entries {
-		v.Rows = append(v.Rows, h.caseloadRow(e))
+		v.Rows = append(v.Rows, h.caseloadRow(c, e))
 	}
 	if p.Page > 1 {
 		prev := p
@@ -159,7 +159,7 @@ func (h *caseloadHandlers) caseloadPage(c *gin.Context) {
 	all := p
 	all.Page = 1
 	v.CSVURL = all.url("/counselor/caseload.csv")
-	h.render(c, http.StatusOK, "counselor", "Caseload", v)
+	h.render(c, http.StatusOK, "counselor", h.T(c, "counselor.title"), v)
 }
 
 // caseloadJSON is one learner as GET /api/v1/learners shows them.
@@ -200,7 +200,7 @@ func toCaseloadJSON(e db.CaseloadEntry) caseloadJSON {
 func (h *caseloadHandlers) apiCaseload(c *gin.Context) {
 	p, problems := h.parseCaseloadParams(c)
 	if len(problems) > 0 {
-		apiFail(c, http.StatusUnprocessableEntity, "invalid caseload query", problems...)
+		apiFail(c, http.StatusUnprocessableEntity, h.T(c, "counselor.invalid_query"), problems...)
 		return
 	}
 	ctx := c.Request.Context()

@@ -49,7 +49,9 @@ type cohortChangeJSON struct {
 	FirstAttempt int `json:"first_attempt"`
 }
 
-func (s *site) cohortOf(c db.Cohort) cohortView {
+// cohortOf is a cohort summary with its names in the request's language.
+func (s *site) cohortOf(gc *gin.Context, c db.Cohort) cohortView {
+	p := s.profileIn(gc, s.profile)
 	v := cohortView{Learners: c.Learners, Bands: []cohortBand{}, Dims: []cohortDim{}, TopSteps: []cohortStep{},
 		Change: cohortChangeJSON{c.Improved, c.Declined, c.Same, c.FirstAttempt}}
 	pct := func(n int) float64 {
@@ -59,7 +61,7 @@ func (s *site) cohortOf(c db.Cohort) cohortView {
 		return math.Round(1000*float64(n)/float64(c.Learners)) / 10
 	}
 	seen := map[string]bool{}
-	for _, b := range s.profile.Bands {
+	for _, b := range p.Bands {
 		n := c.Bands[b.ID]
 		v.Bands = append(v.Bands, cohortBand{b.ID, b.Name, n, pct(n)})
 		seen[b.ID] = true
@@ -70,20 +72,20 @@ func (s *site) cohortOf(c db.Cohort) cohortView {
 		}
 	}
 	none := c.Bands[db.BandNone]
-	v.Bands = append(v.Bands, cohortBand{db.BandNone, "No attempt yet", none, pct(none)})
+	v.Bands = append(v.Bands, cohortBand{db.BandNone, s.T(gc, "counselor.no_attempt"), none, pct(none)})
 	v.Assessed = c.Learners - none
 
 	means := map[string]db.DimensionMean{}
 	for _, d := range c.Dimensions {
 		means[d.ID] = d
 	}
-	for _, d := range s.profile.Dimensions {
+	for _, d := range p.Dimensions {
 		m := means[d.ID]
 		v.Dims = append(v.Dims, cohortDim{d.ID, d.Name, d.Weight, math.Round(m.Mean*10) / 10, m.Learners})
 	}
 	for _, st := range c.TopSteps {
 		title := st.StepID
-		for _, ps := range s.profile.Steps {
+		for _, ps := range p.Steps {
 			if ps.ID == st.StepID {
 				title = ps.Title
 			}
@@ -111,9 +113,9 @@ func (h *caseloadHandlers) cohortGroup(c *gin.Context) (string, bool) {
 		return g, true
 	}
 	if isAPI(c) {
-		apiFail(c, http.StatusUnprocessableEntity, "invalid cohort query", accountProblem(err))
+		apiFail(c, http.StatusUnprocessableEntity, h.T(c, "api.invalid_cohort_query"), h.accountProblem(c, err))
 	} else {
-		h.renderError(c, http.StatusUnprocessableEntity, "That group is not a group name: "+accountProblem(err).Problem)
+		h.renderError(c, http.StatusUnprocessableEntity, h.T(c, "cohort.bad_group", "Problem", h.accountProblem(c, err).Problem))
 	}
 	return "", false
 }
@@ -134,13 +136,13 @@ func (h *caseloadHandlers) cohortPage(c *gin.Context) {
 		h.pageStoreError(c, err, "")
 		return
 	}
-	v := cohortPageView{cohortView: h.cohortOf(co), Group: group, Groups: groupOptions(groups, group)}
+	v := cohortPageView{cohortView: h.cohortOf(c, co), Group: group, Groups: groupOptions(groups, group)}
 	for _, d := range v.Dims {
 		if d.Learners > 0 {
 			v.DimBars = append(v.DimBars, scoring.DimensionResult{ID: d.ID, Name: d.Name, Weight: d.Weight, Score: d.Mean})
 		}
 	}
-	h.render(c, http.StatusOK, "counselor_cohort", "Cohort summary", v)
+	h.render(c, http.StatusOK, "counselor_cohort", h.T(c, "cohort.title"), v)
 }
 
 func (h *caseloadHandlers) apiCohort(c *gin.Context) {
@@ -153,5 +155,5 @@ func (h *caseloadHandlers) apiCohort(c *gin.Context) {
 		h.apiStoreError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, h.cohortOf(co))
+	c.JSON(http.StatusOK, h.cohortOf(c, co))
 }

@@ -18,8 +18,35 @@ import (
 
 // caseloadCSVHeader names the export's columns.
 // group came last, so columns that were there before keep their places.
+// The API's CSV keeps these names and the ids in its cells whatever the
+// language; the page's download, for a person, has each column's heading
+// from the catalog ("csv.<column>") and band names and words in the
+// reader's language. Numbers and dates are written the same in both, so a
+// spreadsheet reads them as numbers and dates.
 var caseloadCSVHeader = []string{"name", "email", "attempts", "latest_overall", "latest_band",
 	"change", "last_activity", "flagged", "needs_attention", "group"}
+
+// csvWords turns ids into words in a CSV; the zero value keeps the ids.
+type csvWords struct {
+	header          []string
+	yes, no         string
+	band, reason    func(id string) string
+	reasonSeparator string
+}
+
+var csvIDs = csvWords{header: caseloadCSVHeader, yes: "yes", no: "no",
+	band: func(id string) string { return id }, reason: func(id string) string { return id }, reasonSeparator: ";"}
+
+// csvWordsFor is the page download's words, in the request's language.
+func (s *site) csvWordsFor(c *gin.Context) csvWords {
+	w := csvWords{yes: s.T(c, "csv.yes"), no: s.T(c, "csv.no"), reasonSeparator: "; ",
+		band:   func(id string) string { return s.bandLabel(c, id) },
+		reason: func(id string) string { return wordsFor(s.printer(c), "attention.", id) }}
+	for _, col := range caseloadCSVHeader {
+		w.header = append(w.header, s.T(c, "csv."+col))
+	}
+	return w
+}
 
 // csvText neutralises a text cell against spreadsheet formula injection:
 // a cell that a spreadsheet program would read as a formula gets a leading
@@ -55,13 +82,13 @@ func formulaLead(s string) bool {
 
 func csvNumber(x float64) string { return strconv.FormatFloat(x, 'f', 1, 64) }
 
-func caseloadCSVRecord(e db.CaseloadEntry) []string {
-	rec := []string{csvText(e.Name), csvText(e.Email), strconv.Itoa(e.Attempts), "", "", "", "", "no", "", csvText(e.Group)}
+func caseloadCSVRecord(e db.CaseloadEntry, words csvWords) []string {
+	rec := []string{csvText(e.Name), csvText(e.Email), strconv.Itoa(e.Attempts), "", "", "", "", words.no, "", csvText(e.Group)}
 	if e.LatestOverall != nil {
 		rec[3] = csvNumber(*e.LatestOverall)
 	}
 	if e.LatestBand != nil {
-		rec[4] = csvText(*e.LatestBand)
+		rec[4] = csvText(words.band(*e.LatestBand))
 	}
 	if e.PreviousOverall != nil && e.LatestOverall != nil {
 		rec[5] = csvNumber(shownChange(*e.PreviousOverall, *e.LatestOverall))
@@ -70,9 +97,13 @@ func caseloadCSVRecord(e db.CaseloadEntry) []string {
 		rec[6] = e.LastActivityAt.UTC().Format(time.RFC3339)
 	}
 	if e.Flagged {
-		rec[7] = "yes"
+		rec[7] = words.yes
 	}
-	rec[8] = csvText(strings.Join(e.NeedsAttention, ";"))
+	reasons := make([]string, len(e.NeedsAttention))
+	for i, r := range e.NeedsAttention {
+		reasons[i] = words.reason(r)
+	}
+	rec[8] = csvText(strings.Join(reasons, words.reasonSeparator))
 	return rec
 }
 
@@ -86,9 +117,9 @@ func (h *caseloadHandlers) caseloadCSV(c *gin.Context) {
 	p, problems := h.parseCaseloadParams(c)
 	if len(problems) > 0 {
 		if isAPI(c) {
-			apiFail(c, http.StatusUnprocessableEntity, "invalid caseload query", problems...)
+			apiFail(c, http.StatusUnprocessableEntity, h.T(c, "counselor.invalid_query"), problems...)
 		} else {
-			h.renderError(c, http.StatusUnprocessableEntity, "That export link has an invalid filter: "+problems[0].Field+" "+problems[0].Problem+".")
+			h.renderError(c, http.StatusUnprocessableEntity, h.T(c, "counselor.csv_bad_filter", "Field", problems[0].Field, "Problem", problems[0].Problem))
 		}
 		return
 	}
@@ -111,9 +142,13 @@ func (h *caseloadHandlers) caseloadCSV(c *gin.Context) {
 	_, _ = buf.WriteString("\uFEFF")
 	w := csv.NewWriter(buf)
 	w.UseCRLF = true
-	_ = w.Write(caseloadCSVHeader)
+	words := csvIDs
+	if !isAPI(c) {
+		words = h.csvWordsFor(c)
+	}
+	_ = w.Write(words.header)
 	err := h.store.EachCaseload(c.Request.Context(), currentUser(c).ID, q, func(e db.CaseloadEntry) error {
-		return w.Write(caseloadCSVRecord(e))
+		return w.Write(caseloadCSVRecord(e, words))
 	})
 	w.Flush()
 	if err == nil {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/readiness/readiness/db"
 	"github.com/readiness/readiness/scoring"
+	"github.com/readiness/readiness/web/i18n"
 )
 
 // learnerStore is what a counselor's view of one learner uses. A learner
@@ -45,9 +46,9 @@ const maxNoteChars = 2000
 // learnerResultsLimit caps how many results the learner page and API load.
 const learnerResultsLimit = 100
 
-// notFoundLearner is the one answer for a learner who is not on the
-// caseload: never shared, stopped sharing, or no such id.
-const notFoundLearner = "There is no learner here who shares results with you. They may have stopped sharing."
+// notFoundLearner is the catalog key of the one answer for a learner who
+// is not on the caseload: never shared, stopped sharing, or no such id.
+const notFoundLearner = "learner.not_found"
 
 // caseloadLearner loads the learner named by :id if they share with the
 // current counselor; otherwise it answers 404 (or the store's error) and
@@ -57,7 +58,9 @@ func (h *learnerHandlers) caseloadLearner(c *gin.Context) (db.CaseloadEntry, boo
 }
 
 // checkNote trims a note and says what is wrong with it, or "".
-func checkNote(text string) (string, string) { return checkText(text, maxNoteChars, true) }
+func checkNote(pr *i18n.Printer, text string) (string, string) {
+	return checkText(pr, text, maxNoteChars, true)
+}
 
 // learnerView is the counselor's page about one learner.
 type learnerView struct {
@@ -106,20 +109,20 @@ func (h *learnerHandlers) renderLearner(c *gin.Context, status int, e db.Caseloa
 	}
 	var planViews []planItemView
 	if err == nil {
-		planViews, err = h.planViews(items, takenOfResults(list), resultLoader(byID(list)))
+		planViews, err = h.planViews(c, items, takenOfResults(list), resultLoader(byID(list)))
 	}
 	var recs []db.Recommendation
 	if err == nil {
 		recs, err = h.review.RecommendationsBy(ctx, currentUser(c).ID, e.LearnerID)
 	}
 	if err != nil {
-		h.pageStoreError(c, err, notFoundLearner)
+		h.pageStoreError(c, err, h.T(c, notFoundLearner))
 		return
 	}
-	v := learnerView{Learner: h.caseloadRow(e), Since: e.LinkedAt, Limited: len(list) == learnerResultsLimit,
+	v := learnerView{Learner: h.caseloadRow(c, e), Since: e.LinkedAt, Limited: len(list) == learnerResultsLimit,
 		Notes: notes, Plan: planViews, Recs: recs, NoteText: noteText, NoteError: noteError, MaxNote: maxNoteChars}
 	for i, a := range list {
-		rv, err := h.buildResultView(a, false)
+		rv, err := h.buildResultView(c, a, false)
 		if err != nil {
 			h.log.Error("learner page decode", "id", a.ID, "err", err)
 			continue
@@ -129,7 +132,7 @@ func (h *learnerHandlers) renderLearner(c *gin.Context, status int, e db.Caseloa
 		}
 		v.Results = append(v.Results, rv)
 	}
-	v.Chart, v.HasChart = h.learnerTrend(list, h.zoneOf(c))
+	v.Chart, v.HasChart = h.learnerTrend(c, list, h.zoneOf(c))
 	h.render(c, status, "counselor_learner", e.Name, v)
 }
 
@@ -138,13 +141,13 @@ func (h *learnerHandlers) noteSubmit(c *gin.Context) {
 	if !ok {
 		return
 	}
-	text, problem := checkNote(c.PostForm("text"))
+	text, problem := checkNote(h.printer(c), c.PostForm("text"))
 	if problem != "" {
 		h.renderLearner(c, http.StatusUnprocessableEntity, e, c.PostForm("text"), problem)
 		return
 	}
 	if _, err := h.store.AddNote(c.Request.Context(), currentUser(c).ID, e.LearnerID, text); err != nil {
-		h.pageStoreError(c, err, notFoundLearner) // not found: they stopped sharing a moment ago
+		h.pageStoreError(c, err, h.T(c, notFoundLearner)) // not found: they stopped sharing a moment ago
 		return
 	}
 	h.redirect(c, learnerPath(e.LearnerID)+"#notes", "note-added")
@@ -159,11 +162,11 @@ func (h *learnerHandlers) flagSubmit(c *gin.Context) {
 	}
 	flagged, valid := parseBoolParam(c.PostForm("flagged"))
 	if !valid {
-		h.renderError(c, http.StatusUnprocessableEntity, "The flag must be true or false.")
+		h.renderError(c, http.StatusUnprocessableEntity, h.T(c, "learner.flag_invalid"))
 		return
 	}
 	if err := h.store.SetFlagged(c.Request.Context(), currentUser(c).ID, e.LearnerID, flagged); err != nil {
-		h.pageStoreError(c, err, notFoundLearner)
+		h.pageStoreError(c, err, h.T(c, notFoundLearner))
 		return
 	}
 	h.redirect(c, learnerPath(e.LearnerID), "flag-changed")
@@ -186,7 +189,7 @@ func (h *learnerHandlers) apiLearnerPlan(c *gin.Context) {
 		h.apiStoreError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, planJSON(items))
+	c.JSON(http.StatusOK, h.planJSON(c, items))
 }
 
 func (h *learnerHandlers) apiLearnerAssessments(c *gin.Context) {
@@ -196,7 +199,7 @@ func (h *learnerHandlers) apiLearnerAssessments(c *gin.Context) {
 	}
 	limit, offset, ok := pageParams(c, caseloadPageSize)
 	if !ok {
-		apiFail(c, http.StatusUnprocessableEntity, "invalid paging", fieldProblem("page", "page must be a whole number from 1; limit from 1 to 100"))
+		apiFail(c, http.StatusUnprocessableEntity, h.T(c, "api.invalid_paging"), fieldProblem("page", h.T(c, "api.paging_problem")))
 		return
 	}
 	ctx := c.Request.Context()
@@ -209,7 +212,7 @@ func (h *learnerHandlers) apiLearnerAssessments(c *gin.Context) {
 		h.apiStoreError(c, err)
 		return
 	}
-	writeAssessmentList(c, list)
+	h.writeAssessmentList(c, list)
 }
 
 // noteJSON is a note as the API shows it.
@@ -259,12 +262,12 @@ func (h *learnerHandlers) apiAddNote(c *gin.Context) {
 		return
 	}
 	if body.Text == nil {
-		apiFail(c, http.StatusUnprocessableEntity, "invalid note", fieldProblem("text", "is required"))
+		apiFail(c, http.StatusUnprocessableEntity, h.T(c, "api.invalid_note"), fieldProblem("text", h.T(c, "problem.required")))
 		return
 	}
-	text, problem := checkNote(*body.Text)
+	text, problem := checkNote(h.printer(c), *body.Text)
 	if problem != "" {
-		apiFail(c, http.StatusUnprocessableEntity, "invalid note", fieldProblem("text", problem))
+		apiFail(c, http.StatusUnprocessableEntity, h.T(c, "api.invalid_note"), fieldProblem("text", problem))
 		return
 	}
 	n, err := h.store.AddNote(c.Request.Context(), currentUser(c).ID, e.LearnerID, text)
@@ -287,7 +290,7 @@ func (h *learnerHandlers) apiSetFlag(c *gin.Context) {
 		return
 	}
 	if body.Flagged == nil {
-		apiFail(c, http.StatusUnprocessableEntity, "invalid flag", fieldProblem("flagged", "is required: true or false"))
+		apiFail(c, http.StatusUnprocessableEntity, h.T(c, "api.invalid_flag"), fieldProblem("flagged", h.T(c, "problem.required_bool")))
 		return
 	}
 	if err := h.store.SetFlagged(c.Request.Context(), currentUser(c).ID, e.LearnerID, *body.Flagged); err != nil {
@@ -299,6 +302,6 @@ func (h *learnerHandlers) apiSetFlag(c *gin.Context) {
 
 // learnerTrend is the learner's trend chart, drawn by the same code as
 // their own /progress page (web/chart.go), from attempts newest first.
-func (s *site) learnerTrend(newestFirst []db.Assessment, loc *time.Location) (chartView, bool) {
-	return s.trendOf(s.attemptsOf(newestFirst), loc)
+func (s *site) learnerTrend(c *gin.Context, newestFirst []db.Assessment, loc *time.Location) (chartView, bool) {
+	return s.trendOf(c, s.attemptsOf(newestFirst), loc)
 }

@@ -94,7 +94,7 @@ func TestLearnerHandlers_NotOnCaseloadIs404(t *testing.T) {
 	} {
 		w := serveTest(t, h, req[0], req[1], "application/json", req[2])
 		var e apiError
-		if w.Code != http.StatusNotFound || json.Unmarshal(w.Body.Bytes(), &e) != nil || e.Error != notFoundLearner {
+		if w.Code != http.StatusNotFound || json.Unmarshal(w.Body.Bytes(), &e) != nil || e.Error != enPrinter(t).T(notFoundLearner) {
 			t.Errorf("%s %s: status %d %s; want 404 with the not-on-caseload error", req[0], req[1], w.Code, w.Body)
 		}
 	}

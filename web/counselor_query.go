@@ -1,7 +1,6 @@
 package web
 
 import (
-	"fmt"
 	"net/url"
 	"strconv"
 	"strings"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/readiness/readiness/account"
 	"github.com/readiness/readiness/db"
+	"github.com/readiness/readiness/web/i18n"
 )
 
 // caseloadPageSize is the caseload page length, on the page and in the API.
@@ -38,11 +38,11 @@ func (s *site) parseCaseloadParams(c *gin.Context) (caseloadParams, []problem) {
 	var problems []problem
 	p.Q = strings.TrimSpace(c.Query("q"))
 	if utf8.RuneCountInString(p.Q) > maxSearchChars || !utf8.ValidString(p.Q) {
-		problems = append(problems, fieldProblem("q", fmt.Sprintf("must be text of at most %d characters", maxSearchChars)))
+		problems = append(problems, fieldProblem("q", s.T(c, "problem.max_text", "Max", maxSearchChars)))
 		p.Q = ""
 	}
 	if g, err := account.CheckGroup(c.Query("group")); err != nil {
-		problems = append(problems, accountProblem(err))
+		problems = append(problems, s.accountProblem(c, err))
 	} else {
 		p.Group = g
 	}
@@ -50,20 +50,20 @@ func (s *site) parseCaseloadParams(c *gin.Context) (caseloadParams, []problem) {
 		if _, ok := s.profile.Band(b); ok || b == db.BandNone {
 			p.Band = b
 		} else {
-			problems = append(problems, fieldProblem("band", "must be one of "+s.bandList()))
+			problems = append(problems, fieldProblem("band", s.T(c, "problem.one_of", "List", s.bandList())))
 		}
 	}
 	var ok bool
 	if p.Flagged, ok = parseBoolParam(c.Query("flagged")); !ok {
-		problems = append(problems, fieldProblem("flagged", "must be true or false"))
+		problems = append(problems, fieldProblem("flagged", s.T(c, "problem.bool")))
 	}
 	if p.Attention, ok = parseBoolParam(c.Query("needs_attention")); !ok {
-		problems = append(problems, fieldProblem("needs_attention", "must be true or false"))
+		problems = append(problems, fieldProblem("needs_attention", s.T(c, "problem.bool")))
 	}
 	if v := c.Query("sort"); v != "" {
 		col, desc := strings.CutPrefix(v, "-")
 		if col == "" || !db.ValidCaseloadSort(col) {
-			problems = append(problems, fieldProblem("sort", "must be name, email, group, attempts, overall, delta, activity, flagged or linked, with a leading - for descending"))
+			problems = append(problems, fieldProblem("sort", s.T(c, "problem.caseload_sort")))
 		} else {
 			p.Sort, p.Desc = col, desc
 		}
@@ -71,7 +71,7 @@ func (s *site) parseCaseloadParams(c *gin.Context) (caseloadParams, []problem) {
 	if v := c.Query("page"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > 1_000_000 {
-			problems = append(problems, fieldProblem("page", "must be a whole number from 1"))
+			problems = append(problems, fieldProblem("page", s.T(c, "problem.page")))
 		} else {
 			p.Page = n
 		}
@@ -154,21 +154,21 @@ type sortLink struct {
 
 // caseloadColumns are the sortable columns in table order, each with its
 // keys. Numbers and dates sort high-to-low on the first click, text A–Z.
+// Each label is the catalog's "counselor.sort.<key>".
 var caseloadColumns = []struct {
-	keys   []string
-	labels []string
-	num    bool
+	keys []string
+	num  bool
 }{
-	{[]string{db.SortByName, db.SortByEmail}, []string{"Name", "email"}, false},
-	{[]string{db.SortByGroup}, []string{"Group"}, false},
-	{[]string{db.SortByAttempts}, []string{"Attempts"}, true},
-	{[]string{db.SortByOverall}, []string{"Latest score"}, true},
-	{[]string{db.SortByDelta}, []string{"Change"}, true},
-	{[]string{db.SortByActivity}, []string{"Last activity"}, false},
-	{[]string{db.SortByFlagged}, []string{"Flag"}, false},
+	{[]string{db.SortByName, db.SortByEmail}, false},
+	{[]string{db.SortByGroup}, false},
+	{[]string{db.SortByAttempts}, true},
+	{[]string{db.SortByOverall}, true},
+	{[]string{db.SortByDelta}, true},
+	{[]string{db.SortByActivity}, false},
+	{[]string{db.SortByFlagged}, false},
 }
 
-func (p caseloadParams) headers() []sortHeader {
+func (p caseloadParams) headers(pr *i18n.Printer) []sortHeader {
 	current := p.Sort
 	if current == "" {
 		current = db.SortByName
@@ -176,8 +176,8 @@ func (p caseloadParams) headers() []sortHeader {
 	var out []sortHeader
 	for _, col := range caseloadColumns {
 		h := sortHeader{Num: col.num}
-		for i, key := range col.keys {
-			l := sortLink{Label: col.labels[i]}
+		for _, key := range col.keys {
+			l := sortLink{Label: pr.T("counselor.sort." + key)}
 			next := p
 			next.Page, next.Sort = 1, key
 			if key == current {
@@ -205,10 +205,10 @@ type bandOption struct {
 	Selected bool
 }
 
-func (s *site) bandOptions(selected string) []bandOption {
+func (s *site) bandOptions(c *gin.Context, selected string) []bandOption {
 	var out []bandOption
-	for _, b := range s.profile.Bands {
+	for _, b := range s.profileIn(c, s.profile).Bands {
 		out = append(out, bandOption{b.ID, b.Name, b.ID == selected})
 	}
-	return append(out, bandOption{db.BandNone, "No attempt yet", selected == db.BandNone})
+	return append(out, bandOption{db.BandNone, s.T(c, "counselor.no_attempt"), selected == db.BandNone})
 }

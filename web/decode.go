@@ -6,6 +6,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -25,7 +26,7 @@ import (
 func (s *site) bindJSON(c *gin.Context, v any) bool {
 	return s.withJSONBody(c, func(body []byte) bool {
 		if e := decodeJSON(body, v); e != nil {
-			abortBody(c, e)
+			s.abortBody(c, e)
 			return false
 		}
 		return true
@@ -42,7 +43,7 @@ func (s *site) withJSONBody(c *gin.Context, use func(body []byte) bool) bool {
 	// send one cross-site, and the API documents JSON only.
 	mt, _, err := mime.ParseMediaType(c.GetHeader("Content-Type"))
 	if err != nil || mt != "application/json" {
-		apiFail(c, http.StatusUnsupportedMediaType, "Content-Type must be application/json")
+		apiFail(c, http.StatusUnsupportedMediaType, s.T(c, "api.want_json"))
 		return false
 	}
 	bp := bodyBufs.Get().(*[]byte)
@@ -56,22 +57,66 @@ func (s *site) withJSONBody(c *gin.Context, use func(body []byte) bool) bool {
 	}()
 	if err != nil {
 		if isTooLarge(err) {
-			apiFail(c, http.StatusRequestEntityTooLarge, "request body too large")
+			apiFail(c, http.StatusRequestEntityTooLarge, s.T(c, "api.too_large"))
 		} else {
-			apiFail(c, http.StatusBadRequest, "could not read the request body")
+			apiFail(c, http.StatusBadRequest, s.T(c, "api.unreadable_body"))
 		}
 		return false
 	}
 	return use(body)
 }
 
-func abortBody(c *gin.Context, e *bodyError) {
+func (s *site) abortBody(c *gin.Context, e *bodyError) {
 	if e.status == http.StatusUnprocessableEntity {
-		apiFail(c, e.status, "invalid text", fieldProblem("body", e.msg))
+		apiFail(c, e.status, s.T(c, "body.invalid_text"), fieldProblem("body", s.T(c, "body.not_utf8")))
 	} else {
-		apiFail(c, e.status, e.msg)
+		apiFail(c, e.status, s.bodyMessage(c, e))
 	}
 }
+
+// bodyMessage is a bodyError's message in the request's language. What
+// the JSON library says of a syntax error ("invalid character…") stays
+// as it wrote it, inside the translated sentence.
+func (s *site) bodyMessage(c *gin.Context, e *bodyError) string {
+	detail, ok := strings.CutPrefix(e.msg, malformed)
+	if !ok {
+		return e.msg
+	}
+	if key, ok := bodyDetails[detail]; ok {
+		detail = s.T(c, key)
+	} else if m := wrongTypeRe.FindStringSubmatch(detail); m != nil {
+		detail = s.T(c, "body.wrong_type", "Field", m[1])
+	} else if m := repeatedRe.FindStringSubmatch(detail); m != nil {
+		detail = s.T(c, "body.repeated", "Name", m[1])
+		if m[2] != "" {
+			detail = s.T(c, "body.repeated_in", "Name", m[1], "In", m[2])
+		}
+	} else if m := atByteRe.FindStringSubmatch(detail); m != nil {
+		detail = s.T(c, "body.at_byte", "Detail", m[1], "Offset", m[2])
+		if m[3] != "" {
+			detail = s.T(c, "body.at_byte_in", "Detail", m[1], "Offset", m[2], "In", m[3])
+		}
+	}
+	return s.T(c, "body.malformed", "Detail", detail)
+}
+
+// malformed starts the message of a body that is not the JSON expected.
+const malformed = "malformed JSON: "
+
+// bodyDetails are the fixed details of bodyErrorOf, by catalog key.
+var bodyDetails = map[string]string{
+	"empty body":                                                "body.empty",
+	"the body ends before the JSON does":                        "body.truncated",
+	"the body is not the expected JSON object":                  "body.not_object",
+	"field profile must be a string, the id of a profile":       "body.want_profile",
+	"field answers must be an object of answers by question id": "body.want_answers",
+}
+
+var (
+	wrongTypeRe = regexp.MustCompile(`^field (.+) has the wrong type$`)
+	repeatedRe  = regexp.MustCompile(`^("(?:[^"\\]|\\.)*") is given more than once(?: in (.+))?$`)
+	atByteRe    = regexp.MustCompile(`^(.+) at byte (\d+)(?: in (/.*))?$`)
+)
 
 // bodyBufs holds buffers for reading JSON request bodies.
 var bodyBufs = sync.Pool{New: func() any {
@@ -122,7 +167,7 @@ var laterNameWins = jsontext.AllowDuplicateNames(true)
 
 // bodyErrorOf says what is wrong with a body in words a client can act on.
 func bodyErrorOf(body []byte, err error) *bodyError {
-	bad := func(msg string) *bodyError { return &bodyError{http.StatusBadRequest, "malformed JSON: " + msg} }
+	bad := func(msg string) *bodyError { return &bodyError{http.StatusBadRequest, malformed + msg} }
 	var wrongType *assessment.WrongTypeError
 	if errors.As(err, &wrongType) {
 		return bad(wrongType.Error())
@@ -178,7 +223,7 @@ func (s *site) bindScored(c *gin.Context) (sc scored, ok bool) {
 	ok = s.withJSONBody(c, func(body []byte) bool {
 		var e *bodyError
 		if sc, problems, e = s.scoreBody(body); e != nil {
-			abortBody(c, e)
+			s.abortBody(c, e)
 			return false
 		}
 		return true
@@ -187,7 +232,7 @@ func (s *site) bindScored(c *gin.Context) (sc scored, ok bool) {
 		return scored{}, false
 	}
 	if len(problems) > 0 {
-		apiFail(c, http.StatusUnprocessableEntity, "invalid answers", answerProblems(problems)...)
+		apiFail(c, http.StatusUnprocessableEntity, s.T(c, "api.invalid_answers"), s.answerProblems(c, problems)...)
 		return scored{}, false
 	}
 	return sc, true

@@ -23,11 +23,12 @@ type problem struct {
 // fieldProblem names a request field and what is wrong with it.
 func fieldProblem(field, msg string) problem { return problem{Field: field, Problem: msg} }
 
-// answerProblems are the answers' problems, each named by its question.
-func answerProblems(ps []assessment.Problem) []problem {
+// answerProblems are the answers' problems, each named by its question, in
+// the request's language.
+func (s *site) answerProblems(c *gin.Context, ps []assessment.Problem) []problem {
 	out := make([]problem, len(ps))
 	for i, p := range ps {
-		out[i] = problem{Question: p.Question, Problem: p.Problem}
+		out[i] = problem{Question: p.Question, Problem: s.answerProblem(c, p)}
 	}
 	return out
 }
@@ -43,9 +44,8 @@ func apiFail(c *gin.Context, status int, msg string, problems ...problem) {
 	c.AbortWithStatusJSON(status, apiError{Error: msg, Problems: problems})
 }
 
-// unavailableMessage says why nothing could be saved when the database
-// cannot be written (disk full, read-only or removed file).
-const unavailableMessage = "Readiness cannot save anything just now: its database cannot be written. Nothing was changed; please try again later."
+// The catalog's "error.unavailable" says why nothing could be saved when
+// the database cannot be written (disk full, read-only or removed file).
 
 // apiStoreError ends an API request whose store call failed: missing rows
 // are 404, conflicts 409, a database that cannot be written 503, anything
@@ -53,15 +53,15 @@ const unavailableMessage = "Readiness cannot save anything just now: its databas
 func (s *site) apiStoreError(c *gin.Context, err error) {
 	switch {
 	case errors.Is(err, db.ErrNotFound):
-		apiFail(c, http.StatusNotFound, "not found")
+		apiFail(c, http.StatusNotFound, s.T(c, "api.not_found"))
 	case errors.Is(err, db.ErrConflict):
-		apiFail(c, http.StatusConflict, "conflict")
+		apiFail(c, http.StatusConflict, s.T(c, "api.conflict"))
 	case errors.Is(err, db.ErrUnavailable):
 		s.log.Error("store unavailable", "err", err, "route", c.FullPath())
-		apiFail(c, http.StatusServiceUnavailable, unavailableMessage)
+		apiFail(c, http.StatusServiceUnavailable, s.T(c, "error.unavailable"))
 	default:
 		s.log.Error("store", "err", err, "route", c.FullPath())
-		apiFail(c, http.StatusInternalServerError, "internal error")
+		apiFail(c, http.StatusInternalServerError, s.T(c, "api.internal"))
 	}
 }
 
@@ -75,10 +75,10 @@ func (s *site) pageStoreError(c *gin.Context, err error, notFound string) {
 		s.renderError(c, http.StatusNotFound, notFound)
 	case errors.Is(err, db.ErrUnavailable):
 		s.log.Error("store unavailable", "err", err, "route", c.FullPath())
-		s.renderError(c, http.StatusServiceUnavailable, unavailableMessage)
+		s.renderError(c, http.StatusServiceUnavailable, s.T(c, "error.unavailable"))
 	default:
 		s.log.Error("store", "err", err, "route", c.FullPath())
-		s.renderError(c, http.StatusInternalServerError, "Something went wrong on our side. Please try again.")
+		s.renderError(c, http.StatusInternalServerError, s.T(c, "error.internal"))
 	}
 	c.Abort()
 }

@@ -38,8 +38,8 @@ func TestWrites_UnavailableAnswer503WithAClearMessage(t *testing.T) {
 	}
 
 	resp, body := app.do(lc, http.MethodPost, "/api/v1/assessments", sampleSubmission(t))
-	if resp.StatusCode != http.StatusServiceUnavailable || !strings.Contains(string(body), unavailableMessage) {
-		t.Errorf("API POST with the file removed: %d %.300s, want 503 with %q", resp.StatusCode, body, unavailableMessage)
+	if resp.StatusCode != http.StatusServiceUnavailable || !strings.Contains(string(body), enPrinter(t).T("error.unavailable")) {
+		t.Errorf("API POST with the file removed: %d %.300s, want 503 with %q", resp.StatusCode, body, enPrinter(t).T("error.unavailable"))
 	}
 	resp, body = app.do(lc, http.MethodPost, "/api/v1/me/counselors", map[string]string{"share_code": co.ShareCode})
 	if resp.StatusCode != http.StatusServiceUnavailable || !strings.Contains(string(body), "cannot be written") {

@@ -7,5 +7,5 @@ import (
 )
 
 func (s *site) landingPage(c *gin.Context) {
-	s.render(c, http.StatusOK, "landing", s.T(c, "landing.title"), s.profile)
+	s.render(c, http.StatusOK, "landing", s.T(c, "landing.title"), s.profileIn(c, s.profile))
 }

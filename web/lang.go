@@ -7,6 +7,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/readiness/readiness/assessment"
 	"github.com/readiness/readiness/web/i18n"
 )
 
@@ -112,4 +113,22 @@ func (s *site) langLinks(r *http.Request, current string) []langLink {
 		links = append(links, langLink{Lang: lang, Name: s.i18n.Printer(lang).Name(), URL: target})
 	}
 	return links
+}
+
+// profileIn is p in the request's language, or p itself when it has no
+// translation into it.
+func (s *site) profileIn(c *gin.Context, p *assessment.Profile) *assessment.Profile {
+	if lp, ok := s.profiles.LookupIn(p.ID, s.langOf(c)); ok {
+		return lp
+	}
+	return p
+}
+
+// answerProblem says what is wrong with an answer in the request's
+// language, from the problem's code.
+func (s *site) answerProblem(c *gin.Context, pr assessment.Problem) string {
+	if pr.Code == "" {
+		return pr.Problem
+	}
+	return s.T(c, "answer."+pr.Code, "Key", pr.Key, "Choices", pr.Choices)
 }

@@ -80,7 +80,7 @@ func (s *site) limitBody(c *gin.Context) {
 		// A roster may be larger; its handler reads it once the admin is
 		// known, so no one else gets a large body parsed.
 		if c.Request.ContentLength > s.cfg.MaxImportBytes {
-			s.fail(c, http.StatusRequestEntityTooLarge, fmt.Sprintf("the roster is too large: at most %d MB per file; split it", s.cfg.MaxImportBytes>>20))
+			s.fail(c, http.StatusRequestEntityTooLarge, s.T(c, "admin_import.too_large_mb", "MB", s.cfg.MaxImportBytes>>20))
 			return
 		}
 		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, s.cfg.MaxImportBytes)
@@ -88,7 +88,7 @@ func (s *site) limitBody(c *gin.Context) {
 		return
 	}
 	if c.Request.ContentLength > s.cfg.MaxBodyBytes {
-		s.fail(c, http.StatusRequestEntityTooLarge, "request body too large")
+		s.fail(c, http.StatusRequestEntityTooLarge, s.T(c, "api.too_large"))
 		return
 	}
 	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, s.cfg.MaxBodyBytes)
@@ -101,7 +101,7 @@ func (s *site) limitBody(c *gin.Context) {
 			err = c.Request.ParseMultipartForm(s.cfg.MaxBodyBytes)
 		}
 		if isTooLarge(err) {
-			s.fail(c, http.StatusRequestEntityTooLarge, "request body too large")
+			s.fail(c, http.StatusRequestEntityTooLarge, s.T(c, "api.too_large"))
 			return
 		}
 	}
@@ -113,7 +113,7 @@ func (s *site) limitBody(c *gin.Context) {
 // (no Sec-Fetch-Site or Origin header) pass.
 func (s *site) crossOrigin(c *gin.Context) {
 	if err := s.cop.Check(c.Request); err != nil {
-		s.fail(c, http.StatusForbidden, "cross-origin request refused")
+		s.fail(c, http.StatusForbidden, s.T(c, "api.cross_origin"))
 		return
 	}
 	c.Next()
@@ -139,7 +139,7 @@ func (s *site) requireUser(c *gin.Context) {
 		return
 	}
 	if isAPI(c) {
-		apiFail(c, http.StatusUnauthorized, "not logged in")
+		apiFail(c, http.StatusUnauthorized, s.T(c, "api.not_logged_in"))
 		return
 	}
 	next := c.Request.URL.Path
@@ -160,7 +160,11 @@ func (s *site) requireRole(roles ...string) gin.HandlerFunc {
 				return
 			}
 		}
-		s.fail(c, http.StatusForbidden, "this page is for "+strings.Join(roles, " or ")+" accounts")
+		names := make([]string, len(roles))
+		for i, r := range roles {
+			names[i] = s.T(c, "role_word."+r)
+		}
+		s.fail(c, http.StatusForbidden, s.T(c, "api.wrong_role", "Roles", strings.Join(names, " "+s.T(c, "api.or")+" ")))
 	}
 }
 
@@ -169,7 +173,7 @@ func (s *site) recover(c *gin.Context) {
 	defer func() {
 		if v := recover(); v != nil {
 			s.log.Error("panic", "value", fmt.Sprint(v), "route", c.FullPath())
-			s.fail(c, http.StatusInternalServerError, "internal error")
+			s.fail(c, http.StatusInternalServerError, s.T(c, "api.internal"))
 		}
 	}()
 	c.Next()

@@ -46,17 +46,17 @@ type passwordChange struct {
 
 // problems lists what is wrong with the new password, before any check of
 // the current one, each under its API field name.
-func (p passwordChange) problems(u *db.User) []problem {
+func (p passwordChange) problems(s *site, c *gin.Context, u *db.User) []problem {
 	var ps []problem
 	if p.Current == "" {
-		ps = append(ps, fieldProblem("current_password", "Enter your current password."))
+		ps = append(ps, fieldProblem("current_password", s.T(c, "password.current_required")))
 	}
 	if err := account.CheckPassword(p.New, u.Email, u.Name); err != nil {
-		pr := accountProblem(err)
+		pr := s.accountProblem(c, err)
 		pr.Field = "new_password"
 		ps = append(ps, pr)
 	} else if p.New == p.Current {
-		ps = append(ps, fieldProblem("new_password", "This is your current password. Choose a new one."))
+		ps = append(ps, fieldProblem("new_password", s.T(c, "password.same")))
 	}
 	return ps
 }
@@ -101,15 +101,15 @@ func (h *passwordHandlers) apiChangePassword(c *gin.Context) {
 	if !h.bindJSON(c, &p) {
 		return
 	}
-	if ps := p.problems(currentUser(c)); len(ps) > 0 {
-		apiFail(c, http.StatusUnprocessableEntity, "invalid password change", ps...)
+	if ps := p.problems(h.site, c, currentUser(c)); len(ps) > 0 {
+		apiFail(c, http.StatusUnprocessableEntity, h.T(c, "password.invalid"), ps...)
 		return
 	}
 	switch err := h.change(c, p); {
 	case errors.Is(err, errThrottled):
-		apiFail(c, http.StatusTooManyRequests, "too many wrong current passwords; try again later")
+		apiFail(c, http.StatusTooManyRequests, h.T(c, "password.throttled_api"))
 	case errors.Is(err, errWrongPassword):
-		apiFail(c, http.StatusUnprocessableEntity, "invalid password change", fieldProblem("current_password", "is not your current password"))
+		apiFail(c, http.StatusUnprocessableEntity, h.T(c, "password.invalid"), fieldProblem("current_password", h.T(c, "api.password_mismatch_problem")))
 	case err != nil:
 		h.apiStoreError(c, err)
 	default:
@@ -126,16 +126,16 @@ func (h *passwordHandlers) passwordSubmit(c *gin.Context) {
 		}
 		h.account.renderAccount(c, status, v)
 	}
-	if ps := p.problems(currentUser(c)); len(ps) > 0 {
+	if ps := p.problems(h.site, c, currentUser(c)); len(ps) > 0 {
 		fail(http.StatusUnprocessableEntity, ps...)
 		return
 	}
 	switch err := h.change(c, p); {
 	case errors.Is(err, errThrottled):
 		fail(http.StatusTooManyRequests, fieldProblem("current_password",
-			fmt.Sprintf("Too many wrong passwords. Try again in %d minutes.", int(throttleWindow.Minutes()))))
+			h.T(c, "password.throttled", "Count", int(throttleWindow.Minutes()))))
 	case errors.Is(err, errWrongPassword):
-		fail(http.StatusUnprocessableEntity, fieldProblem("current_password", "This is not your current password, so nothing was changed."))
+		fail(http.StatusUnprocessableEntity, fieldProblem("current_password", h.T(c, "password.wrong")))
 	case err != nil:
 		h.pageStoreError(c, err, "")
 	default:

@@ -2,11 +2,12 @@ package web
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
@@ -45,8 +46,10 @@ type planItemJSON struct {
 	CreatedAt string  `json:"created_at"`
 }
 
-func toPlanItemJSON(it db.PlanItem) planItemJSON {
-	out := planItemJSON{ID: it.ID, Step: it.Step, Title: it.Title, Status: it.Status, Evidence: it.Evidence,
+// toPlanItemJSON is an item in the request's language: a catalog step's
+// title comes from the profile by its id; a counselor's own stays as kept.
+func (s *site) toPlanItemJSON(c *gin.Context, it db.PlanItem) planItemJSON {
+	out := planItemJSON{ID: it.ID, Step: it.Step, Title: s.planTitle(c, it), Status: it.Status, Evidence: it.Evidence,
 		CreatedAt: it.CreatedAt.UTC().Format(time.RFC3339)}
 	if !it.DoneAt.IsZero() {
 		done := it.DoneAt.UTC().Format(time.RFC3339)
@@ -55,21 +58,35 @@ func toPlanItemJSON(it db.PlanItem) planItemJSON {
 	return out
 }
 
-func planJSON(items []db.PlanItem) gin.H {
+func (s *site) planJSON(c *gin.Context, items []db.PlanItem) gin.H {
 	out := make([]planItemJSON, len(items))
 	for i, it := range items {
-		out[i] = toPlanItemJSON(it)
+		out[i] = s.toPlanItemJSON(c, it)
 	}
 	return gin.H{"items": out}
 }
 
+// planTitle is an item's title in the request's language: the title kept
+// at add time is the source language's, so a catalog step's is looked up
+// by its id in the reader's language.
+func (s *site) planTitle(c *gin.Context, it db.PlanItem) string {
+	p := s.profileIn(c, s.profile)
+	if p.Language == assessment.SourceLanguage {
+		return it.Title
+	}
+	if st, ok := p.Step(it.Step); ok {
+		return st.Title
+	}
+	return it.Title
+}
+
 // unknownStep says what a step must be, quoting (a short piece of) what
 // was sent.
-func unknownStep(step string) string {
+func (s *site) unknownStep(c *gin.Context, step string) string {
 	if len([]rune(step)) > 40 {
 		step = string([]rune(step)[:40]) + "…"
 	}
-	return fmt.Sprintf("%q is not a next step of the catalog (such as \"security-training\") or one of your recommendations (\"rec-\" and its id, such as \"rec-12\")", step)
+	return s.T(c, "plan.unknown_step", "Step", strconv.Quote(step))
 }
 
 // resolveStep is what a plan keeps of the step named: a catalog step, or
@@ -78,15 +95,16 @@ func unknownStep(step string) string {
 // counselor's own suggestion), copied now so the plan reads the same after
 // the catalog or the recommendation changes. A step it does not know is a
 // problem for the field; err is a store failure.
-func (h *planHandlers) resolveStep(ctx context.Context, learnerID int64, step string) (n db.NewPlanItem, problem string, err error) {
+func (h *planHandlers) resolveStep(c *gin.Context, learnerID int64, step string) (n db.NewPlanItem, problem string, err error) {
+	ctx := c.Request.Context()
 	step = strings.TrimSpace(step)
 	if step == "" {
-		return n, "is required: a catalog step id such as \"security-training\", or a recommendation's, such as \"rec-12\"", nil
+		return n, h.T(c, "plan.step_required"), nil
 	}
 	if id, ok := plan.RecommendationID(step); ok {
 		rec, err := h.store.Recommendation(ctx, learnerID, id)
 		if isNotFound(err) {
-			return n, unknownStep(step), nil
+			return n, h.unknownStep(c, step), nil
 		}
 		if err != nil {
 			return n, "", err
@@ -100,7 +118,7 @@ func (h *planHandlers) resolveStep(ctx context.Context, learnerID int64, step st
 	if st, ok := h.catalogStep(step); ok {
 		return db.NewPlanItem{Step: st.ID, Title: st.Title, Addresses: st.Addresses}, "", nil
 	}
-	return n, unknownStep(step), nil
+	return n, h.unknownStep(c, step), nil
 }
 
 // catalogStep is the step of the pages' profile with that id.
@@ -115,23 +133,30 @@ func (s *site) catalogStep(id string) (assessment.Step, bool) {
 
 // checkPlanChange validates a change to an item: a status, an evidence
 // note, or both; every problem is returned.
-func checkPlanChange(status, evidence *string) (db.PlanChange, []problem) {
+func (s *site) checkPlanChange(c *gin.Context, status, evidence *string) (db.PlanChange, []problem) {
 	var (
 		ch       db.PlanChange
 		problems []problem
 	)
 	if status == nil && evidence == nil {
-		return ch, []problem{fieldProblem("status", `is required (or "evidence"): `+plan.StatusProblem)}
+		return ch, []problem{fieldProblem("status", s.T(c, "plan.status_required"))}
 	}
 	if status != nil {
 		if !plan.ValidStatus(*status) {
-			problems = append(problems, fieldProblem("status", plan.StatusProblem))
+			problems = append(problems, fieldProblem("status", s.T(c, "plan.status_invalid")))
 		}
 		ch.Status = status
 	}
 	if evidence != nil {
 		text, p := plan.CheckEvidence(*evidence)
 		if p != "" {
+			// plan says it in English; the only problems are the length and
+			// characters that are not text.
+			if n := utf8.RuneCountInString(text); n > plan.MaxEvidence {
+				p = s.T(c, "plan.evidence_long", "Max", plan.MaxEvidence, "Length", n)
+			} else {
+				p = s.T(c, "plan.evidence_plain")
+			}
 			problems = append(problems, fieldProblem("evidence", p))
 		}
 		ch.Evidence = &text
@@ -145,7 +170,7 @@ func (h *planHandlers) apiPlan(c *gin.Context) {
 		h.apiStoreError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, planJSON(items))
+	c.JSON(http.StatusOK, h.planJSON(c, items))
 }
 
 func (h *planHandlers) apiAddItem(c *gin.Context) {
@@ -159,31 +184,31 @@ func (h *planHandlers) apiAddItem(c *gin.Context) {
 	if body.Step != nil {
 		step = *body.Step
 	}
-	n, p, err := h.resolveStep(c.Request.Context(), currentUser(c).ID, step)
+	n, p, err := h.resolveStep(c, currentUser(c).ID, step)
 	if err != nil {
 		h.apiStoreError(c, err)
 		return
 	}
 	if p != "" {
-		apiFail(c, http.StatusUnprocessableEntity, "invalid plan item", fieldProblem("step", p))
+		apiFail(c, http.StatusUnprocessableEntity, h.T(c, "plan.invalid_item"), fieldProblem("step", p))
 		return
 	}
 	it, err := h.store.AddPlanItem(c.Request.Context(), currentUser(c).ID, n)
 	if isConflict(err) {
-		apiFail(c, http.StatusConflict, "already in the plan", fieldProblem("step", "is already in your plan: change that item instead"))
+		apiFail(c, http.StatusConflict, h.T(c, "plan.already"), fieldProblem("step", h.T(c, "plan.already_problem")))
 		return
 	}
 	if err != nil {
 		h.apiStoreError(c, err)
 		return
 	}
-	c.JSON(http.StatusCreated, toPlanItemJSON(it))
+	c.JSON(http.StatusCreated, h.toPlanItemJSON(c, it))
 }
 
 func (h *planHandlers) apiUpdateItem(c *gin.Context) {
 	id, ok := parseID(c.Param("id"))
 	if !ok {
-		apiFail(c, http.StatusNotFound, "not found")
+		apiFail(c, http.StatusNotFound, h.T(c, "api.not_found"))
 		return
 	}
 	var body struct {
@@ -193,9 +218,9 @@ func (h *planHandlers) apiUpdateItem(c *gin.Context) {
 	if !h.bindJSON(c, &body) {
 		return
 	}
-	ch, problems := checkPlanChange(body.Status, body.Evidence)
+	ch, problems := h.checkPlanChange(c, body.Status, body.Evidence)
 	if len(problems) > 0 {
-		apiFail(c, http.StatusUnprocessableEntity, "invalid plan item", problems...)
+		apiFail(c, http.StatusUnprocessableEntity, h.T(c, "plan.invalid_item"), problems...)
 		return
 	}
 	it, err := h.store.UpdatePlanItem(c.Request.Context(), currentUser(c).ID, id, ch)
@@ -203,13 +228,13 @@ func (h *planHandlers) apiUpdateItem(c *gin.Context) {
 		h.apiStoreError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, toPlanItemJSON(it))
+	c.JSON(http.StatusOK, h.toPlanItemJSON(c, it))
 }
 
 func (h *planHandlers) apiDeleteItem(c *gin.Context) {
 	id, ok := parseID(c.Param("id"))
 	if !ok {
-		apiFail(c, http.StatusNotFound, "not found")
+		apiFail(c, http.StatusNotFound, h.T(c, "api.not_found"))
 		return
 	}
 	if err := h.store.DeletePlanItem(c.Request.Context(), currentUser(c).ID, id); err != nil {
@@ -235,13 +260,13 @@ func planBack(from, anchor string) string {
 // addSubmit adds a step from the "Add to my plan" button beside it and
 // goes back to the page the button was on.
 func (h *planHandlers) addSubmit(c *gin.Context) {
-	n, p, err := h.resolveStep(c.Request.Context(), currentUser(c).ID, c.PostForm("step"))
+	n, p, err := h.resolveStep(c, currentUser(c).ID, c.PostForm("step"))
 	if err != nil {
 		h.pageStoreError(c, err, "")
 		return
 	}
 	if p != "" {
-		h.renderError(c, http.StatusUnprocessableEntity, "That step could not be added to your plan: the step "+p+".")
+		h.renderError(c, http.StatusUnprocessableEntity, h.T(c, "plan.add_refused", "Problem", p))
 		return
 	}
 	back := planBack(c.PostForm("from"), "#step-"+n.Step)
@@ -261,18 +286,23 @@ func (h *planHandlers) addSubmit(c *gin.Context) {
 func (h *planHandlers) updateSubmit(c *gin.Context) {
 	id, ok := parseID(c.Param("id"))
 	if !ok {
-		h.renderError(c, http.StatusNotFound, notFoundPlanItem)
+		h.renderError(c, http.StatusNotFound, h.T(c, notFoundPlanItem))
 		return
 	}
 	status, evidence := c.PostForm("status"), c.PostForm("evidence")
-	ch, problems := checkPlanChange(&status, &evidence)
+	ch, problems := h.checkPlanChange(c, &status, &evidence)
+	for i := range problems {
+		if problems[i].Field == "status" { // the page offers a list, not the API's values
+			problems[i].Problem = h.T(c, "plan.status_choose")
+		}
+	}
 	if len(problems) > 0 {
 		f := &planFormState{ID: id, Status: status, Evidence: evidence, Errors: problems}
 		h.progress.renderProgress(c, http.StatusUnprocessableEntity, f)
 		return
 	}
 	if _, err := h.store.UpdatePlanItem(c.Request.Context(), currentUser(c).ID, id, ch); err != nil {
-		h.pageStoreError(c, err, notFoundPlanItem)
+		h.pageStoreError(c, err, h.T(c, notFoundPlanItem))
 		return
 	}
 	h.redirect(c, planItemAnchor(id), "plan-saved")
@@ -281,19 +311,21 @@ func (h *planHandlers) updateSubmit(c *gin.Context) {
 func (h *planHandlers) deleteSubmit(c *gin.Context) {
 	id, ok := parseID(c.Param("id"))
 	if !ok {
-		h.renderError(c, http.StatusNotFound, notFoundPlanItem)
+		h.renderError(c, http.StatusNotFound, h.T(c, notFoundPlanItem))
 		return
 	}
 	if err := h.store.DeletePlanItem(c.Request.Context(), currentUser(c).ID, id); err != nil {
-		h.pageStoreError(c, err, notFoundPlanItem)
+		h.pageStoreError(c, err, h.T(c, notFoundPlanItem))
 		return
 	}
 	h.redirect(c, "/progress#plan", "plan-removed")
 }
 
-const notFoundPlanItem = "There is no such step in your plan. It may have been removed already."
+// notFoundPlanItem is the catalog key of the answer for a plan item that
+// is not there.
+const notFoundPlanItem = "plan.not_found"
 
-func planItemAnchor(id int64) string { return fmt.Sprintf("/progress#plan-item-%d", id) }
+func planItemAnchor(id int64) string { return "/progress#plan-item-" + strconv.FormatInt(id, 10) }
 
 // planFormState is a refused plan form, shown again as it was sent.
 type planFormState struct {

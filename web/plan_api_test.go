@@ -266,7 +266,7 @@ func TestPlanAPI_BelongsToItsLearner(t *testing.T) {
 	}
 	// A counselor the learner does not share with gets the one 404.
 	resp, body = app.do(w.oc, "GET", theirs, nil)
-	if e := wantProblems(t, resp, body, http.StatusNotFound); e.Error != notFoundLearner {
+	if e := wantProblems(t, resp, body, http.StatusNotFound); e.Error != enPrinter(t).T(notFoundLearner) {
 		t.Errorf("other counselor: %s", body)
 	}
 	// Unshared, the counselor no longer reads it.

@@ -115,7 +115,7 @@ func TestE2E_PlanAddDoneRetakeWhatMoved(t *testing.T) {
 
 	a, bres := app.expectedResult(t, first), app.expectedResult(t, second)
 	want := fmt.Sprintf("Train in online security, done 2 Mar 2026: online security %s, overall %s.",
-		newChange(dimScore(a, "security"), dimScore(bres, "security")).Text, newChange(a.Overall, bres.Overall).Text)
+		newChange(enPrinter(t), dimScore(a, "security"), dimScore(bres, "security")).Text, newChange(enPrinter(t), a.Overall, bres.Overall).Text)
 	if strings.Contains(want, "±0.0") {
 		t.Fatalf("fixture: nothing moved: %s", want)
 	}
@@ -159,7 +159,7 @@ func TestE2E_WhatIfLiveAndWithoutScript(t *testing.T) {
 		p.clickClear("#wi-sec-" + step.area + " > summary") // the areas start folded
 		p.clickClear(optionLabel(step.q, step.key))
 		p.waitFor("the what-if overall", fmt.Sprintf(`document.getElementById("wi-overall").textContent === %q`, fmt.Sprintf("%.1f", want.Overall)))
-		ch := newChange(stored.Overall, want.Overall)
+		ch := newChange(enPrinter(t), stored.Overall, want.Overall)
 		p.wantText("#wi-change", ch.Text)
 		p.wantText("#wi-status", ch.Words)
 		p.wantText("#wi-mini-overall", fmt.Sprintf("%.1f", want.Overall))

@@ -170,8 +170,8 @@ func TestProgressPage_PlanDoneRetakeWhatMoved(t *testing.T) {
 	f.app.login(f.c, "pat@example.com")
 	second := f.app.submit(f.c, map[string]any{"sec.practices": 3, "sec.threats": 3, "mkt.sem": 3})
 	a, b := fullResult(t, f.app.testApp, f.c, f.first.ID), fullResult(t, f.app.testApp, f.c, second.ID)
-	secDim := newChange(a.dim("security"), b.dim("security")).Text
-	overall := newChange(a.Overall, b.Overall).Text
+	secDim := newChange(enPrinter(t), a.dim("security"), b.dim("security")).Text
+	overall := newChange(enPrinter(t), a.Overall, b.Overall).Text
 	if secDim == "±0.0" || overall == "±0.0" {
 		t.Fatalf("fixture: security %s, overall %s should have moved", secDim, overall)
 	}
@@ -228,7 +228,7 @@ func TestProgressPage_PlanFormRefusedShowsTheProblem(t *testing.T) {
 		t.Fatalf("refused form: %d", status)
 	}
 	progressContains(t, page, "<title>Check your plan — Your progress · Readiness</title>",
-		fmt.Sprintf(`<p class="error" id="status-err-%d"><span class="visually-hidden">Error:</span> Status must be one of "planned", "in-progress" or "done".</p>`, id),
+		fmt.Sprintf(`<p class="error" id="status-err-%d"><span class="visually-hidden">Error:</span> Status must be one of those in the list.</p>`, id),
 		fmt.Sprintf(`<p class="error" id="evidence-err-%d"><span class="visually-hidden">Error:</span> Evidence must be at most 500 characters (this one has 501).</p>`, id),
 		fmt.Sprintf(`value="%s"`, long),
 		fmt.Sprintf(`aria-describedby="plan-hint evidence-err-%d" aria-invalid="true"`, id))
@@ -269,7 +269,7 @@ func TestLearnerPage_ShowsThePlanReadOnly(t *testing.T) {
 	page := html.UnescapeString(string(body))
 	prev, latest := fullResult(t, app, w.lc, w.secondResult.ID), fullResult(t, app, w.lc, third.ID)
 	line := fmt.Sprintf("<strong>Train in online security</strong>, done 3 Mar 2026: online security %s, overall %s.",
-		newChange(prev.dim("security"), latest.dim("security")).Text, newChange(prev.Overall, latest.Overall).Text)
+		newChange(enPrinter(t), prev.dim("security"), latest.dim("security")).Text, newChange(enPrinter(t), prev.Overall, latest.Overall).Text)
 	progressContains(t, page, `<h2 id="plan-h">Their plan</h2>`, line, "Done · 3 Mar 2026", "Evidence:</span> Course <b>42</b>",
 		"<h3>Strengthen your core skills</h3>", "From the attempt of 3 Mar 2026")
 	if strings.Contains(string(body), "Course <b>42</b>") {

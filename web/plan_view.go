@@ -7,9 +7,12 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/gin-gonic/gin"
+
 	"github.com/readiness/readiness/db"
 	"github.com/readiness/readiness/plan"
 	"github.com/readiness/readiness/scoring"
+	"github.com/readiness/readiness/web/i18n"
 )
 
 // planItemView is one plan item on /progress (with its form) or on a
@@ -36,21 +39,20 @@ type planFormView struct {
 
 type statusOption struct{ Value, Label string }
 
-// planStatuses are the statuses as the pages name them.
-var planStatuses = []statusOption{
-	{plan.StatusPlanned, "Planned"},
-	{plan.StatusInProgress, "In progress"},
-	{plan.StatusDone, "Done"},
+// planStatusIDs are the statuses in the order the pages list them; each is
+// named by the catalog's "plan_status.<status>".
+var planStatusIDs = []string{plan.StatusPlanned, plan.StatusInProgress, plan.StatusDone}
+
+// planStatuses are the statuses as the pages name them, in pr's language.
+func planStatuses(pr *i18n.Printer) []statusOption {
+	out := make([]statusOption, len(planStatusIDs))
+	for i, st := range planStatusIDs {
+		out[i] = statusOption{st, pr.T("plan_status." + st)}
+	}
+	return out
 }
 
-func statusLabel(status string) string {
-	for _, o := range planStatuses {
-		if o.Value == status {
-			return o.Label
-		}
-	}
-	return status
-}
+func statusLabel(pr *i18n.Printer, status string) string { return wordsFor(pr, "plan_status.", status) }
 
 // movedView is what moved on a done item's answers between two attempts:
 // the one before it was done and the one after.
@@ -88,11 +90,6 @@ type attemptResult struct {
 	Result scoring.Result
 }
 
-const (
-	notMeasuredBefore = "Done before the first attempt, so there is no earlier score to compare with."
-	notMeasuredYet    = "Not measured yet: no attempt has been taken since it was done."
-)
-
 // lowerFirst writes a dimension's name inside a sentence: "online
 // security", but an acronym ("MBA options") stays as it is.
 func lowerFirst(s string) string {
@@ -104,12 +101,15 @@ func lowerFirst(s string) string {
 }
 
 // movedOf puts what moved from attempt a to the later attempt b on the
-// item's answers into words, using b's profile for the prompts.
-func (s *site) movedOf(it db.PlanItem, a, b attemptResult) *movedView {
+// item's answers into words, using b's profile for the prompts, in the
+// request's language.
+func (s *site) movedOf(c *gin.Context, it db.PlanItem, a, b attemptResult) *movedView {
+	pr := s.printer(c)
+	p := s.localResult(c, &b.Result)
+	s.localResult(c, &a.Result)
 	m := plan.Moved(it.Addresses, a.Result, b.Result)
 	v := &movedView{Measured: true, FromID: a.ID, ToID: b.ID, From: a.At, To: b.At,
-		Overall: newChange(a.Result.Overall, b.Result.Overall), Moved: m.Moved()}
-	p := s.profileFor(b.Result.Profile.ID)
+		Overall: newChange(pr, a.Result.Overall, b.Result.Overall), Moved: m.Moved()}
 	for _, im := range m.Items {
 		prompt := im.Question
 		if q, ok := p.Question(im.Question); ok {
@@ -120,28 +120,26 @@ func (s *site) movedOf(it db.PlanItem, a, b attemptResult) *movedView {
 			continue
 		}
 		v.Items = append(v.Items, movedItem{Prompt: prompt, PointsA: im.A.Points, PointsB: im.B.Points, Target: im.B.Target,
-			Change: pointsChange(im.B.Points - im.A.Points), Gain: changeOf(im.Gain)})
+			Change: pointsChange(pr, im.B.Points-im.A.Points), Gain: changeOf(pr, im.Gain)})
 	}
 	var parts []string
 	for _, d := range m.Dimensions {
-		ch := newChange(d.A, d.B)
+		ch := newChange(pr, d.A, d.B)
 		v.Dims = append(v.Dims, movedDim{Name: d.Name, Change: ch})
-		parts = append(parts, lowerFirst(d.Name)+" "+ch.Text)
+		parts = append(parts, pr.T("plan.moved_area", "Area", lowerFirst(d.Name), "Change", ch.Text))
 	}
+	overall := pr.T("plan.moved_overall", "Change", v.Overall.Text)
 	switch {
 	case len(m.Items) == 0:
-		v.Line = "it addresses no answer of the assessment, so the score cannot show it; overall " + v.Overall.Text
+		v.Line = pr.T("plan.moved_no_answer", "Overall", overall)
 	case !v.Moved:
-		v.Line = "no change in the answer it addresses"
-		if len(m.Items) > 1 {
-			v.Line = fmt.Sprintf("no change in any of the %d answers it addresses", len(m.Items))
-		}
+		v.Line = pr.T("plan.moved_none", "Count", len(m.Items))
 		v.Same = nil // the line says it: listing them all is noise
 		if v.Overall.Class != "same" {
-			v.Line += "; overall " + v.Overall.Text + " from other answers"
+			v.Line = pr.T("plan.moved_none_other", "Line", v.Line, "Overall", overall)
 		}
 	default:
-		v.Line = strings.Join(append(parts, "overall "+v.Overall.Text), ", ")
+		v.Line = strings.Join(append(parts, overall), ", ")
 	}
 	return v
 }
@@ -149,18 +147,19 @@ func (s *site) movedOf(it db.PlanItem, a, b attemptResult) *movedView {
 // planViews shows a plan with what moved on each done item, between the
 // attempts either side of when it was done. history is the attempts to look
 // among; load reads one of them in full.
-func (s *site) planViews(items []db.PlanItem, history []plan.Taken, load func(id int64) (attemptResult, error)) ([]planItemView, error) {
+func (s *site) planViews(c *gin.Context, items []db.PlanItem, history []plan.Taken, load func(id int64) (attemptResult, error)) ([]planItemView, error) {
+	pr := s.printer(c)
 	out := make([]planItemView, len(items))
 	for i, it := range items {
-		v := planItemView{ID: it.ID, Step: it.Step, Title: it.Title, Status: it.Status, StatusLabel: statusLabel(it.Status),
+		v := planItemView{ID: it.ID, Step: it.Step, Title: s.planTitle(c, it), Status: it.Status, StatusLabel: statusLabel(pr, it.Status),
 			Evidence: it.Evidence, DoneAt: it.DoneAt, Form: planFormView{Status: it.Status, Evidence: it.Evidence}}
 		if it.Status == plan.StatusDone {
 			before, after := plan.Around(it.DoneAt, history)
 			switch {
 			case before < 0:
-				v.Moved = &movedView{Note: notMeasuredBefore}
+				v.Moved = &movedView{Note: pr.T("plan.not_measured_before")}
 			case after < 0:
-				v.Moved = &movedView{Note: notMeasuredYet}
+				v.Moved = &movedView{Note: pr.T("plan.not_measured_yet")}
 			default:
 				a, err := load(history[before].ID)
 				if err != nil {
@@ -170,7 +169,7 @@ func (s *site) planViews(items []db.PlanItem, history []plan.Taken, load func(id
 				if err != nil {
 					return nil, err
 				}
-				v.Moved = s.movedOf(it, a, b)
+				v.Moved = s.movedOf(c, it, a, b)
 			}
 		}
 		out[i] = v
@@ -180,7 +179,7 @@ func (s *site) planViews(items []db.PlanItem, history []plan.Taken, load func(id
 
 // doneBetween is what moved on each item done between attempts a and b
 // (in either order), from the earlier to the later.
-func (s *site) doneBetween(items []db.PlanItem, a, b attemptResult) []planItemView {
+func (s *site) doneBetween(c *gin.Context, items []db.PlanItem, a, b attemptResult) []planItemView {
 	if b.At.Before(a.At) {
 		a, b = b, a
 	}
@@ -189,14 +188,14 @@ func (s *site) doneBetween(items []db.PlanItem, a, b attemptResult) []planItemVi
 		if it.Status != plan.StatusDone || !plan.Between(it.DoneAt, a.At, b.At) {
 			continue
 		}
-		out = append(out, planItemView{ID: it.ID, Step: it.Step, Title: it.Title, Status: it.Status, StatusLabel: statusLabel(it.Status),
-			Evidence: it.Evidence, DoneAt: it.DoneAt, Moved: s.movedOf(it, a, b)})
+		out = append(out, planItemView{ID: it.ID, Step: it.Step, Title: s.planTitle(c, it), Status: it.Status,
+			StatusLabel: statusLabel(s.printer(c), it.Status), Evidence: it.Evidence, DoneAt: it.DoneAt, Moved: s.movedOf(c, it, a, b)})
 	}
 	return out
 }
 
 // withForm puts a refused form's values and problems on its item.
-func withForm(views []planItemView, f *planFormState) []planItemView {
+func withForm(pr *i18n.Printer, views []planItemView, f *planFormState) []planItemView {
 	if f == nil {
 		return views
 	}
@@ -208,9 +207,9 @@ func withForm(views []planItemView, f *planFormState) []planItemView {
 		for _, p := range f.Errors {
 			switch p.Field {
 			case "status":
-				views[i].Form.StatusError = "Status " + p.Problem + "."
+				views[i].Form.StatusError = pr.T("plan.status_error", "Problem", p.Problem)
 			case "evidence":
-				views[i].Form.EvidenceError = "Evidence " + p.Problem + "."
+				views[i].Form.EvidenceError = pr.T("plan.evidence_error", "Problem", p.Problem)
 			}
 		}
 	}

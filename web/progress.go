@@ -3,7 +3,6 @@ package web
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
 	"net/http"
 	"time"
 
@@ -11,6 +10,7 @@ import (
 
 	"github.com/readiness/readiness/db"
 	"github.com/readiness/readiness/plan"
+	"github.com/readiness/readiness/web/i18n"
 )
 
 // progressLimit caps how many attempts the progress pages load.
@@ -78,23 +78,26 @@ type changeView struct {
 // matches the two numbers beside it. Every page and the CSV show a change
 // this way, from the two stored overall scores, so a learner and their
 // counselor always see the same figure.
-func newChange(from, to float64) changeView { return changeOf(shownChange(from, to)) }
+func newChange(pr *i18n.Printer, from, to float64) changeView {
+	return changeOf(pr, shownChange(from, to))
+}
 
 // shownChange is the change between two scores as they are shown: each
 // rounded once to one decimal, then subtracted (and the float noise of the
 // subtraction rounded away).
 func shownChange(from, to float64) float64 { return round1(round1(to) - round1(from)) }
 
-// changeOf shows a change in score to one decimal, as scores are shown.
-func changeOf(d float64) changeView {
+// changeOf shows a change in score to one decimal, as scores are shown, in
+// pr's language.
+func changeOf(pr *i18n.Printer, d float64) changeView {
 	d = round1(d)
 	switch {
 	case d > 0:
-		return changeView{Class: "up", Text: signed1(d), Words: fmt.Sprintf("up %.1f points", d)}
+		return changeView{Class: "up", Text: pr.Signed(d), Words: pr.T("change.up", "Points", pr.Num(d, 1))}
 	case d < 0:
-		return changeView{Class: "down", Text: signed1(d), Words: fmt.Sprintf("down %.1f points", -d)}
+		return changeView{Class: "down", Text: pr.Signed(d), Words: pr.T("change.down", "Points", pr.Num(-d, 1))}
 	}
-	return changeView{Class: "same", Text: signed1(0), Words: "no change"}
+	return changeView{Class: "same", Text: pr.Signed(0), Words: pr.T("change.none")}
 }
 
 func (h *resultPages) progressPage(c *gin.Context) {
@@ -114,19 +117,20 @@ func (h *resultPages) renderProgress(c *gin.Context, status int, f *planFormStat
 	var planViews []planItemView
 	if err == nil {
 		load := resultLoader(func(id int64) (db.Assessment, error) { return h.store.Assessment(ctx, u.ID, id) })
-		planViews, err = h.planViews(items, takenOf(list), load)
+		planViews, err = h.planViews(c, items, takenOf(list), load)
 	}
 	if err != nil {
 		h.pageStoreError(c, err, "")
 		return
 	}
 	if f != nil && !hasItem(items, f.ID) {
-		h.renderError(c, http.StatusNotFound, notFoundPlanItem)
+		h.renderError(c, http.StatusNotFound, h.T(c, notFoundPlanItem))
 		return
 	}
 	loc := h.zoneOf(c)
-	v := progressView{Limited: len(list) == progressLimit, Form: h.newCompareForm(list, loc),
-		Plan: withForm(planViews, f), Statuses: planStatuses, MaxEvidence: plan.MaxEvidence}
+	pr := h.printer(c)
+	v := progressView{Limited: len(list) == progressLimit, Form: h.newCompareForm(c, list, loc),
+		Plan: withForm(pr, planViews, f), Statuses: planStatuses(pr), MaxEvidence: plan.MaxEvidence}
 	if v.Draft, err = h.draftNoteFor(c, u.ID); err != nil {
 		h.pageStoreError(c, err, "")
 		return
@@ -146,17 +150,17 @@ func (h *resultPages) renderProgress(c *gin.Context, status int, f *planFormStat
 		v.Form.A, v.Form.B = list[1].ID, list[0].ID
 	}
 	for i, a := range list {
-		row := attemptRow{ID: a.ID, At: a.CreatedAt, Time: a.CreatedAt.In(loc).Format("15:04 ") + zoneAbbrev(a.CreatedAt.In(loc)), Overall: a.Overall, BandID: a.Band, Band: h.bandName(a.ProfileID, a.Band)}
+		row := attemptRow{ID: a.ID, At: a.CreatedAt, Time: a.CreatedAt.In(loc).Format("15:04 ") + zoneAbbrev(a.CreatedAt.In(loc)), Overall: a.Overall, BandID: a.Band, Band: h.bandName(c, a.ProfileID, a.Band)}
 		if i+1 < len(list) {
-			ch := newChange(list[i+1].Overall, a.Overall)
+			ch := newChange(pr, list[i+1].Overall, a.Overall)
 			row.Change = &ch
 		}
 		v.Attempts = append(v.Attempts, row)
 	}
-	v.Chart, v.HasChart = h.trendOf(list, loc)
-	title := "Your progress"
+	v.Chart, v.HasChart = h.trendOf(c, list, loc)
+	title := h.T(c, "progress.title")
 	if f != nil {
-		title = "Check your plan — " + title
+		title = h.T(c, "progress.title_check", "Title", title)
 	}
 	h.render(c, status, "progress", title, v)
 }
@@ -171,11 +175,12 @@ func hasItem(items []db.PlanItem, id int64) bool {
 }
 
 // trendOf charts attempts given newest first, as the store returns them,
-// with dates (and times where two share a date) in loc.
-func (s *site) trendOf(newestFirst []db.Attempt, loc *time.Location) (chartView, bool) {
+// with dates (and times where two share a date) in loc, in the request's
+// language.
+func (s *site) trendOf(c *gin.Context, newestFirst []db.Attempt, loc *time.Location) (chartView, bool) {
 	var dims []dimInfo
 	seen := map[string]bool{}
-	for _, d := range s.profile.Dimensions {
+	for _, d := range s.profileIn(c, s.profile).Dimensions {
 		dims = append(dims, dimInfo{ID: d.ID, Name: d.Name})
 		seen[d.ID] = true
 	}
@@ -186,7 +191,7 @@ func (s *site) trendOf(newestFirst []db.Attempt, loc *time.Location) (chartView,
 			if !seen[id] {
 				// A dimension an older profile had keeps its line.
 				name := id
-				if d, ok := s.profileFor(a.ProfileID).Dimension(id); ok {
+				if d, ok := s.profileIn(c, s.profileFor(a.ProfileID)).Dimension(id); ok {
 					name = d.Name
 				}
 				dims = append(dims, dimInfo{ID: id, Name: name})
@@ -195,7 +200,7 @@ func (s *site) trendOf(newestFirst []db.Attempt, loc *time.Location) (chartView,
 		}
 		points = append(points, trendPoint{At: a.CreatedAt.In(loc), Overall: a.Overall, Dims: a.Dimensions})
 	}
-	return trendChart(points, dims)
+	return trendChart(points, dims, s.printer(c))
 }
 
 // attemptsOf turns full stored results into chartable attempts, reading the
@@ -216,8 +221,9 @@ func (s *site) attemptsOf(list []db.Assessment) []db.Attempt {
 	return out
 }
 
-func (s *site) bandName(profileID, band string) string {
-	if b, ok := s.profileFor(profileID).Band(band); ok {
+// bandName is a band's name in the request's language.
+func (s *site) bandName(c *gin.Context, profileID, band string) string {
+	if b, ok := s.profileIn(c, s.profileFor(profileID)).Band(band); ok {
 		return b.Name
 	}
 	return band

@@ -5,11 +5,14 @@ import (
 	"fmt"
 	"html"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gin-gonic/gin"
 
 	"github.com/readiness/readiness/assessment"
 	"github.com/readiness/readiness/db"
@@ -249,7 +252,7 @@ func TestNewChange_MatchesTheNumbersShown(t *testing.T) {
 		{60.04, 60.01, "same", "±0.0", "no change"},
 	}
 	for _, tt := range tests {
-		got := newChange(tt.from, tt.to)
+		got := newChange(enPrinter(t), tt.from, tt.to)
 		if got.Class != tt.class || got.Text != tt.text || got.Words != tt.words {
 			t.Errorf("newChange(%v, %v) = %+v, want %s %s %q", tt.from, tt.to, got, tt.class, tt.text, tt.words)
 		}
@@ -263,20 +266,18 @@ func TestScoreChange_SameFigureForLearnerAndCounselor(t *testing.T) {
 	// 40.04 → 58.36 shows as 40.0 → 58.4: +18.4, although the exact
 	// difference (18.32) would round to 18.3.
 	from, to := 40.04, 58.36
-	if got := newChange(from, to).Text; got != "+18.4" {
+	if got := newChange(enPrinter(t), from, to).Text; got != "+18.4" {
 		t.Fatalf("progress change %q, want +18.4", got)
 	}
-	profiles, err := assessment.Builtin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, _ := profiles.Lookup("ecommerce-manager")
-	s := &site{profiles: profiles, profile: p}
-	row := s.caseloadRow(db.CaseloadEntry{LatestOverall: &to, PreviousOverall: &from, Delta: ptrTo(to - from), LatestBand: ptrTo("nearly-ready")})
+	s, _ := testSite(t)
+	gin.SetMode(gin.ReleaseMode)
+	c, _ := gin.CreateTestContext(httptest.NewRecorder())
+	c.Request = httptest.NewRequest("GET", "/", nil)
+	row := s.caseloadRow(c, db.CaseloadEntry{LatestOverall: &to, PreviousOverall: &from, Delta: ptrTo(to - from), LatestBand: ptrTo("nearly-ready")})
 	if row.Change == nil || row.Change.Text != "+18.4" {
 		t.Errorf("caseload change %+v, want +18.4", row.Change)
 	}
-	rec := caseloadCSVRecord(db.CaseloadEntry{LatestOverall: &to, PreviousOverall: &from, Delta: ptrTo(to - from)})
+	rec := caseloadCSVRecord(db.CaseloadEntry{LatestOverall: &to, PreviousOverall: &from, Delta: ptrTo(to - from)}, csvIDs)
 	if rec[5] != "18.4" {
 		t.Errorf("CSV change %q, want 18.4", rec[5])
 	}

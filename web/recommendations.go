@@ -10,6 +10,7 @@ import (
 
 	"github.com/readiness/readiness/assessment"
 	"github.com/readiness/readiness/db"
+	"github.com/readiness/readiness/web/i18n"
 )
 
 // recommendationStore is what a counselor's recommendations to a learner
@@ -47,7 +48,7 @@ func deref(s *string) string {
 // checkRecommendation cleans a recommendation and lists its problems by
 // field. A catalog step lends its title and text to fields left empty;
 // a counselor's own suggestion needs both.
-func checkRecommendation(p *assessment.Profile, in recommendationInput) (db.NewRecommendation, []problem) {
+func checkRecommendation(pr *i18n.Printer, p *assessment.Profile, in recommendationInput) (db.NewRecommendation, []problem) {
 	var (
 		r        db.NewRecommendation
 		problems []problem
@@ -62,17 +63,17 @@ func checkRecommendation(p *assessment.Profile, in recommendationInput) (db.NewR
 			}
 		}
 		if catalog == nil {
-			problems = append(problems, fieldProblem("step", "must be one of the catalog's steps ("+stepIDs(p)+") or null for your own suggestion"))
+			problems = append(problems, fieldProblem("step", pr.T("review.step_unknown", "Steps", stepIDs(p))))
 		}
 	}
 	own := r.Step == ""
-	if r.Title, msg = checkTitle(deref(in.Title), own); msg != "" {
+	if r.Title, msg = checkTitle(pr, deref(in.Title), own); msg != "" {
 		problems = append(problems, fieldProblem("title", msg))
 	}
-	if r.Text, msg = checkText(deref(in.Text), maxFeedbackChars, own); msg != "" {
+	if r.Text, msg = checkText(pr, deref(in.Text), maxFeedbackChars, own); msg != "" {
 		problems = append(problems, fieldProblem("text", msg))
 	}
-	if r.URL, msg = checkLink(deref(in.URL)); msg != "" {
+	if r.URL, msg = checkLink(pr, deref(in.URL)); msg != "" {
 		problems = append(problems, fieldProblem("url", msg))
 	}
 	if catalog != nil {
@@ -151,9 +152,9 @@ func (h *recommendationHandlers) apiRecommend(c *gin.Context) {
 	if !h.bindJSON(c, &in) {
 		return
 	}
-	nr, problems := checkRecommendation(h.profile, in)
+	nr, problems := checkRecommendation(h.printer(c), h.profile, in)
 	if len(problems) > 0 {
-		apiFail(c, http.StatusUnprocessableEntity, "invalid recommendation", problems...)
+		apiFail(c, http.StatusUnprocessableEntity, h.T(c, "review.invalid_recommendation"), problems...)
 		return
 	}
 	r, err := h.store.AddRecommendation(c.Request.Context(), currentUser(c).ID, e.LearnerID, nr)
@@ -187,12 +188,12 @@ func (h *recommendationHandlers) apiDeleteRecommendation(c *gin.Context) {
 	}
 	id, ok := parseID(c.Param("rid"))
 	if !ok {
-		apiFail(c, http.StatusNotFound, "There is no such recommendation of yours to this learner.")
+		apiFail(c, http.StatusNotFound, h.T(c, "review.no_such_recommendation"))
 		return
 	}
 	if err := h.store.DeleteRecommendation(c.Request.Context(), currentUser(c).ID, e.LearnerID, id); err != nil {
 		if isNotFound(err) {
-			apiFail(c, http.StatusNotFound, "There is no such recommendation of yours to this learner.")
+			apiFail(c, http.StatusNotFound, h.T(c, "review.no_such_recommendation"))
 			return
 		}
 		h.apiStoreError(c, err)
@@ -215,8 +216,8 @@ type recommendView struct {
 }
 
 func (h *recommendationHandlers) renderRecommend(c *gin.Context, status int, e db.CaseloadEntry, v recommendView) {
-	v.Learner, v.Steps, v.MaxText, v.MaxTitle = h.caseloadRow(e), h.profile.Steps, maxFeedbackChars, maxTitleChars
-	h.render(c, status, "counselor_recommend", "Recommend a step to "+e.Name, v)
+	v.Learner, v.Steps, v.MaxText, v.MaxTitle = h.caseloadRow(c, e), h.profileIn(c, h.profile).Steps, maxFeedbackChars, maxTitleChars
+	h.render(c, status, "counselor_recommend", h.T(c, "counselor_recommend.heading", "Name", e.Name), v)
 }
 
 // recommendPage is GET /counselor/learners/{id}/recommend; ?step= picks a
@@ -236,7 +237,7 @@ func (h *recommendationHandlers) recommendSubmit(c *gin.Context) {
 		return
 	}
 	form := func(name string) *string { v := c.PostForm(name); return &v }
-	nr, problems := checkRecommendation(h.profile, recommendationInput{Step: form("step"), Title: form("title"), Text: form("text"), URL: form("url")})
+	nr, problems := checkRecommendation(h.printer(c), h.profile, recommendationInput{Step: form("step"), Title: form("title"), Text: form("text"), URL: form("url")})
 	if len(problems) > 0 {
 		v := recommendView{Step: c.PostForm("step"), Title: c.PostForm("title"), Text: c.PostForm("text"), URL: c.PostForm("url"), Errors: map[string]string{}}
 		for _, p := range problems {
@@ -246,7 +247,7 @@ func (h *recommendationHandlers) recommendSubmit(c *gin.Context) {
 		return
 	}
 	if _, err := h.store.AddRecommendation(c.Request.Context(), currentUser(c).ID, e.LearnerID, nr); err != nil {
-		h.pageStoreError(c, err, notFoundLearner)
+		h.pageStoreError(c, err, h.T(c, notFoundLearner))
 		return
 	}
 	h.redirect(c, learnerPath(e.LearnerID)+"#recommendations", "recommended")
@@ -264,7 +265,7 @@ func (h *recommendationHandlers) recommendationDeleteSubmit(c *gin.Context) {
 		err = h.store.DeleteRecommendation(c.Request.Context(), currentUser(c).ID, e.LearnerID, id)
 	}
 	if err != nil {
-		h.pageStoreError(c, err, "There is no such recommendation of yours to this learner. It may have been deleted already.")
+		h.pageStoreError(c, err, h.T(c, "review.no_such_recommendation_page"))
 		return
 	}
 	h.redirect(c, learnerPath(e.LearnerID)+"#recommendations", "recommendation-deleted")

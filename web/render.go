@@ -4,9 +4,9 @@ import (
 	"bytes"
 	"embed"
 	"fmt"
+	"html"
 	"html/template"
 	"io/fs"
-	"math"
 	"net/http"
 	"path"
 	"strconv"
@@ -88,7 +88,7 @@ func (t templates) get(lang, name string) (*template.Template, bool) {
 // the catalog, and numbers and dates as the language writes them.
 func langFuncs(p *i18n.Printer, loc *time.Location) template.FuncMap {
 	return template.FuncMap{
-		"t":        p.T,
+		"t":        func(key string, args ...any) template.HTML { return translateHTML(p, key, args) },
 		"fmt1":     func(x float64) string { return p.Num(x, 1) },
 		"fmt2":     func(x float64) string { return p.Num(x, 2) },
 		"signed1":  p.Signed,
@@ -107,6 +107,29 @@ func langFuncs(p *i18n.Printer, loc *time.Location) template.FuncMap {
 	}
 }
 
+// translateHTML is {{t "key" …}}: the catalog's text is ours and holds no
+// markup (a catalog test checks), so it goes out as it is written, and
+// only the arguments, which may be anyone's text, are escaped.
+func translateHTML(p *i18n.Printer, key string, args []any) template.HTML {
+	safe := make([]any, len(args))
+	for i, a := range args {
+		switch a := a.(type) {
+		case string:
+			safe[i] = template.HTMLEscapeString(a)
+		case template.HTML:
+			safe[i] = string(a)
+		default:
+			safe[i] = a
+		}
+	}
+	if len(safe) > 0 { // names are ours, not escaped
+		for i := 0; i < len(safe); i += 2 {
+			safe[i] = args[i]
+		}
+	}
+	return template.HTML(p.T(key, safe...))
+}
+
 func parseTemplates(cat *i18n.Catalog) (templates, error) {
 	return parseTemplatesIn(cat, time.UTC)
 }
@@ -123,8 +146,8 @@ func parseTemplatesIn(cat *i18n.Catalog, loc *time.Location) (templates, error) 
 		"add":     func(a, b int) int { return a + b },
 		"sub":     func(a, b int) int { return a - b },
 		"title":   func(s string) string { return strings.ToUpper(s[:1]) + s[1:] },
-		"fieldOf": func(name, label, typ, autocomplete, value, err, hint string) formField {
-			return formField{name, label, typ, autocomplete, value, err, hint}
+		"fieldOf": func(name string, label any, typ, autocomplete, value, err string, hint any) formField {
+			return formField{name, plainText(label), typ, autocomplete, value, err, plainText(hint)}
 		},
 		"planAdd": planAddOf,
 		// dict passes several values to a partial: dict "Key" value ...
@@ -182,17 +205,6 @@ func parseTemplatesIn(cat *i18n.Catalog, loc *time.Location) (templates, error) 
 	return t, nil
 }
 
-func signed1(x float64) string {
-	r := math.Round(x*10) / 10
-	switch {
-	case r > 0:
-		return fmt.Sprintf("+%.1f", r)
-	case r < 0:
-		return fmt.Sprintf("−%.1f", -r)
-	}
-	return "±0.0"
-}
-
 // render writes a page, rendered fully into a buffer first so a template
 // error becomes a clean 500 rather than half a page.
 func (s *site) render(c *gin.Context, status int, name, title string, data any) {
@@ -221,8 +233,14 @@ func (s *site) render(c *gin.Context, status int, name, title string, data any) 
 	c.Data(status, "text/html; charset=utf-8", page)
 }
 
+// renderError shows the error page: the status in words, and msg (already
+// in the request's language).
 func (s *site) renderError(c *gin.Context, status int, msg string) {
-	s.render(c, status, "error", http.StatusText(status), struct {
+	title := http.StatusText(status)
+	if key := "status." + strconv.Itoa(status); s.printer(c).Has(key) {
+		title = s.T(c, key)
+	}
+	s.render(c, status, "error", title, struct {
 		Status  int
 		Message string
 	}{status, msg})
@@ -271,4 +289,16 @@ func (s *site) redirect(c *gin.Context, to string, flash ...string) {
 		s.setFlash(c, flash...)
 	}
 	c.Redirect(http.StatusSeeOther, to)
+}
+
+// plainText is a label given to fieldOf as it will be shown: the text of
+// a {{t}} result (which holds no markup) or a string.
+func plainText(v any) string {
+	switch v := v.(type) {
+	case template.HTML:
+		return html.UnescapeString(string(v))
+	case string:
+		return v
+	}
+	return fmt.Sprint(v)
 }

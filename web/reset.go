@@ -94,12 +94,12 @@ func (h *resetHandlers) resetEnded(c *gin.Context, v resetView) {
 }
 
 func (h *resetHandlers) renderReset(c *gin.Context, status int, v resetView) {
-	title := "Set your password"
+	title := h.T(c, "reset.title_set")
 	switch {
 	case v.State != "":
-		title = "This link cannot be used"
+		title = h.T(c, "reset.title_ended")
 	case !v.Link.Invite:
-		title = "Choose a new password"
+		title = h.T(c, "reset.title_new")
 	}
 	if u := currentUser(c); u != nil && u.ID != v.Link.UserID {
 		v.Other = u
@@ -125,7 +125,7 @@ func (h *resetHandlers) resetSubmit(c *gin.Context) {
 	}
 	pw := c.PostForm("new_password")
 	if err := account.CheckPassword(pw, l.Email, l.Name); err != nil {
-		h.renderReset(c, http.StatusUnprocessableEntity, resetView{Link: l, Error: accountProblem(err).Problem})
+		h.renderReset(c, http.StatusUnprocessableEntity, resetView{Link: l, Error: h.accountProblem(c, err).Problem})
 		return
 	}
 	pwHash, err := bcrypt.GenerateFromPassword([]byte(pw), bcryptCostFor(h.cfg))

@@ -64,6 +64,7 @@ type resultView struct {
 type requirementView struct {
 	Title, Text string
 	Met         bool
+	CapName     string // the band it caps the result at
 }
 
 type dimensionView struct {
@@ -85,10 +86,11 @@ func decodeResult(a db.Assessment) (scoring.Result, error) {
 	return r, err
 }
 
-// answerText is an answer in words, using the profile's option labels.
-func answerText(p *assessment.Profile, questionID string, v assessment.Value) string {
+// answerText is an answer in words, using the profile's option labels;
+// notAsked is the words for a question that was not shown.
+func answerText(p *assessment.Profile, questionID string, v assessment.Value, notAsked string) string {
 	if v.Type == "" {
-		return "Not asked"
+		return notAsked
 	}
 	q, ok := p.Question(questionID)
 	var parts []string
@@ -107,12 +109,24 @@ func answerText(p *assessment.Profile, questionID string, v assessment.Value) st
 	return strings.Join(parts, ", ")
 }
 
-func (s *site) buildResultView(a db.Assessment, visitor bool) (resultView, error) {
+// localResult is a stored result in the request's language: stored
+// results keep the source language's texts, and another language's are
+// looked up by id.
+func (s *site) localResult(c *gin.Context, r *scoring.Result) *assessment.Profile {
+	p := s.profileIn(c, s.profileFor(r.Profile.ID))
+	if p.Language != assessment.SourceLanguage {
+		scoring.Relabel(r, p)
+	}
+	return p
+}
+
+func (s *site) buildResultView(c *gin.Context, a db.Assessment, visitor bool) (resultView, error) {
 	r, err := decodeResult(a)
 	if err != nil {
 		return resultView{}, err
 	}
-	p := s.profileFor(r.Profile.ID)
+	p := s.localResult(c, &r)
+	notAsked := s.T(c, "result.not_asked")
 	v := resultView{CreatedAt: a.CreatedAt, Result: r, Visitor: visitor, Context: p.Context, ProfileName: p.Title}
 	v.ID = strconv.FormatInt(a.ID, 10)
 	if visitor {
@@ -127,7 +141,10 @@ func (s *site) buildResultView(a db.Assessment, visitor bool) (resultView, error
 		rv := requirementView{Title: rr.ID, Met: rr.Met}
 		for _, req := range p.Requirements {
 			if req.ID == rr.ID {
-				rv.Title, rv.Text = req.Title, req.Text
+				rv.Title, rv.Text, rv.CapName = req.Title, req.Text, req.CapsBand
+				if b, ok := p.Band(req.CapsBand); ok {
+					rv.CapName = b.Name
+				}
 			}
 		}
 		v.Reqs = append(v.Reqs, rv)
@@ -136,7 +153,7 @@ func (s *site) buildResultView(a db.Assessment, visitor bool) (resultView, error
 	for _, d := range r.Dimensions {
 		dv := dimensionView{DimensionResult: d}
 		for _, it := range d.Items {
-			iv := itemView{Item: it, Prompt: it.Question, Answer: answerText(p, it.Question, it.Answer), Dimension: d.Name}
+			iv := itemView{Item: it, Prompt: it.Question, Answer: answerText(p, it.Question, it.Answer, notAsked), Dimension: d.Name}
 			if q, ok := p.Question(it.Question); ok {
 				iv.Prompt = q.Prompt
 			}
@@ -180,7 +197,7 @@ func (h *resultPages) resultPage(c *gin.Context) {
 	}
 	var v resultView
 	if err == nil {
-		v, err = h.buildResultView(a, visitor)
+		v, err = h.buildResultView(c, a, visitor)
 	}
 	ctx := c.Request.Context()
 	if u := currentUser(c); err == nil && !visitor && u.Role == account.RoleLearner {
@@ -194,13 +211,15 @@ func (h *resultPages) resultPage(c *gin.Context) {
 		v.RecItems = recItems(v.Recs, v.InPlan, v.CanPlan, "/results/"+v.ID)
 	}
 	if err != nil {
-		h.pageStoreError(c, err, notFoundResult)
+		h.pageStoreError(c, err, h.T(c, notFoundResult))
 		return
 	}
-	h.render(c, http.StatusOK, "result", "Your result: "+v.Band.Name, v)
+	h.render(c, http.StatusOK, "result", h.T(c, "result.title", "Band", v.Band.Name), v)
 }
 
-const notFoundResult = "There is no result here, or it is not yours. Results you took without an account stay with the browser they were taken in until you create an account."
+// notFoundResult is the catalog key of the answer for a result that is not
+// there, or not the reader's.
+const notFoundResult = "result.not_found"
 
 // loadResult reads the result named by :id: a learner's own, or ("v12")
 // one this browser took without an account. done reports that it answered

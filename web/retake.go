@@ -47,8 +47,8 @@ func (h *assessmentPages) lastResult(c *gin.Context) (db.Assessment, bool, error
 }
 
 func (h *assessmentPages) renderRetake(c *gin.Context, last db.Assessment) {
-	h.render(c, http.StatusOK, "assessment_start", "Take the assessment again", retakeView{
-		At: last.CreatedAt, Overall: last.Overall, Band: h.bandName(last.ProfileID, last.Band),
+	h.render(c, http.StatusOK, "assessment_start", h.T(c, "retake.title"), retakeView{
+		At: last.CreatedAt, Overall: last.Overall, Band: h.bandName(c, last.ProfileID, last.Band),
 	})
 }
 
@@ -73,7 +73,7 @@ func carriedAnswers(p *assessment.Profile, stored []byte) ([]byte, error) {
 func (h *assessmentPages) assessmentStart(c *gin.Context) {
 	from := c.PostForm("from")
 	if from != "last" && from != "blank" {
-		h.renderError(c, http.StatusBadRequest, `Choose to start from your last answers or blank ("from" must be "last" or "blank").`)
+		h.renderError(c, http.StatusBadRequest, h.T(c, "retake.bad_choice"))
 		return
 	}
 	last, ok, err := h.lastResult(c)

@@ -1,11 +1,12 @@
 package web
 
 import (
-	"fmt"
 	"net/url"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/readiness/readiness/web/i18n"
 )
 
 // What a counselor writes for a learner to read: feedback, recommendations.
@@ -23,26 +24,26 @@ const maxLinkChars = 2000
 
 // checkText trims plain text of at most max characters. Empty text is a
 // problem only when required.
-func checkText(text string, max int, required bool) (string, string) {
+func checkText(pr *i18n.Printer, text string, max int, required bool) (string, string) {
 	text = strings.TrimSpace(text)
 	n := utf8.RuneCountInString(text)
 	switch {
 	case text == "" && required:
-		return text, "is required: write something to save"
+		return text, pr.T("review.text_required")
 	case !utf8.ValidString(text) || strings.ContainsRune(text, 0):
-		return text, "must be plain text"
+		return text, pr.T("review.text_plain")
 	case n > max:
-		return text, fmt.Sprintf("must be at most %d characters (this one has %d): shorten it by %d", max, n, n-max)
+		return text, pr.T("review.text_long", "Max", max, "Length", n, "Over", n-max)
 	}
 	return text, ""
 }
 
 // checkTitle is checkText for one line: no line breaks or other control
 // characters.
-func checkTitle(title string, required bool) (string, string) {
-	title, problem := checkText(title, maxTitleChars, required)
+func checkTitle(pr *i18n.Printer, title string, required bool) (string, string) {
+	title, problem := checkText(pr, title, maxTitleChars, required)
 	if problem == "" && strings.ContainsFunc(title, unicode.IsControl) {
-		problem = "must be one line of plain text"
+		problem = pr.T("review.title_one_line")
 	}
 	return title, problem
 }
@@ -50,27 +51,27 @@ func checkTitle(title string, required bool) (string, string) {
 // checkLink accepts an absolute http or https address with a host and no
 // user name or password in it: anything else in a link shown to a learner
 // (javascript:, data:, a look-alike user@host) is refused. "" is no link.
-func checkLink(raw string) (string, string) {
+func checkLink(pr *i18n.Printer, raw string) (string, string) {
 	raw = strings.TrimSpace(raw)
 	if raw == "" {
 		return "", ""
 	}
 	if utf8.RuneCountInString(raw) > maxLinkChars {
-		return raw, fmt.Sprintf("must be at most %d characters", maxLinkChars)
+		return raw, pr.T("review.link_long", "Max", maxLinkChars)
 	}
 	if !utf8.ValidString(raw) || strings.ContainsFunc(raw, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) {
-		return raw, "must be a web address without spaces, e.g. https://example.org/course"
+		return raw, pr.T("review.link_spaces")
 	}
 	u, err := url.Parse(raw)
 	switch {
 	case err != nil:
-		return raw, "must be a web address, e.g. https://example.org/course"
+		return raw, pr.T("review.link_invalid")
 	case !strings.EqualFold(u.Scheme, "http") && !strings.EqualFold(u.Scheme, "https"):
-		return raw, "must start with https:// or http://"
+		return raw, pr.T("review.link_scheme")
 	case u.Host == "" || u.Hostname() == "":
-		return raw, "must name a site after https://, e.g. https://example.org/course"
+		return raw, pr.T("review.link_host")
 	case u.User != nil:
-		return raw, "must not contain a user name or password"
+		return raw, pr.T("review.link_user")
 	}
 	return raw, ""
 }

@@ -92,8 +92,8 @@ func NewRouter(d Deps) (http.Handler, error) {
 		r.Use(d.Metrics.measure) // first, so it times and counts everything after it
 	}
 	r.Use(s.logRequests, s.recover, s.securityHeaders, zip, s.chooseLanguage, s.limitBody, s.crossOrigin, sess.load)
-	r.NoRoute(func(c *gin.Context) { s.fail(c, http.StatusNotFound, "page not found") })
-	r.NoMethod(func(c *gin.Context) { s.fail(c, http.StatusMethodNotAllowed, "method not allowed") })
+	r.NoRoute(func(c *gin.Context) { s.fail(c, http.StatusNotFound, s.T(c, "api.page_not_found")) })
+	r.NoMethod(func(c *gin.Context) { s.fail(c, http.StatusMethodNotAllowed, s.T(c, "api.method_not_allowed")) })
 
 	static, _ := fs.Sub(assets, "static")
 	r.GET("/static/*file", s.serveStatic(static))

@@ -40,9 +40,9 @@ func (s *site) sharedLearner(c *gin.Context, store learnerFinder) (db.CaseloadEn
 func (s *site) learnerError(c *gin.Context, err error) {
 	switch {
 	case !isAPI(c):
-		s.pageStoreError(c, err, notFoundLearner)
+		s.pageStoreError(c, err, s.T(c, notFoundLearner))
 	case isNotFound(err):
-		apiFail(c, http.StatusNotFound, notFoundLearner)
+		apiFail(c, http.StatusNotFound, s.T(c, notFoundLearner))
 	default:
 		s.apiStoreError(c, err)
 	}

@@ -78,3 +78,13 @@ func serveTest(t testing.TB, h http.Handler, method, target, contentType, body s
 	}
 	return w
 }
+
+// enPrinter is the English printer, for tests of helpers that write words.
+func enPrinter(t testing.TB) *i18n.Printer {
+	t.Helper()
+	cat, err := i18n.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cat.Printer("en")
+}

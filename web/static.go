@@ -19,7 +19,7 @@ func (s *site) serveStatic(static fs.FS) gin.HandlerFunc {
 		// be a 500 from the file server: it is simply not there.
 		name := strings.TrimPrefix(path.Clean("/"+file), "/")
 		if strings.HasSuffix(file, "/") || name == "" || !fs.ValidPath(name) {
-			s.fail(c, http.StatusNotFound, "page not found")
+			s.fail(c, http.StatusNotFound, s.T(c, "api.page_not_found"))
 			return
 		}
 		c.Header("Cache-Control", "public, max-age=3600")

@@ -10,6 +10,7 @@ import (
 
 	"github.com/readiness/readiness/assessment"
 	"github.com/readiness/readiness/scoring"
+	"github.com/readiness/readiness/web/i18n"
 )
 
 // whatIfView is /results/{id}/what-if: a stored result's answers as one
@@ -69,10 +70,10 @@ func (h *resultPages) whatIfPage(c *gin.Context) {
 		stored, err = decodeResult(a)
 	}
 	if err != nil {
-		h.pageStoreError(c, err, notFoundResult)
+		h.pageStoreError(c, err, h.T(c, notFoundResult))
 		return
 	}
-	p := h.profileFor(stored.Profile.ID)
+	p := h.localResult(c, &stored)
 	v := whatIfView{ResultID: resultRef(a.ID, visitor), At: a.CreatedAt, ProfileID: p.ID}
 
 	all := make([]*assessment.Question, len(p.Questions))
@@ -90,29 +91,29 @@ func (h *resultPages) whatIfPage(c *gin.Context) {
 	}
 	answers, problems := p.Parse(raw)
 	var errs map[string]string
-	v.Problems, errs = pageProblems(p, raw, problems)
+	v.Problems, errs = h.pageProblems(c, p, raw, problems)
 	for _, d := range p.Dimensions {
-		sec := whatIfSection{Dimension: d, Questions: questionViews(p, p.QuestionsIn(d.ID), raw, answers, errs)}
+		sec := whatIfSection{Dimension: d, Questions: h.questionViews(c, p, p.QuestionsIn(d.ID), raw, answers, errs)}
 		for _, q := range sec.Questions {
 			sec.Open = sec.Open || q.Error != ""
 		}
 		v.Sections = append(v.Sections, sec)
 	}
-	v.Stored, v.StoredBand = stored.Overall, bandOf(h.profileFor(stored.Profile.ID), stored.Band)
+	v.Stored, v.StoredBand = stored.Overall, bandOf(p, stored.Band)
 	status := http.StatusOK
 	if len(problems) > 0 {
 		status = http.StatusUnprocessableEntity
 	} else {
-		h.fillWhatIf(&v, p, stored, scoring.Score(p, answers))
+		h.fillWhatIf(h.printer(c), &v, p, stored, scoring.Score(p, answers))
 	}
-	h.render(c, status, "whatif", "What if…? Your result of "+a.CreatedAt.UTC().Format("2 Jan 2006"), v)
+	h.render(c, status, "whatif", h.T(c, "whatif.title", "Date", h.printer(c).DateIn(a.CreatedAt, h.zoneOf(c))), v)
 }
 
 // fillWhatIf puts what the answers would score beside the stored result.
-func (s *site) fillWhatIf(v *whatIfView, p *assessment.Profile, stored, w scoring.Result) {
+func (s *site) fillWhatIf(pr *i18n.Printer, v *whatIfView, p *assessment.Profile, stored, w scoring.Result) {
 	cmp := scoring.Compare(stored, w)
 	v.Ready, v.Overall, v.Band = true, w.Overall, bandOf(p, w.Band)
-	v.Change = newChange(stored.Overall, w.Overall)
+	v.Change = newChange(pr, stored.Overall, w.Overall)
 	v.Changed = len(cmp.Items)
 	for _, it := range cmp.Items {
 		if q, ok := p.Question(it.B.Question); ok {
@@ -127,9 +128,9 @@ func (s *site) fillWhatIf(v *whatIfView, p *assessment.Profile, stored, w scorin
 		if !d.InB {
 			continue // a dimension the profile no longer has
 		}
-		dv := whatIfDim{ID: d.ID, Name: d.Name, Weight: d.Weight, Stored: d.A, New: d.B, Change: newChange(d.A, d.B)}
+		dv := whatIfDim{ID: d.ID, Name: d.Name, Weight: d.Weight, Stored: d.A, New: d.B, Change: newChange(pr, d.A, d.B)}
 		if !d.InA {
-			dv.Change = changeView{Class: "same", Text: "–", Words: "not in the stored result"}
+			dv.Change = changeView{Class: "same", Text: "–", Words: pr.T("whatif.not_stored")}
 		}
 		v.Dims = append(v.Dims, dv)
 	}

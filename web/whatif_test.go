@@ -110,7 +110,7 @@ func TestWhatIf_SubmittedShowsTheNewFiguresAndStoresNothing(t *testing.T) {
 	resp, body = app.do(c, "GET", path+"?"+query, nil)
 	expect(t, resp, body, http.StatusOK)
 	page := html.UnescapeString(string(body))
-	change := newChange(before, want.Overall)
+	change := newChange(enPrinter(t), before, want.Overall)
 	band, _ := builtinProfile(t).Band(want.Band)
 	progressContains(t, page,
 		fmt.Sprintf(`<span id="wi-overall">%.1f</span>`, want.Overall),

@@ -66,7 +66,7 @@ func zoneAbbrev(t time.Time) string {
 func (h *accountHandlers) timeZoneSubmit(c *gin.Context) {
 	zone := strings.TrimSpace(c.PostForm("time_zone"))
 	if _, err := loadZone(zone); err != nil {
-		h.renderAccount(c, http.StatusUnprocessableEntity, accountView{ZoneError: "Choose a time zone from the list."})
+		h.renderAccount(c, http.StatusUnprocessableEntity, accountView{ZoneError: h.T(c, "account_page.zone_invalid")})
 		return
 	}
 	if zone == "UTC" {

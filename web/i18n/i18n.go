@@ -103,6 +103,11 @@ func LoadFS(fsys fs.FS, dir string) (*Catalog, error) {
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
+	for _, p := range c.printers { // English is every language's fallback
+		for key := range c.printers[Default].keys {
+			p.keys[key] = true
+		}
+	}
 	c.matcher = language.NewMatcher(tags)
 	return c, nil
 }

@@ -253,3 +253,18 @@ func TestCatalogs_FileNamesAreCanonicalTags(t *testing.T) {
 		}
 	}
 }
+
+// Templates print catalog text as it is written ({{t}} escapes only its
+// arguments), so no text may hold markup or a character reference.
+func TestCatalogs_NoMarkup(t *testing.T) {
+	c := load(t)
+	for _, lang := range c.Languages() {
+		for key, m := range messages(t, lang) {
+			for _, form := range []string{m.Zero, m.One, m.Two, m.Few, m.Many, m.Other} {
+				if strings.ContainsAny(form, "<>&") {
+					t.Errorf("%s.toml %s = %q: no <, > or & in catalog text", lang, key, form)
+				}
+			}
+		}
+	}
+}

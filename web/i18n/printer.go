@@ -17,6 +17,7 @@ type Printer struct {
 	name  string
 	loc   *i18n.Localizer
 	plain map[string]string // messages with one form and no arguments, by key
+	keys  map[string]bool   // every key of the language and of English
 
 	decimal        string
 	percent        string // pattern with {value}
@@ -36,8 +37,9 @@ const (
 )
 
 func newPrinter(bundle *i18n.Bundle, lang string, mf *i18n.MessageFile) (*Printer, error) {
-	p := &Printer{lang: lang, loc: i18n.NewLocalizer(bundle, lang, Default), plain: map[string]string{}}
+	p := &Printer{lang: lang, loc: i18n.NewLocalizer(bundle, lang, Default), plain: map[string]string{}, keys: map[string]bool{}}
 	for _, m := range mf.Messages {
+		p.keys[m.ID] = true
 		if m.Other == "" {
 			return nil, fmt.Errorf("%s: no text (give it as key = \"…\", or its plural forms with other = \"…\")", m.ID)
 		}
@@ -152,4 +154,14 @@ func (p *Printer) fill(pattern string, t time.Time) string {
 		"{time}", t.Format("15:04"),
 		"{zone}", t.Format("MST"),
 	).Replace(pattern)
+}
+
+// Has reports whether the catalog of the printer's language, or English,
+// has the key.
+func (p *Printer) Has(key string) bool {
+	if _, ok := p.plain[key]; ok {
+		return true
+	}
+	_, ok := p.keys[key]
+	return ok
 }

@@ -33,7 +33,7 @@
         var caption = box.querySelector("caption");
         box.setAttribute("tabindex", "0");
         box.setAttribute("role", "region");
-        box.setAttribute("aria-label", caption ? caption.textContent.trim() : "Table");
+        box.setAttribute("aria-label", caption ? caption.textContent.trim() : (document.body.getAttribute("data-table") || ""));
       } else if (box.getAttribute("role") === "region") {
         box.removeAttribute("tabindex");
         box.removeAttribute("role");
@@ -63,7 +63,8 @@
     var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
     var option = zone && select.querySelector('option[value="' + zone + '"]');
     if (!option || select.value === zone) return;
-    button.textContent = "Use this device\u2019s zone (" + zone + ")";
+    // The words come from the page, in its language: "… ({zone})".
+    button.textContent = (button.getAttribute("data-named") || "{zone}").replace("{zone}", zone);
     button.hidden = false;
     button.addEventListener("click", function () {
       select.value = zone;
@@ -250,10 +251,10 @@
       btn.hidden = false;
       btn.addEventListener("click", function () {
         navigator.clipboard.writeText(field.value).then(function () {
-          if (done) done.textContent = "Copied.";
+          if (done) done.textContent = btn.getAttribute("data-copied") || "";
         }, function () {
           field.select();
-          if (done) done.textContent = "Select the link and copy it.";
+          if (done) done.textContent = btn.getAttribute("data-copy-failed") || "";
         });
       });
     });
@@ -284,8 +285,9 @@
         sent = true;
         form.setAttribute("aria-busy", "true");
         var checking = ev.submitter && ev.submitter.value === "1";
-        var who = people > 0 ? people.toLocaleString() + (people === 1 ? " person" : " people") : "the file";
-        if (status) status.textContent = (checking ? "Checking " : "Importing ") + who + "… this can take a few seconds for thousands of rows.";
+        // The words come from the page, in its language: "{n}" is the count.
+        var key = (checking ? "data-checking" : "data-importing") + (people === 1 ? "-one" : people > 0 ? "-some" : "-file");
+        if (status) status.textContent = (form.getAttribute(key) || "").replace("{n}", people.toLocaleString(document.documentElement.lang));
       });
     });
   }
