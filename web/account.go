@@ -192,8 +192,9 @@ func (h *accountHandlers) exportDownload(c *gin.Context) {
 	c.Data(http.StatusOK, "application/json; charset=utf-8", data)
 }
 
-// lastAdminDelete says why the last admin's account stays.
-const lastAdminDelete = "You are the last enabled admin, so your account stays: make another account an admin first, or no one could manage accounts."
+// lastAdminDelete is the catalog key that says why the last admin's
+// account stays.
+const lastAdminDelete = "account_page.last_admin"
 
 func (h *accountHandlers) deleteAccountSubmit(c *gin.Context) {
 	u := currentUser(c)
@@ -203,7 +204,7 @@ func (h *accountHandlers) deleteAccountSubmit(c *gin.Context) {
 	}
 	err := h.store.DeleteUser(c.Request.Context(), u.ID)
 	if errors.Is(err, db.ErrLastAdmin) {
-		h.renderAccount(c, http.StatusConflict, accountView{DeleteError: lastAdminDelete})
+		h.renderAccount(c, http.StatusConflict, accountView{DeleteError: h.T(c, lastAdminDelete)})
 		return
 	}
 	if err != nil {

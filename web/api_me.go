@@ -53,7 +53,7 @@ func (h *accountHandlers) apiDeleteMe(c *gin.Context) {
 	}
 	err := h.store.DeleteUser(c.Request.Context(), u.ID)
 	if errors.Is(err, db.ErrLastAdmin) {
-		apiFail(c, http.StatusConflict, "you are the last enabled admin", fieldProblem("password", lastAdminDelete))
+		apiFail(c, http.StatusConflict, h.T(c, "account_page.last_admin_api"), fieldProblem("password", h.T(c, lastAdminDelete)))
 		return
 	}
 	if err != nil {

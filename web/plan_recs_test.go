@@ -56,11 +56,11 @@ func TestPlanAPI_RecommendationsAreSteps(t *testing.T) {
 	expect(t, resp, body, http.StatusCreated)
 	third := decode[storedResult](t, body)
 	prev, latest := fullResult(t, app, w.lc, w.secondResult.ID), fullResult(t, app, w.lc, third.ID)
-	overall := newChange(prev.Overall, latest.Overall).Text
+	overall := newChange(enPrinter(t), prev.Overall, latest.Overall).Text
 	_, body = app.do(w.lc, "GET", "/progress", nil)
 	page := html.UnescapeString(string(body))
 	progressContains(t, page,
-		fmt.Sprintf("<strong>Web security at City College</strong>, done 3 Mar 2026: online security %s, overall %s.", newChange(prev.dim("security"), latest.dim("security")).Text, overall),
+		fmt.Sprintf("<strong>Web security at City College</strong>, done 3 Mar 2026: online security %s, overall %s.", newChange(enPrinter(t), prev.dim("security"), latest.dim("security")).Text, overall),
 		fmt.Sprintf("<strong>Volunteer on the library's web shop</strong>, done 3 Mar 2026: it addresses no answer of the assessment, so the score cannot show it; overall %s.", overall))
 
 	// The counselor deletes their recommendation: the plan keeps its title,
