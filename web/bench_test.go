@@ -69,7 +69,13 @@ func BenchmarkHistoryPage50Attempts(b *testing.B) {
 	benchGet(b, app, "/progress", cookie)
 }
 
-func BenchmarkScoreAPI(b *testing.B) {
+func BenchmarkScoreAPI(b *testing.B) { benchScore(b, "") }
+
+// BenchmarkScoreAPISpanish is the score API asked in Spanish through
+// Accept-Language: what choosing the language and relabelling cost.
+func BenchmarkScoreAPISpanish(b *testing.B) { benchScore(b, "es-MX,es;q=0.9,en;q=0.5") }
+
+func benchScore(b *testing.B, acceptLanguage string) {
 	app := newTestApp(b)
 	body, _ := json.Marshal(sampleSubmission(b))
 	b.ReportAllocs()
@@ -77,6 +83,9 @@ func BenchmarkScoreAPI(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		req := httptest.NewRequest("POST", "/api/v1/score", bytes.NewReader(body))
 		req.Header.Set("Content-Type", "application/json")
+		if acceptLanguage != "" {
+			req.Header.Set("Accept-Language", acceptLanguage)
+		}
 		rec := httptest.NewRecorder()
 		app.router.ServeHTTP(rec, req)
 		if rec.Code != http.StatusOK {

@@ -20,7 +20,8 @@ func goldenRegistry(t testing.TB) *assessment.Registry {
 	if err := os.Mkdir(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	for _, src := range []string{"../assessment/profiles/ecommerce-manager.json", "../assessment/testdata/profiles/web-designer.json"} {
+	for _, src := range []string{"../assessment/profiles/ecommerce-manager.json", "../assessment/profiles/ecommerce-manager.es.json",
+		"../assessment/testdata/profiles/web-designer.json", "../assessment/testdata/profiles/web-designer.es.json"} {
 		data, err := os.ReadFile(src)
 		if err != nil {
 			t.Fatal(err)

@@ -5,10 +5,13 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
+	"testing/fstest"
 
+	"github.com/readiness/readiness/assessment"
 	"github.com/readiness/readiness/scoring"
 )
 
@@ -251,4 +254,21 @@ func idsAndNumbers(v any) string {
 	}
 	data, _ := json.Marshal(walk(v))
 	return string(data)
+}
+
+// The server does not start with a profile that lacks a language its
+// pages speak, and says which file is missing.
+func TestNewRouter_RefusesAProfileWithoutEveryLanguage(t *testing.T) {
+	data, err := os.ReadFile("../assessment/profiles/ecommerce-manager.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	profiles, err := assessment.LoadDir(fstest.MapFS{"p/ecommerce-manager.json": {Data: data}}, "p")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = NewRouter(Deps{Profiles: profiles, Logger: discardLogger()})
+	if err == nil || !strings.Contains(err.Error(), "ecommerce-manager.es.json") {
+		t.Errorf("NewRouter: err = %v, want it to name ecommerce-manager.es.json", err)
+	}
 }

@@ -153,6 +153,23 @@ func TestBrowser_NoPageOverflowsSideways(t *testing.T) {
 			t.Errorf("the restart confirmation at %d px overflows sideways: %s", w, msg)
 		}
 	}
+	// The same pages in Spanish, some fifth longer: nothing may overflow
+	// either. Each tab chooses it once; the cookie keeps it.
+	for _, who := range []*browserPage{visitor, l.learner, l.counselor, l.admin} {
+		who.open("/?lang=es")
+	}
+	for _, w := range layoutWidths {
+		for _, pg := range pages {
+			setWidth(t, pg.who, w)
+			pg.who.open(pg.path)
+			if lang := eval[string](pg.who, `document.documentElement.lang`); lang != "es" {
+				t.Fatalf("%s: <html lang=%q>, want es", pg.path, lang)
+			}
+			if msg := eval[string](pg.who, overflowJS); msg != "" {
+				t.Errorf("%s in Spanish at %d px overflows sideways: %s", pg.path, w, msg)
+			}
+		}
+	}
 }
 
 // visibleJS counts the elements matching a selector that take up room on

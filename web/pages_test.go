@@ -203,7 +203,7 @@ func TestPages_StoredResultDisplaysSameAfterProfileVersionChanges(t *testing.T) 
 		}
 	}
 	changed, _ := json.Marshal(raw)
-	profiles, err := assessment.LoadDir(fstest.MapFS{"p/ecommerce-manager.json": {Data: changed}}, "p")
+	profiles, err := assessment.LoadDir(fstest.MapFS{"p/ecommerce-manager.json": {Data: changed}, "p/ecommerce-manager.es.json": {Data: mirroredTranslation(t, changed)}}, "p")
 	if err != nil {
 		t.Fatal(err)
 	}

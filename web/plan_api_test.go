@@ -347,7 +347,7 @@ func TestPlan_ReadableAfterTheCatalogChanges(t *testing.T) {
 	}
 	raw["steps"] = steps
 	changed, _ := json.Marshal(raw)
-	profiles, err := assessment.LoadDir(fstest.MapFS{"p/ecommerce-manager.json": {Data: changed}}, "p")
+	profiles, err := assessment.LoadDir(fstest.MapFS{"p/ecommerce-manager.json": {Data: changed}, "p/ecommerce-manager.es.json": {Data: mirroredTranslation(t, changed)}}, "p")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -45,6 +45,10 @@ func NewRouter(d Deps) (http.Handler, error) {
 	if err != nil {
 		return nil, fmt.Errorf("web: message catalogs: %w", err)
 	}
+	// Every profile speaks every language the pages do.
+	if err := d.Profiles.Require(cat.Languages()...); err != nil {
+		return nil, fmt.Errorf("web: profiles: %w", err)
+	}
 	tmpl, err := parseTemplates(cat)
 	if err != nil {
 		return nil, err

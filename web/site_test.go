@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
@@ -87,4 +88,74 @@ func enPrinter(t testing.TB) *i18n.Printer {
 		t.Fatal(err)
 	}
 	return cat.Printer("en")
+}
+
+// mirroredTranslation is a translation file of the profile in data whose
+// every text is the profile's own: what a test that changes a profile needs
+// so the server, which wants every profile in every language, starts.
+func mirroredTranslation(t testing.TB, data []byte) []byte {
+	t.Helper()
+	var p struct {
+		ID, Title, Summary string
+		Dimensions         []struct{ ID, Name, Description string }
+		Scales             map[string][]struct{ Key, Label, Description string }
+		Questions          []struct {
+			ID, Prompt, Help string
+			Options          []struct{ Key, Label, Description string }
+		}
+		Requirements, Steps []struct{ ID, Title, Text string }
+		Bands               []struct{ ID, Name, Text string }
+		Context             []map[string]string
+	}
+	if err := json.Unmarshal(data, &p); err != nil {
+		t.Fatal(err)
+	}
+	text := func(label, desc string) map[string]string {
+		m := map[string]string{"label": label}
+		if desc != "" {
+			m["description"] = desc
+		}
+		return m
+	}
+	tr := map[string]any{"profile": p.ID, "title": p.Title, "summary": p.Summary, "context": p.Context}
+	dims, qs, reqs, steps, bands, scales := map[string]any{}, map[string]any{}, map[string]any{}, map[string]any{}, map[string]any{}, map[string]any{}
+	for _, d := range p.Dimensions {
+		dims[d.ID] = map[string]string{"name": d.Name, "description": d.Description}
+	}
+	for name, levels := range p.Scales {
+		m := map[string]any{}
+		for _, o := range levels {
+			m[o.Key] = text(o.Label, o.Description)
+		}
+		scales[name] = m
+	}
+	for _, q := range p.Questions {
+		qt := map[string]any{"prompt": q.Prompt}
+		if q.Help != "" {
+			qt["help"] = q.Help
+		}
+		if len(q.Options) > 0 {
+			opts := map[string]any{}
+			for _, o := range q.Options {
+				opts[o.Key] = text(o.Label, o.Description)
+			}
+			qt["options"] = opts
+		}
+		qs[q.ID] = qt
+	}
+	for _, r := range p.Requirements {
+		reqs[r.ID] = map[string]string{"title": r.Title, "text": r.Text}
+	}
+	for _, s := range p.Steps {
+		steps[s.ID] = map[string]string{"title": s.Title, "text": s.Text}
+	}
+	for _, b := range p.Bands {
+		bands[b.ID] = map[string]string{"name": b.Name, "text": b.Text}
+	}
+	tr["dimensions"], tr["questions"], tr["requirements"], tr["steps"], tr["bands"], tr["scales"] = dims, qs, reqs, steps, bands, scales
+	out, err := json.Marshal(tr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
