@@ -32,10 +32,13 @@ const (
 	ActionImport       = "users.import"
 	ActionLinkCreate   = "link.create"
 	ActionLinkRemove   = "link.remove"
-	ActionResultsPage  = "results.page" // a learner's results, on the counselor's page
-	ActionResultsAPI   = "results.api"  // ... through the JSON API
-	ActionResultsCSV   = "results.csv"  // ... in a caseload CSV export
-	ActionPlanAPI      = "plan.api"     // a learner's plan, through the JSON API
+	ActionResultsPage  = "results.page"     // a learner's results, on the counselor's page
+	ActionResultsAPI   = "results.api"      // ... through the JSON API
+	ActionResultsCSV   = "results.csv"      // ... in a caseload CSV export
+	ActionPlanAPI      = "plan.api"         // a learner's plan, through the JSON API
+	ActionReviewPage   = "results.review"   // one result with its verified levels, on the counselor's review page
+	ActionComparePage  = "results.compare"  // two of a learner's results compared, on the counselor's page
+	ActionVerifiedAPI  = "results.verified" // a result's verified levels, read or recorded through the JSON API
 	commandLineActor   = "command line"
 	maxAuditDetailSize = 500
 )

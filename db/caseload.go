@@ -66,6 +66,7 @@ const (
 	SortByFlagged  = "flagged"
 	SortByLinked   = "linked"
 	SortByGroup    = "group"
+	SortByVerified = "verified" // the latest result's verified overall, when a counselor verified levels
 )
 
 // caseloadOrder is each sort column's expression; nullable ones get NULLS LAST.
@@ -83,6 +84,7 @@ var caseloadOrder = map[string]struct {
 	SortByFlagged:  {"l.flagged", false},
 	SortByLinked:   {"l.created_at", false},
 	SortByGroup:    {"NULLIF(u.group_key, '')", true},
+	SortByVerified: {"vr.overall", true},
 }
 
 // ValidCaseloadSort reports whether Caseload accepts the sort column.

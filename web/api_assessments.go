@@ -132,10 +132,15 @@ func (h *assessmentAPI) apiGetAssessment(c *gin.Context) {
 		apiFail(c, http.StatusNotFound, h.T(c, "api.not_found"))
 		return
 	}
-	a, err := h.store.Assessment(c.Request.Context(), currentUser(c).ID, id)
+	ctx := c.Request.Context()
+	a, err := h.store.Assessment(ctx, currentUser(c).ID, id)
+	var body []byte
+	if err == nil {
+		body, err = h.withLearnerReview(c, a, assessmentJSON(h.localAssessment(c, a)))
+	}
 	if err != nil {
 		h.apiStoreError(c, err)
 		return
 	}
-	writeJSON(c, http.StatusOK, assessmentJSON(h.localAssessment(c, a)))
+	writeJSON(c, http.StatusOK, body)
 }

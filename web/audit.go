@@ -40,10 +40,12 @@ var auditActions = []string{
 	db.ActionUserCreate, db.ActionUserRole, db.ActionUserDisable, db.ActionUserEnable, db.ActionUserGroup,
 	db.ActionUserName, db.ActionResetLink, db.ActionImport, db.ActionLinkCreate, db.ActionLinkRemove,
 	db.ActionResultsPage, db.ActionResultsAPI, db.ActionResultsCSV, db.ActionPlanAPI,
+	db.ActionReviewPage, db.ActionComparePage, db.ActionVerifiedAPI,
 }
 
 // accessActions are the actions a learner's record of access shows.
-var accessActions = []string{db.ActionResultsPage, db.ActionResultsAPI, db.ActionResultsCSV, db.ActionPlanAPI}
+var accessActions = []string{db.ActionResultsPage, db.ActionResultsAPI, db.ActionResultsCSV, db.ActionPlanAPI,
+	db.ActionReviewPage, db.ActionComparePage, db.ActionVerifiedAPI}
 
 // wordsFor is an action in words from the catalog (prefix + action); an
 // action added later reads as its name until it has words.

@@ -20,6 +20,7 @@ type compareForm struct {
 	Options []attemptOption // newest first
 	A, B    int64
 	Errors  []string
+	Action  string // where it GETs; "" is the learner's /progress/compare
 }
 
 type attemptOption struct {
@@ -55,6 +56,8 @@ type compareView struct {
 	// Done are the plan's steps done between the two attempts, with what
 	// moved from the earlier to the later.
 	Done []planItemView
+	// Learner is set when a counselor compares a learner's attempts.
+	Learner *compareLearner
 }
 
 type compareSide struct {

@@ -57,8 +57,14 @@ type caseloadRowView struct {
 	Change       *changeView
 	LastActivity *time.Time
 	Flagged      bool
-	Attention    []string // in short words
-	Reasons      []string // the same, in full
+	// The latest result's verified overall and band, beside (never in) the
+	// self score above.
+	HasVerified    bool
+	Verified       float64
+	VerifiedBandID string
+	VerifiedBand   string
+	Attention      []string // in short words
+	Reasons        []string // the same, in full
 }
 
 func (s *site) caseloadRow(c *gin.Context, e db.CaseloadEntry) caseloadRowView {
@@ -71,6 +77,10 @@ func (s *site) caseloadRow(c *gin.Context, e db.CaseloadEntry) caseloadRowView {
 	if e.PreviousOverall != nil && e.LatestOverall != nil {
 		d := newChange(s.printer(c), *e.PreviousOverall, *e.LatestOverall)
 		r.Change = &d
+	}
+	if e.VerifiedOverall != nil && e.VerifiedBand != nil {
+		r.HasVerified, r.Verified, r.VerifiedBandID = true, *e.VerifiedOverall, *e.VerifiedBand
+		r.VerifiedBand = s.bandLabel(c, r.VerifiedBandID)
 	}
 	for _, a := range e.NeedsAttention {
 		r.Attention = append(r.Attention, s.T(c, "attention."+a))
@@ -181,6 +191,14 @@ type latestJSON struct {
 	Overall   float64 `json:"overall"`
 	Band      string  `json:"band"`
 	CreatedAt string  `json:"created_at"`
+	// Verified is that result's verified score, beside the self score;
+	// null when no counselor recorded verified levels for it.
+	Verified *verifiedScoreJSON `json:"verified"`
+}
+
+type verifiedScoreJSON struct {
+	Overall float64 `json:"overall"`
+	Band    string  `json:"band"`
 }
 
 func toCaseloadJSON(e db.CaseloadEntry) caseloadJSON {
@@ -192,6 +210,9 @@ func toCaseloadJSON(e db.CaseloadEntry) caseloadJSON {
 	if e.LatestID != nil && e.LatestOverall != nil && e.LatestBand != nil && e.LastActivityAt != nil {
 		at := e.LastActivityAt.UTC().Format(time.RFC3339)
 		j.Latest = &latestJSON{ID: *e.LatestID, Overall: *e.LatestOverall, Band: *e.LatestBand, CreatedAt: at}
+		if e.VerifiedOverall != nil && e.VerifiedBand != nil {
+			j.Latest.Verified = &verifiedScoreJSON{*e.VerifiedOverall, *e.VerifiedBand}
+		}
 		j.LastActivityAt = &at
 	}
 	return j

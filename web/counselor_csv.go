@@ -23,8 +23,10 @@ import (
 // from the catalog ("csv.<column>") and band names and words in the
 // reader's language. Numbers and dates are written the same in both, so a
 // spreadsheet reads them as numbers and dates.
+// The verified columns, last, are the latest result's verified score,
+// beside (never in) its self score.
 var caseloadCSVHeader = []string{"name", "email", "attempts", "latest_overall", "latest_band",
-	"change", "last_activity", "flagged", "needs_attention", "group"}
+	"change", "last_activity", "flagged", "needs_attention", "group", "verified_overall", "verified_band"}
 
 // csvWords turns ids into words in a CSV; the zero value keeps the ids.
 type csvWords struct {
@@ -83,7 +85,7 @@ func formulaLead(s string) bool {
 func csvNumber(x float64) string { return strconv.FormatFloat(x, 'f', 1, 64) }
 
 func caseloadCSVRecord(e db.CaseloadEntry, words csvWords) []string {
-	rec := []string{csvText(e.Name), csvText(e.Email), strconv.Itoa(e.Attempts), "", "", "", "", words.no, "", csvText(e.Group)}
+	rec := []string{csvText(e.Name), csvText(e.Email), strconv.Itoa(e.Attempts), "", "", "", "", words.no, "", csvText(e.Group), "", ""}
 	if e.LatestOverall != nil {
 		rec[3] = csvNumber(*e.LatestOverall)
 	}
@@ -104,6 +106,9 @@ func caseloadCSVRecord(e db.CaseloadEntry, words csvWords) []string {
 		reasons[i] = words.reason(r)
 	}
 	rec[8] = csvText(strings.Join(reasons, words.reasonSeparator))
+	if e.VerifiedOverall != nil && e.VerifiedBand != nil {
+		rec[10], rec[11] = csvNumber(*e.VerifiedOverall), csvText(words.band(*e.VerifiedBand))
+	}
 	return rec
 }
 

@@ -38,6 +38,8 @@ type learnerHandlers struct {
 // review: what they gave the learner.
 type learnerReviewReader interface {
 	RecommendationsBy(ctx context.Context, counselorID, learnerID int64) ([]db.Recommendation, error)
+	FeedbackBy(ctx context.Context, counselorID, learnerID int64) ([]db.Feedback, error)
+	Verifications(ctx context.Context, learnerID int64) (map[int64]db.Verification, error)
 }
 
 // maxNoteChars bounds a note; longer text is refused, not cut.
@@ -64,20 +66,22 @@ func checkNote(pr *i18n.Printer, text string) (string, string) {
 
 // learnerView is the counselor's page about one learner.
 type learnerView struct {
-	Learner   caseloadRowView
-	Since     time.Time
-	Chart     chartView
-	HasChart  bool
-	Steps     []scoring.StepResult // the latest result's ranked steps
-	Also      []scoring.StepResult
-	Results   []resultView // newest first
-	Limited   bool
-	Notes     []db.Note
-	Plan      []planItemView      // read only: the learner changes it
-	Recs      []db.Recommendation // the counselor's own, newest first
-	NoteText  string
-	NoteError string
-	MaxNote   int
+	Learner     caseloadRowView
+	Since       time.Time
+	Chart       chartView
+	HasChart    bool
+	Steps       []scoring.StepResult // the latest result's ranked steps
+	Also        []scoring.StepResult
+	Results     []resultView // newest first
+	Limited     bool
+	Notes       []db.Note
+	Plan        []planItemView      // read only: the learner changes it
+	Recs        []db.Recommendation // the counselor's own, newest first
+	Compare     compareForm         // two of their attempts, compared from the counselor's side
+	MaxFeedback int
+	NoteText    string
+	NoteError   string
+	MaxNote     int
 }
 
 func (h *learnerHandlers) learnerPage(c *gin.Context) {
@@ -115,12 +119,31 @@ func (h *learnerHandlers) renderLearner(c *gin.Context, status int, e db.Caseloa
 	if err == nil {
 		recs, err = h.review.RecommendationsBy(ctx, currentUser(c).ID, e.LearnerID)
 	}
+	var (
+		fb  []db.Feedback
+		ver map[int64]db.Verification
+	)
+	if err == nil {
+		fb, err = h.review.FeedbackBy(ctx, currentUser(c).ID, e.LearnerID)
+	}
+	if err == nil {
+		ver, err = h.review.Verifications(ctx, e.LearnerID)
+	}
 	if err != nil {
 		h.pageStoreError(c, err, h.T(c, notFoundLearner))
 		return
 	}
 	v := learnerView{Learner: h.caseloadRow(c, e), Since: e.LinkedAt, Limited: len(list) == learnerResultsLimit,
-		Notes: notes, Plan: planViews, Recs: recs, NoteText: noteText, NoteError: noteError, MaxNote: maxNoteChars}
+		Notes: notes, Plan: planViews, Recs: recs, NoteText: noteText, NoteError: noteError, MaxNote: maxNoteChars,
+		Compare: h.newCompareForm(c, h.attemptsOf(list), h.zoneOf(c)), MaxFeedback: maxFeedbackChars}
+	v.Compare.Action = learnerPath(e.LearnerID) + "/compare"
+	if len(list) >= 2 {
+		v.Compare.A, v.Compare.B = list[1].ID, list[0].ID
+	}
+	mine := map[int64][]db.Feedback{}
+	for i := len(fb) - 1; i >= 0; i-- { // oldest first under each result
+		mine[fb[i].AssessmentID] = append(mine[fb[i].AssessmentID], fb[i])
+	}
 	for i, a := range list {
 		rv, err := h.buildResultView(c, a, false)
 		if err != nil {
@@ -129,6 +152,15 @@ func (h *learnerHandlers) renderLearner(c *gin.Context, status int, e db.Caseloa
 		}
 		if i == 0 {
 			v.Steps, v.Also = rv.Steps, rv.Also
+		}
+		rv.Mine = h.feedbackViews(mine[a.ID], currentUser(c).ID)
+		if vr, ok := ver[a.ID]; ok {
+			vv, err := h.buildVerifiedView(c, a, vr)
+			if err != nil {
+				h.log.Error("learner page verified levels", "id", a.ID, "err", err)
+			} else {
+				rv.Verified = &vv
+			}
 		}
 		v.Results = append(v.Results, rv)
 	}
@@ -221,6 +253,7 @@ type noteJSON struct {
 	Text      string     `json:"text"`
 	Author    noteAuthor `json:"author"`
 	CreatedAt string     `json:"created_at"`
+	EditedAt  *string    `json:"edited_at"` // null for a note never edited
 }
 
 type noteAuthor struct {
@@ -229,8 +262,13 @@ type noteAuthor struct {
 }
 
 func toNoteJSON(n db.Note) noteJSON {
-	return noteJSON{ID: n.ID, Text: n.Text, Author: noteAuthor{n.CounselorID, n.AuthorName},
+	j := noteJSON{ID: n.ID, Text: n.Text, Author: noteAuthor{n.CounselorID, n.AuthorName},
 		CreatedAt: n.CreatedAt.UTC().Format(time.RFC3339)}
+	if !n.EditedAt.IsZero() {
+		at := n.EditedAt.UTC().Format(time.RFC3339)
+		j.EditedAt = &at
+	}
+	return j
 }
 
 func (h *learnerHandlers) apiNotes(c *gin.Context) {

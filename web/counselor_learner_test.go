@@ -57,6 +57,14 @@ func (f *fakeLearnerStore) RecommendationsBy(context.Context, int64, int64) ([]d
 	return nil, f.err
 }
 
+func (f *fakeLearnerStore) FeedbackBy(context.Context, int64, int64) ([]db.Feedback, error) {
+	return nil, f.err
+}
+
+func (f *fakeLearnerStore) Verifications(context.Context, int64) (map[int64]db.Verification, error) {
+	return nil, f.err
+}
+
 func (f *fakeLearnerStore) SetFlagged(_ context.Context, _, _ int64, flagged bool) error {
 	f.flagged = append(f.flagged, flagged)
 	return nil

@@ -163,6 +163,7 @@ var caseloadColumns = []struct {
 	{[]string{db.SortByGroup}, false},
 	{[]string{db.SortByAttempts}, true},
 	{[]string{db.SortByOverall}, true},
+	{[]string{db.SortByVerified}, true},
 	{[]string{db.SortByDelta}, true},
 	{[]string{db.SortByActivity}, false},
 	{[]string{db.SortByFlagged}, false},

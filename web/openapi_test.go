@@ -86,11 +86,13 @@ func TestOpenAPI_CheckRefusesWhatTheDocumentDoesNotSay(t *testing.T) {
 		`"warnings":[],"dimensions":[{"id":"d","name":"D","weight":10,"score":50,"items":[{"question":"q","answer":2,"points":2,"target":3,"lost":1.5},` +
 		`{"question":"h","answer":null,"points":0,"target":0,"lost":0}]}],"steps":[{"id":"s","kind":"course","title":"T","text":"x","gain":2,"required":false}]}`
 	stored := `{"id":3,"created_at":"2026-03-02T09:00:00Z","answers":{"q":2,"m":["a","b"],"s":"yes"},` + result[1:]
+	// Read back by its learner, a stored result carries what counselors gave about it.
+	reviewed := strings.TrimSuffix(stored, "}") + `,"feedback":[{"id":1,"text":"Well done.","counselor":{"id":4,"name":"C"},"created_at":"2026-03-02T09:00:00Z","edited_at":null}],"verified":null}`
 	learner := func(latest, delta, last string) string {
 		return `{"total":1,"page":1,"per_page":50,"learners":[{"id":2,"name":"L","email":"l@x.org","group":"","attempts":1,"latest":` + latest +
 			`,"delta":` + delta + `,"flagged":false,"needs_attention":[],"last_activity_at":` + last + `}]}`
 	}
-	latest := `{"id":1,"overall":60,"band":"ready","created_at":"2026-03-02T09:00:00Z"}`
+	latest := `{"id":1,"overall":60,"band":"ready","created_at":"2026-03-02T09:00:00Z","verified":null}`
 	cases := []struct {
 		name, method, path string
 		status             int
@@ -108,8 +110,9 @@ func TestOpenAPI_CheckRefusesWhatTheDocumentDoesNotSay(t *testing.T) {
 		{"another content type", "GET", "/api/v1/me", 200, "text/html; charset=utf-8", `<p>hi</p>`, false},
 		{"a result", "POST", "/api/v1/score", 200, jsonType, result, true},
 		{"a result with a stored result's id", "POST", "/api/v1/score", 200, jsonType, `{"id":3,` + result[1:], false},
-		{"a stored result", "GET", "/api/v1/assessments/3", 200, jsonType, stored, true},
-		{"a stored result with an extra field", "GET", "/api/v1/assessments/3", 200, jsonType, `{"extra":1,` + stored[1:], false},
+		{"a stored result", "GET", "/api/v1/assessments/3", 200, jsonType, reviewed, true},
+		{"a stored result without its feedback", "GET", "/api/v1/assessments/3", 200, jsonType, stored, false},
+		{"a stored result with an extra field", "GET", "/api/v1/assessments/3", 200, jsonType, `{"extra":1,` + reviewed[1:], false},
 		{"a stored result without its id", "GET", "/api/v1/assessments/3", 200, jsonType, result, false},
 		{"a rating answer out of range", "POST", "/api/v1/score", 200, jsonType, strings.Replace(result, `"answer":2`, `"answer":7`, 1), false},
 		{"no body on 204", "POST", "/api/v1/auth/logout", 204, "", "", true},
@@ -124,7 +127,7 @@ func TestOpenAPI_CheckRefusesWhatTheDocumentDoesNotSay(t *testing.T) {
 		{"a delta that is text", "GET", "/api/v1/learners", 200, jsonType, learner(latest, `"-2.5"`, "null"), false},
 		{"a 429 without Retry-After", "POST", "/api/v1/auth/login", 429, jsonType, `{"error":"too many failed logins; try again later"}`, false},
 		{"a login without its cookie", "POST", "/api/v1/auth/login", 200, jsonType, `{"id":1,"email":"a@x.org","name":"A","role":"learner"}`, false},
-		{"the CSV", "GET", "/api/v1/learners.csv", 200, "text/csv; charset=utf-8", "\ufeffname,email,attempts,latest_overall,latest_band,change,last_activity,flagged,needs_attention,group\r\n", false}, // no Content-Disposition
+		{"the CSV", "GET", "/api/v1/learners.csv", 200, "text/csv; charset=utf-8", "\ufeffname,email,attempts,latest_overall,latest_band,change,last_activity,flagged,needs_attention,group,verified_overall,verified_band\r\n", false}, // no Content-Disposition
 		{"an unknown path answered 404", "GET", "/api/v1/nothing", 404, jsonType, `{"error":"page not found"}`, true},
 		{"an unknown path answered 200", "GET", "/api/v1/nothing", 200, jsonType, `{}`, false},
 		{"an unlisted method answered 405", "GET", "/api/v1/score", 405, jsonType, `{"error":"method not allowed"}`, true},
@@ -160,7 +163,7 @@ func TestOpenAPI_CheckRefusesWhatTheDocumentDoesNotSay(t *testing.T) {
 func TestOpenAPI_CheckAcceptsRequiredHeaders(t *testing.T) {
 	ct := contract(t)
 	csv := http.Header{"Content-Type": {"text/csv; charset=utf-8"}, "Content-Disposition": {`attachment; filename="caseload-2026-03-02.csv"`}}
-	body := "name,email,attempts,latest_overall,latest_band,change,last_activity,flagged,needs_attention,group\r\nA,a@x.org,0,,,,,no,,9B\r\n"
+	body := "name,email,attempts,latest_overall,latest_band,change,last_activity,flagged,needs_attention,group,verified_overall,verified_band\r\nA,a@x.org,0,,,,,no,,9B,,\r\n"
 	if err := ct.checkResponse(httptest.NewRequest("GET", "/api/v1/learners.csv", nil), 200, csv, []byte(body)); err != nil {
 		t.Errorf("CSV: %v", err)
 	}

@@ -275,7 +275,7 @@ func TestLearnerPage_ShowsThePlanReadOnly(t *testing.T) {
 	if strings.Contains(string(body), "Course <b>42</b>") {
 		t.Error("evidence is not escaped")
 	}
-	for _, forbidden := range []string{`action="/plan/items`, `/results/`} {
+	for _, forbidden := range []string{`action="/plan/items`, `"/results/`} {
 		if strings.Contains(page, forbidden) {
 			t.Errorf("the counselor's page has %q: a learner's form or page", forbidden)
 		}

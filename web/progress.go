@@ -30,6 +30,7 @@ type progressView struct {
 	MaxEvidence int
 	Recs        []db.Recommendation
 	RecItems    []recItem
+	NewFeedback []db.FeedbackNotice // results with feedback not yet opened
 }
 
 // draftNote tells of an unfinished assessment: how far it got and where
@@ -146,6 +147,10 @@ func (h *resultPages) renderProgress(c *gin.Context, status int, f *planFormStat
 		return
 	}
 	v.RecItems = recItems(v.Recs, stepsOf(items), true, "/progress")
+	if v.NewFeedback, err = h.review.NewFeedback(c.Request.Context(), u.ID); err != nil {
+		h.pageStoreError(c, err, "")
+		return
+	}
 	if len(list) >= 2 {
 		v.Form.A, v.Form.B = list[1].ID, list[0].ID
 	}

@@ -146,6 +146,16 @@ func parseTemplatesIn(cat *i18n.Catalog, loc *time.Location) (templates, error) 
 		"add":     func(a, b int) int { return a + b },
 		"sub":     func(a, b int) int { return a - b },
 		"title":   func(s string) string { return strings.ToUpper(s[:1]) + s[1:] },
+		"join":    func(list []string) string { return strings.Join(list, ", ") },
+		// The feedback partials' arguments (templates/partials/feedback.html).
+		"feedbackArgs": func(learnerID int64, list []feedbackView, from string) ownFeedbackArgs {
+			return ownFeedbackArgs{learnerID, list, from}
+		},
+		"feedbackFormOf": func() feedbackForm { return feedbackForm{} },
+		"feedbackFormArgs": func(learnerID int64, resultID string, f feedbackForm, from string) feedbackFormArgs {
+			f.Max = maxFeedbackChars
+			return feedbackFormArgs{learnerID, resultID, f, from}
+		},
 		"fieldOf": func(name string, label any, typ, autocomplete, value, err string, hint any) formField {
 			return formField{name, plainText(label), typ, autocomplete, value, err, plainText(hint)}
 		},
@@ -259,6 +269,8 @@ var flashCodes = map[string]bool{
 	"plan-added": true, "plan-already": true, "plan-saved": true, "plan-removed": true,
 	"recommended": true, "recommendation-deleted": true,
 	"password-changed": true, "logged-out-elsewhere": true, "password-set": true, "retake-last": true,
+	"verified-saved": true, "verified-deleted": true, "feedback-sent": true, "feedback-edited": true,
+	"feedback-deleted": true, "note-edited": true, "note-deleted": true,
 }
 
 // setFlash shows the messages (by code, in order) on the next page.

@@ -59,6 +59,12 @@ type resultView struct {
 	Addable  map[string]bool
 	Recs     []db.Recommendation // from the learner's counselors; none for a visitor
 	RecItems []recItem           // the same, with "Add to my plan" on a learner's own
+	// What the learner's counselors gave them about this result.
+	Feedback    []db.Feedback
+	NewFeedback int // how many were new when the page was opened
+	Verified    *verifiedView
+	// On the counselor's learner page: their own feedback on it.
+	Mine []feedbackView
 }
 
 type requirementView struct {
@@ -209,6 +215,9 @@ func (h *resultPages) resultPage(c *gin.Context) {
 	if err == nil && !visitor {
 		v.Recs, err = h.review.Recommendations(ctx, a.UserID)
 		v.RecItems = recItems(v.Recs, v.InPlan, v.CanPlan, "/results/"+v.ID)
+	}
+	if err == nil && !visitor {
+		err = h.addLearnerReview(c, a, &v)
 	}
 	if err != nil {
 		h.pageStoreError(c, err, h.T(c, notFoundResult))

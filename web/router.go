@@ -71,6 +71,10 @@ func NewRouter(d Deps) (http.Handler, error) {
 		caseload  = &caseloadHandlers{site: s, store: d.Store}
 		learners  = &learnerHandlers{site: s, store: d.Store, review: d.Store}
 		recs      = &recommendationHandlers{site: s, store: d.Store}
+		reviews   = &resultReviewHandlers{site: s, store: d.Store}
+		feedback  = &feedbackHandlers{site: s, store: d.Store, review: reviews}
+		noteEdits = &noteEditHandlers{site: s, store: d.Store}
+		compares  = &counselorCompareHandlers{site: s, store: d.Store}
 		admins    = &adminPages{site: s, store: d.Store}
 		people    = &adminPeoplePages{site: s, store: d.Store, list: admins}
 		adminJSON = &adminAPI{site: s, store: d.Store}
@@ -151,6 +155,17 @@ func NewRouter(d Deps) (http.Handler, error) {
 	counselor.GET("/learners/:id/recommend", recs.recommendPage)
 	counselor.POST("/learners/:id/recommendations", recs.recommendSubmit)
 	counselor.POST("/learners/:id/recommendations/:rid/delete", recs.recommendationDeleteSubmit)
+	counselor.GET("/learners/:id/compare", compares.comparePage)
+	counselor.GET("/learners/:id/results/:aid", reviews.reviewPage)
+	counselor.POST("/learners/:id/results/:aid/verified", reviews.verifiedSubmit)
+	counselor.POST("/learners/:id/results/:aid/verified/delete", reviews.verifiedDeleteSubmit)
+	counselor.POST("/learners/:id/results/:aid/feedback", feedback.feedbackSubmit)
+	counselor.GET("/learners/:id/feedback/:fid/edit", feedback.feedbackEditPage)
+	counselor.POST("/learners/:id/feedback/:fid", feedback.feedbackEditSubmit)
+	counselor.POST("/learners/:id/feedback/:fid/delete", feedback.feedbackDeleteSubmit)
+	counselor.GET("/learners/:id/notes/:nid/edit", noteEdits.noteEditPage)
+	counselor.POST("/learners/:id/notes/:nid", noteEdits.noteEditSubmit)
+	counselor.POST("/learners/:id/notes/:nid/delete", noteEdits.noteDeleteSubmit)
 
 	// Admin pages.
 	admin := r.Group("/admin", s.requireUser, s.requireRole(account.RoleAdmin))
@@ -207,6 +222,15 @@ func NewRouter(d Deps) (http.Handler, error) {
 	apiCounselor.GET("/learners/:id/assessments", learners.apiLearnerAssessments)
 	apiCounselor.GET("/learners/:id/notes", learners.apiNotes)
 	apiCounselor.POST("/learners/:id/notes", learners.apiAddNote)
+	apiCounselor.PATCH("/learners/:id/notes/:nid", noteEdits.apiEditNote)
+	apiCounselor.DELETE("/learners/:id/notes/:nid", noteEdits.apiDeleteNote)
+	apiCounselor.GET("/learners/:id/assessments/:aid/feedback", feedback.apiListFeedback)
+	apiCounselor.POST("/learners/:id/assessments/:aid/feedback", feedback.apiAddFeedback)
+	apiCounselor.PATCH("/learners/:id/assessments/:aid/feedback/:fid", feedback.apiEditFeedback)
+	apiCounselor.DELETE("/learners/:id/assessments/:aid/feedback/:fid", feedback.apiDeleteFeedback)
+	apiCounselor.GET("/learners/:id/assessments/:aid/verified", reviews.apiGetVerified)
+	apiCounselor.PUT("/learners/:id/assessments/:aid/verified", reviews.apiPutVerified)
+	apiCounselor.DELETE("/learners/:id/assessments/:aid/verified", reviews.apiDeleteVerified)
 	apiCounselor.PUT("/learners/:id/flag", learners.apiSetFlag)
 	apiCounselor.GET("/learners/:id/plan", learners.apiLearnerPlan)
 	apiCounselor.GET("/learners/:id/recommendations", recs.apiRecommendations)

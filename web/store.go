@@ -16,6 +16,10 @@ type Store interface {
 	learnerReviewReader
 	recommendationStore
 	learnerReviewStore
+	resultReviewStore
+	feedbackStore
+	noteEditStore
+	counselorCompareStore
 	adminStore
 	adminAPIStore
 	adminPeopleStore
