@@ -375,11 +375,17 @@ type BrowserSide struct {
 	BytesOut    int64          `json:"bytes_out"` // sent to it
 	Status      map[string]int `json:"status"`
 	// ServerErrors counts 5xx answers to any request of any walk.
-	ServerErrors int            `json:"server_errors"`
-	Failures     map[string]int `json:"failures,omitempty"` // failed walks by what went wrong
+	ServerErrors int `json:"server_errors"`
+	// ServerCPU is the CPU time the server (--pid) used in the phase.
+	ServerCPU float64        `json:"server_cpu_seconds,omitempty"`
+	Failures  map[string]int `json:"failures,omitempty"` // failed walks by what went wrong
 
 	samples []time.Duration // each walk's latency, to merge rounds
 }
+
+// CPUPer is the server's mean CPU time per walk, in milliseconds: unlike
+// the throughput, it hardly moves when other work shares the machine.
+func (b BrowserSide) CPUPer() float64 { return perWalk(b.ServerCPU*1000, b) }
 
 // RequestsPer is the mean number of requests a walk made.
 func (b BrowserSide) RequestsPer() float64 { return perWalk(float64(b.Requests), b) }
@@ -398,6 +404,9 @@ func perWalk(x float64, b BrowserSide) float64 {
 func (b BrowserSide) String() string {
 	s := fmt.Sprintf("browser: %d respondents in %.1fs: %.1f/s; per respondent %s; %.1f requests, %.1f KB in, %.1f KB out; failed %d; status %s",
 		b.Respondents, b.Seconds, b.PerSecond, b.Latency, b.RequestsPer(), b.BytesInPer()/1024, b.BytesOutPer()/1024, b.Failed, fmtCounts(b.Status))
+	if b.ServerCPU > 0 {
+		s += fmt.Sprintf("; server CPU %.2f ms per respondent", b.CPUPer())
+	}
 	if len(b.Failures) > 0 {
 		s += "; failures " + fmtCounts(b.Failures)
 	}
@@ -427,6 +436,7 @@ type browsers struct {
 	base *url.URL
 	p    *assessment.Profile
 	seed uint64
+	pid  int           // the server's, for its CPU time; 0 for none
 	next atomic.Uint64 // walk number, for its answers
 }
 
@@ -435,6 +445,7 @@ func (b *browsers) phase(ctx context.Context, concurrency int, d time.Duration) 
 	defer cancel()
 	rctx := context.WithoutCancel(ctx)
 	in0, out0 := b.wire.in.Load(), b.wire.out.Load()
+	cpu0, cpuErr := b.cpu()
 	type worker struct {
 		t         *tally
 		latencies []time.Duration
@@ -489,7 +500,17 @@ func (b *browsers) phase(ctx context.Context, concurrency int, d time.Duration) 
 	if s.Seconds > 0 {
 		s.PerSecond = float64(s.Respondents) / s.Seconds
 	}
+	if cpu1, err := b.cpu(); err == nil && cpuErr == nil {
+		s.ServerCPU = (cpu1 - cpu0).Seconds()
+	}
 	return s
+}
+
+func (b *browsers) cpu() (time.Duration, error) {
+	if b.pid == 0 {
+		return 0, errors.New("no server pid")
+	}
+	return cpuTime(b.pid)
 }
 
 // BrowserRun is a --browser run: the walks, and with --compare-ceiling the
@@ -557,7 +578,7 @@ func browserRun(ctx context.Context, cfg Config, ceilingURL string, rounds int) 
 	defer func() { rss.Stop() }()
 	bcl, wire := newBrowserClient(cfg.Concurrency, cfg.Timeout)
 	defer bcl.CloseIdleConnections()
-	b := &browsers{cl: bcl, wire: wire, base: base, p: p, seed: cfg.Seed}
+	b := &browsers{cl: bcl, wire: wire, base: base, p: p, seed: cfg.Seed, pid: cfg.PID}
 	run := BrowserRun{Concurrency: cfg.Concurrency}
 
 	if ceilingURL == "" {
@@ -624,6 +645,7 @@ func mergeBrowser(rounds []BrowserSide) BrowserSide {
 		out.BytesIn += r.BytesIn
 		out.BytesOut += r.BytesOut
 		out.ServerErrors += r.ServerErrors
+		out.ServerCPU += r.ServerCPU
 		for k, v := range r.Status {
 			out.Status[k] += v
 		}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -13,7 +14,8 @@ import (
 
 func TestBrowser_WalksTheRealPagesToTheirResults(t *testing.T) {
 	srv := newAppServer(t)
-	run, err := browserRun(context.Background(), Config{URL: srv.URL, Concurrency: 3, Seed: 4, Duration: 500 * time.Millisecond, Timeout: 10 * time.Second}, "", 1)
+	// The server runs in this process, so its CPU and RSS are ours.
+	run, err := browserRun(context.Background(), Config{URL: srv.URL, Concurrency: 3, Seed: 4, Duration: 500 * time.Millisecond, Timeout: 10 * time.Second, PID: os.Getpid()}, "", 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -29,7 +31,8 @@ func TestBrowser_WalksTheRealPagesToTheirResults(t *testing.T) {
 	if b.Status["303"] != 6*b.Respondents || b.Status["200"] != 9*b.Respondents {
 		t.Errorf("status = %v for %d respondents, want 6 redirects and 9 pages each", b.Status, b.Respondents)
 	}
-	if b.BytesInPer() < 10_000 || b.BytesOutPer() < 1_000 || b.Latency.P50 <= 0 || b.Latency.P99 < b.Latency.P50 || b.PerSecond <= 0 {
+	if b.BytesInPer() < 10_000 || b.BytesOutPer() < 1_000 || b.Latency.P50 <= 0 || b.Latency.P99 < b.Latency.P50 || b.PerSecond <= 0 ||
+		b.ServerCPU <= 0 || b.CPUPer() <= 0 || run.PeakRSSKB <= 0 {
 		t.Errorf("figures missing: %+v", b)
 	}
 	if s := run.String(); !strings.Contains(s, "15.0 requests") || !strings.Contains(s, "failed 0") {
@@ -139,5 +142,25 @@ func TestParsePage_FindsTheSectionFormAndLinks(t *testing.T) {
 	}
 	if f.button != [2]string{"action", "next"} {
 		t.Errorf("button = %v, want the first (forward) one", f.button)
+	}
+}
+
+func TestCPUTime_OwnProcessGrows(t *testing.T) {
+	before, err := cpuTime(os.Getpid())
+	if err != nil {
+		t.Skipf("no /proc here: %v", err)
+	}
+	// Work until the kernel has counted another tick (or give up).
+	after, x := before, 0
+	for start := time.Now(); after == before && time.Since(start) < 30*time.Second; after, err = cpuTime(os.Getpid()) {
+		for i := range 1_000_000 {
+			x += i
+		}
+	}
+	if err != nil || after <= before || x == 0 {
+		t.Errorf("CPU time %v, then %v (%v)", before, after, err)
+	}
+	if _, err := cpuTime(1 << 30); err == nil {
+		t.Error("a missing pid was accepted")
 	}
 }
