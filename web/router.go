@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/gin-contrib/gzip"
 	"github.com/gin-gonic/gin"
 
 	"github.com/readiness/readiness/account"
@@ -85,17 +84,21 @@ func NewRouter(d Deps) (http.Handler, error) {
 	if err := r.SetTrustedProxies(d.Config.TrustedProxies); err != nil {
 		return nil, fmt.Errorf("web: trusted proxies: %w", err)
 	}
-	// Pages and static files are gzipped; the API is not, where the CPU is
-	// better spent on requests than on compressing small JSON bodies.
-	zip := gzip.Gzip(gzip.DefaultCompression, gzip.WithExcludedPaths([]string{"/api/", "/healthz"}))
+	staticFS, err := fs.Sub(assets, "static")
+	if err != nil {
+		return nil, fmt.Errorf("web: static files: %w", err)
+	}
+	static, err := loadStatic(staticFS)
+	if err != nil {
+		return nil, fmt.Errorf("web: static files: %w", err)
+	}
 	if d.Metrics != nil {
 		r.Use(d.Metrics.measure) // first, so it times and counts everything after it
 	}
-	r.Use(s.logRequests, s.recover, s.securityHeaders, zip, s.chooseLanguage, s.limitBody, s.crossOrigin, sess.load)
+	r.Use(s.logRequests, s.recover, s.securityHeaders, s.compress, s.chooseLanguage, s.limitBody, s.crossOrigin, sess.load)
 	r.NoRoute(func(c *gin.Context) { s.fail(c, http.StatusNotFound, s.T(c, "api.page_not_found")) })
 	r.NoMethod(func(c *gin.Context) { s.fail(c, http.StatusMethodNotAllowed, s.T(c, "api.method_not_allowed")) })
 
-	static, _ := fs.Sub(assets, "static")
 	r.GET("/static/*file", s.serveStatic(static))
 	r.GET("/healthz", healthz.healthz)
 

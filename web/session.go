@@ -9,6 +9,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -77,6 +78,11 @@ func currentSession(c *gin.Context) *db.Session {
 // load finds the request's server-side session and its user, for every
 // request. An expired, unknown or disabled one is treated as no session.
 func (s *sessions) load(c *gin.Context) {
+	// Static files are the same for everyone: no session lookup for them.
+	if strings.HasPrefix(c.Request.URL.Path, "/static/") {
+		c.Next()
+		return
+	}
 	token, err := c.Cookie(sessionCookie)
 	if err != nil || token == "" || len(token) > 100 {
 		c.Next()
