@@ -76,26 +76,20 @@ func fromNew(id, userID int64, r NewResult, at time.Time) Assessment {
 // CreateAssessment stores a result for a user and updates their
 // learner_stats row in the same transaction. An unknown user is ErrNotFound.
 // It returns only once its row is durably committed. On SQLite concurrent
-// calls are committed together (see batch.go); on PostgreSQL each commits
+// writes are committed together (see batch.go); on PostgreSQL each commits
 // on its own connection of the pool, and the server flushes concurrent
 // commits to its log together.
 func (s *Store) CreateAssessment(ctx context.Context, userID int64, r NewResult) (Assessment, error) {
 	if r.Dimensions == nil {
 		r.Dimensions = dimensionScores(r.Result)
 	}
-	var (
-		a   Assessment
-		err error
-	)
-	if s.commit != nil {
-		a, err = s.submit(ctx, userID, r)
-	} else {
-		err = s.write(ctx, func(tx *gorm.DB) error {
-			var err error
-			a, err = createAssessmentTx(tx, userID, r, s.clock())
-			return err
-		})
-	}
+	var a Assessment
+	err := s.write(ctx, func(tx *gorm.DB) error {
+		var err error
+		// Fixed SQL on every submission: prepared once per connection.
+		a, err = createAssessmentTx(tx.Session(&gorm.Session{PrepareStmt: true}), userID, r, s.clock())
+		return err
+	})
 	if err != nil {
 		return Assessment{}, wrap("create assessment", err)
 	}

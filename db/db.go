@@ -58,9 +58,10 @@ type Store struct {
 	w       *gorm.DB
 	r       *gorm.DB
 	now     func() time.Time
-	// wp and rp are w and r with cached prepared statements, for fixed SQL
-	// only (a multi-statement migration must not go through them).
-	wp, rp *gorm.DB
+	// rp is r with cached prepared statements, for fixed SQL only (a
+	// multi-statement migration must not go through them); writes of fixed
+	// SQL take a prepared session of their transaction.
+	rp *gorm.DB
 	// commit is the group committer for CreateAssessment (batch.go).
 	commit *committer
 
@@ -105,11 +106,10 @@ func open(dsn string, now func() time.Time) (*Store, error) {
 		return nil, err
 	}
 	s.now, s.dsn = now, dsn
-	// The hot paths (session and user lookups on every request, the group
-	// committer) run fixed SQL through prepared-statement sessions, so the
+	// The hot paths (session and user lookups on every request, storing a
+	// result) run fixed SQL through prepared-statement sessions, so the
 	// database compiles each statement once per connection instead of per call.
-	prep := &gorm.Session{PrepareStmt: true}
-	s.wp, s.rp = s.w.Session(prep), s.r.Session(prep)
+	s.rp = s.r.Session(&gorm.Session{PrepareStmt: true})
 	if s.dialect == SQLite {
 		// PostgreSQL takes concurrent writers itself; one committer per
 		// instance would only serialise them (docs/PERFORMANCE.md).
@@ -178,24 +178,32 @@ func (s *Store) clock() time.Time {
 	return s.now().UTC().Truncate(time.Microsecond)
 }
 
-// write runs fn in one write transaction (on SQLite an immediate one, on the
-// single writer connection). The commit counts only if it reached the
-// database file that will be there after a restart (live.go).
+// write runs fn in a write transaction and returns once it is durably
+// committed. On SQLite it joins the group committer's next transaction
+// (batch.go: an immediate one, on the single writer connection), and the
+// commit counts only if it reached the database file that will be there
+// after a restart (live.go). On PostgreSQL it is a transaction of its own.
+// fn must not call the store's write methods itself.
 func (s *Store) write(ctx context.Context, fn func(tx *gorm.DB) error) error {
-	if err := s.w.WithContext(ctx).Transaction(fn); err != nil {
-		return err
+	if s.commit != nil {
+		return s.commit.run(ctx, fn)
 	}
-	return s.checkLive()
+	return s.w.WithContext(ctx).Transaction(fn)
 }
 
-// exec runs one statement on the writer outside a transaction and reports
-// how many rows it changed, with write's guarantee.
+// exec runs one write statement and reports how many rows it changed, with
+// write's guarantee.
 func (s *Store) exec(ctx context.Context, sql string, args ...any) (int64, error) {
-	res := s.w.WithContext(ctx).Exec(sql, args...)
-	if res.Error != nil {
-		return 0, res.Error
+	var n int64
+	err := s.write(ctx, func(tx *gorm.DB) error {
+		res := tx.Exec(sql, args...)
+		n = res.RowsAffected
+		return res.Error
+	})
+	if err != nil {
+		return 0, err
 	}
-	return res.RowsAffected, s.checkLive()
+	return n, nil
 }
 
 // wrap turns driver errors into the package sentinels.
