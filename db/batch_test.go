@@ -123,7 +123,9 @@ func TestGroupCommit_OneBatchFailsOnlyTheFailingWrites(t *testing.T) {
 	errs := make([]error, 6)
 	var wg sync.WaitGroup
 	writes := []func() error{
-		func() error { return s.CreateSession(ctx, Session{ID: "visitor-2", ExpiresAt: clock.Now().Add(time.Hour)}) },
+		func() error {
+			return s.CreateSession(ctx, Session{ID: "visitor-2", ExpiresAt: clock.Now().Add(time.Hour)})
+		},
 		func() error { return s.CreateSession(ctx, visitor) }, // a duplicate id: conflict
 		func() error {
 			return s.SaveDraft(ctx, DraftOwner{SessionID: "visitor-1"}, Draft{ProfileID: "p", Answers: []byte(`{"a":1}`), Section: 2})

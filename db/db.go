@@ -5,9 +5,12 @@ package db
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"gorm.io/gorm"
@@ -62,8 +65,13 @@ type Store struct {
 	// multi-statement migration must not go through them); writes of fixed
 	// SQL take a prepared session of their transaction.
 	rp *gorm.DB
-	// commit is the group committer for CreateAssessment (batch.go).
+	// commit is the group committer for every write on SQLite (batch.go).
 	commit *committer
+
+	// sessionUser is SessionUser's statement, prepared on first use.
+	stmtOnce    sync.Once
+	sessionUser *sql.Stmt
+	stmtErr     error
 
 	dsn string // what Open was given
 
@@ -151,6 +159,9 @@ func closeGorm(g *gorm.DB) error {
 // Close finishes queued writes, then closes the connection pools.
 func (s *Store) Close() error {
 	s.stopCommitter()
+	if s.sessionUser != nil {
+		s.sessionUser.Close()
+	}
 	if s.r == s.w {
 		return closeGorm(s.w)
 	}
@@ -204,6 +215,26 @@ func (s *Store) exec(ctx context.Context, sql string, args ...any) (int64, error
 		return 0, err
 	}
 	return n, nil
+}
+
+// placeholders writes the ? placeholders of a query for database/sql
+// directly, as gorm does for the dialect: $1, $2, … on PostgreSQL. The
+// query must hold no ? other than placeholders.
+func (s *Store) placeholders(q string) string {
+	if s.dialect != Postgres {
+		return q
+	}
+	var b strings.Builder
+	n := 0
+	for _, r := range q {
+		if r == '?' {
+			n++
+			b.WriteString("$" + strconv.Itoa(n))
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 // wrap turns driver errors into the package sentinels.
