@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -12,6 +13,36 @@ import (
 	"github.com/readiness/readiness/account"
 	"github.com/readiness/readiness/web/i18n"
 )
+
+// parsed is what NewRouter makes of the embedded files: the message
+// catalogs, every page's templates (times in UTC) and the static files,
+// compressed. It depends on nothing but the binary, so a process parses it
+// once however many routers it builds (the tests build hundreds).
+type parsed struct {
+	cat    *i18n.Catalog
+	tmpl   templates
+	static map[string]*staticFile
+}
+
+var embeddedParsed = sync.OnceValues(func() (parsed, error) {
+	cat, err := i18n.Load()
+	if err != nil {
+		return parsed{}, fmt.Errorf("web: message catalogs: %w", err)
+	}
+	tmpl, err := parseTemplates(cat)
+	if err != nil {
+		return parsed{}, err
+	}
+	staticFS, err := fs.Sub(assets, "static")
+	if err != nil {
+		return parsed{}, fmt.Errorf("web: static files: %w", err)
+	}
+	static, err := loadStatic(staticFS)
+	if err != nil {
+		return parsed{}, fmt.Errorf("web: static files: %w", err)
+	}
+	return parsed{cat: cat, tmpl: tmpl, static: static}, nil
+})
 
 // NewRouter builds the whole HTTP surface: every route and role group is here.
 func NewRouter(d Deps) (http.Handler, error) {
@@ -40,14 +71,11 @@ func NewRouter(d Deps) (http.Handler, error) {
 	if !ok {
 		return nil, fmt.Errorf("web: default profile %q is not loaded", d.Config.DefaultProfile)
 	}
-	cat, err := i18n.Load()
-	if err != nil {
-		return nil, fmt.Errorf("web: message catalogs: %w", err)
-	}
-	tmpl, err := parseTemplates(cat)
+	parsed, err := embeddedParsed()
 	if err != nil {
 		return nil, err
 	}
+	cat, tmpl, static := parsed.cat, parsed.tmpl, parsed.static
 	if err := checkOpenAPIDocument(); err != nil {
 		return nil, err
 	}
@@ -83,14 +111,6 @@ func NewRouter(d Deps) (http.Handler, error) {
 	r.HandleMethodNotAllowed = true
 	if err := r.SetTrustedProxies(d.Config.TrustedProxies); err != nil {
 		return nil, fmt.Errorf("web: trusted proxies: %w", err)
-	}
-	staticFS, err := fs.Sub(assets, "static")
-	if err != nil {
-		return nil, fmt.Errorf("web: static files: %w", err)
-	}
-	static, err := loadStatic(staticFS)
-	if err != nil {
-		return nil, fmt.Errorf("web: static files: %w", err)
 	}
 	if d.Metrics != nil {
 		r.Use(d.Metrics.measure) // first, so it times and counts everything after it
