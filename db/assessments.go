@@ -2,6 +2,7 @@ package db
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -44,13 +45,20 @@ type Assessment struct {
 	CreatedAt      time.Time
 }
 
-// assessmentRow is a row as scanned; assessment() normalises its time to UTC.
+// assessmentRow is a row as scanned; assessment() unpacks its JSON
+// (pack.go) and normalises its time to UTC.
 type assessmentRow Assessment
 
-func (r assessmentRow) assessment() Assessment {
+func (r assessmentRow) assessment() (Assessment, error) {
 	a := Assessment(r)
 	a.CreatedAt = utc(a.CreatedAt)
-	return a
+	var err1, err2 error
+	a.Answers, err1 = unpackJSON(a.Answers)
+	a.Result, err2 = unpackJSON(a.Result)
+	if err := errors.Join(err1, err2); err != nil {
+		return Assessment{}, fmt.Errorf("db: assessment %d: %w", a.ID, err)
+	}
+	return a, nil
 }
 
 const (
@@ -60,8 +68,7 @@ const (
 )
 
 func resultArgs(r NewResult, at time.Time) []any {
-	// JSON goes in as text, not BLOB, so the column stays readable and portable.
-	return []any{r.ProfileID, r.ProfileVersion, string(r.Answers), string(r.Result),
+	return []any{r.ProfileID, r.ProfileVersion, packJSON(r.Answers), packJSON(r.Result),
 		r.Overall, r.Band, r.BachelorMet, r.TopStep, at}
 }
 
@@ -185,7 +192,11 @@ func assessmentsByUser(g *gorm.DB, userID int64, limit, offset int) ([]Assessmen
 	}
 	out := make([]Assessment, len(rows))
 	for i, r := range rows {
-		out[i] = r.assessment()
+		a, err := r.assessment()
+		if err != nil {
+			return nil, err
+		}
+		out[i] = a
 	}
 	return out, nil
 }
@@ -210,7 +221,7 @@ func (s *Store) Assessment(ctx context.Context, userID, id int64) (Assessment, e
 	if len(rows) == 0 {
 		return Assessment{}, fmt.Errorf("db: assessment: %w", ErrNotFound)
 	}
-	return rows[0].assessment(), nil
+	return rows[0].assessment()
 }
 
 // AssessmentIDsByUser returns the ids of the user's assessments, newest first.
@@ -249,7 +260,7 @@ func (s *Store) VisitorResult(ctx context.Context, sessionID string, id int64) (
 	if len(rows) == 0 {
 		return Assessment{}, fmt.Errorf("db: visitor result: %w", ErrNotFound)
 	}
-	return rows[0].assessment(), nil
+	return rows[0].assessment()
 }
 
 // ClaimVisitorResults moves a visitor session's results into the user's
@@ -263,7 +274,11 @@ func (s *Store) ClaimVisitorResults(ctx context.Context, sessionID string, userI
 		if err != nil || len(rows) == 0 {
 			return err
 		}
-		for _, r := range rows {
+		for _, row := range rows {
+			r, err := row.assessment()
+			if err != nil {
+				return err
+			}
 			nr := NewResult{
 				ProfileID: r.ProfileID, ProfileVersion: r.ProfileVersion, Answers: r.Answers, Result: r.Result,
 				Overall: r.Overall, Band: r.Band, BachelorMet: r.BachelorMet, TopStep: r.TopStep,
