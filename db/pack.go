@@ -94,7 +94,7 @@ func unpackJSON(b []byte) ([]byte, error) {
 // byte, a control character that JSON text never starts with.
 func isPacked(b []byte) bool { return len(b) > 0 && b[0] < 0x20 && b[0] != '\t' && b[0] != '\n' && b[0] != '\r' }
 
-// packStoredResults is migration 10's Go step: it packs the answers and
+// packStoredResults is migration 11's Go step: it packs the answers and
 // result of every stored and visitor result still held as JSON, a few
 // hundred rows at a time.
 func packStoredResults(tx *gorm.DB) error {

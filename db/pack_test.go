@@ -115,7 +115,7 @@ func TestCreateAssessment_StoresPackedReadsExact(t *testing.T) {
 	})
 }
 
-// A version 9 database, results as JSON text, upgrades to packed rows that
+// A version 10 database, results as JSON text, upgrades to packed rows that
 // read back byte for byte.
 func TestMigrate_PacksStoredResults(t *testing.T) {
 	for _, d := range dialects {
@@ -126,7 +126,7 @@ func TestMigrate_PacksStoredResults(t *testing.T) {
 			g := goldenJSON(t)
 			old, err := open(path, clock.Now)
 			must(t, err)
-			must(t, old.migrateTo(ctx, 9))
+			must(t, old.migrateTo(ctx, 10))
 			u := mustUser(t, old, "old@example.org", RoleLearner)
 			must(t, old.CreateSession(ctx, Session{ID: "v", ExpiresAt: clock.Now().Add(time.Hour)}))
 			results := []string{"sample", "no-degree", "expert", "uniform", "web-designer"}
