@@ -22,6 +22,21 @@ type NewResult struct {
 	// Dimensions are the result's dimension scores. Callers that have them
 	// pass them so the writer need not parse Result; nil means parse it.
 	Dimensions []DimensionScore
+
+	// ClearDraft deletes the owner's draft (the user's, or the visitor
+	// session's) in the same transaction: finishing the assessment stores
+	// the result and ends the draft together.
+	ClearDraft bool
+
+	// packed holds Answers and Result packed (pack.go), when the caller
+	// packed them before queueing for the committer.
+	packed *[2][]byte
+}
+
+// pack packs the answers and result ahead of the write, on the caller's
+// goroutine rather than the single committer's.
+func (r *NewResult) pack() {
+	r.packed = &[2][]byte{packJSON(r.Answers), packJSON(r.Result)}
 }
 
 // DimensionScore is one dimension's score within a result.
@@ -68,7 +83,10 @@ const (
 )
 
 func resultArgs(r NewResult, at time.Time) []any {
-	return []any{r.ProfileID, r.ProfileVersion, packJSON(r.Answers), packJSON(r.Result),
+	if r.packed == nil {
+		r.pack()
+	}
+	return []any{r.ProfileID, r.ProfileVersion, r.packed[0], r.packed[1],
 		r.Overall, r.Band, r.BachelorMet, r.TopStep, at}
 }
 
@@ -90,6 +108,7 @@ func (s *Store) CreateAssessment(ctx context.Context, userID int64, r NewResult)
 	if r.Dimensions == nil {
 		r.Dimensions = dimensionScores(r.Result)
 	}
+	r.pack()
 	var a Assessment
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		var err error
@@ -108,6 +127,11 @@ func createAssessmentTx(tx *gorm.DB, userID int64, r NewResult, at time.Time) (A
 	a, err := insertAssessment(tx, userID, r, at)
 	if err != nil {
 		return Assessment{}, err
+	}
+	if r.ClearDraft {
+		if err := tx.Exec("DELETE FROM drafts WHERE user_id = ?", userID).Error; err != nil {
+			return Assessment{}, err
+		}
 	}
 	return a, bumpLearnerStats(tx, a)
 }
@@ -240,8 +264,12 @@ func (s *Store) CreateVisitorResult(ctx context.Context, sessionID string, r New
 	var id int64
 	args := append([]any{sessionID}, resultArgs(r, at)...)
 	err := s.write(ctx, func(tx *gorm.DB) error {
-		return tx.Raw("INSERT INTO visitor_results (session_id, "+resultColumns+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+		err := tx.Raw("INSERT INTO visitor_results (session_id, "+resultColumns+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
 			args...).Scan(&id).Error
+		if err != nil || !r.ClearDraft {
+			return err
+		}
+		return tx.Exec("DELETE FROM drafts WHERE session_id = ?", sessionID).Error
 	})
 	if err != nil {
 		return Assessment{}, wrap("create visitor result", err)
