@@ -92,7 +92,9 @@ func unpackJSON(b []byte) ([]byte, error) {
 
 // isPacked tells a packed value from JSON: packed ones start with a format
 // byte, a control character that JSON text never starts with.
-func isPacked(b []byte) bool { return len(b) > 0 && b[0] < 0x20 && b[0] != '\t' && b[0] != '\n' && b[0] != '\r' }
+func isPacked(b []byte) bool {
+	return len(b) > 0 && b[0] < 0x20 && b[0] != '\t' && b[0] != '\n' && b[0] != '\r'
+}
 
 // packStoredResults is migration 11's Go step: it packs the answers and
 // result of every stored and visitor result still held as JSON, a few
