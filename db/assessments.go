@@ -2,6 +2,7 @@ package db
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -21,6 +22,21 @@ type NewResult struct {
 	// Dimensions are the result's dimension scores. Callers that have them
 	// pass them so the writer need not parse Result; nil means parse it.
 	Dimensions []DimensionScore
+
+	// ClearDraft deletes the owner's draft (the user's, or the visitor
+	// session's) in the same transaction: finishing the assessment stores
+	// the result and ends the draft together.
+	ClearDraft bool
+
+	// packed holds Answers and Result packed (pack.go), when the caller
+	// packed them before queueing for the committer.
+	packed *[2][]byte
+}
+
+// pack packs the answers and result ahead of the write, on the caller's
+// goroutine rather than the single committer's.
+func (r *NewResult) pack() {
+	r.packed = &[2][]byte{packJSON(r.Answers), packJSON(r.Result)}
 }
 
 // DimensionScore is one dimension's score within a result.
@@ -44,13 +60,20 @@ type Assessment struct {
 	CreatedAt      time.Time
 }
 
-// assessmentRow is a row as scanned; assessment() normalises its time to UTC.
+// assessmentRow is a row as scanned; assessment() unpacks its JSON
+// (pack.go) and normalises its time to UTC.
 type assessmentRow Assessment
 
-func (r assessmentRow) assessment() Assessment {
+func (r assessmentRow) assessment() (Assessment, error) {
 	a := Assessment(r)
 	a.CreatedAt = utc(a.CreatedAt)
-	return a
+	var err1, err2 error
+	a.Answers, err1 = unpackJSON(a.Answers)
+	a.Result, err2 = unpackJSON(a.Result)
+	if err := errors.Join(err1, err2); err != nil {
+		return Assessment{}, fmt.Errorf("db: assessment %d: %w", a.ID, err)
+	}
+	return a, nil
 }
 
 const (
@@ -60,8 +83,10 @@ const (
 )
 
 func resultArgs(r NewResult, at time.Time) []any {
-	// JSON goes in as text, not BLOB, so the column stays readable and portable.
-	return []any{r.ProfileID, r.ProfileVersion, string(r.Answers), string(r.Result),
+	if r.packed == nil {
+		r.pack()
+	}
+	return []any{r.ProfileID, r.ProfileVersion, r.packed[0], r.packed[1],
 		r.Overall, r.Band, r.BachelorMet, r.TopStep, at}
 }
 
@@ -76,26 +101,21 @@ func fromNew(id, userID int64, r NewResult, at time.Time) Assessment {
 // CreateAssessment stores a result for a user and updates their
 // learner_stats row in the same transaction. An unknown user is ErrNotFound.
 // It returns only once its row is durably committed. On SQLite concurrent
-// calls are committed together (see batch.go); on PostgreSQL each commits
+// writes are committed together (see batch.go); on PostgreSQL each commits
 // on its own connection of the pool, and the server flushes concurrent
 // commits to its log together.
 func (s *Store) CreateAssessment(ctx context.Context, userID int64, r NewResult) (Assessment, error) {
 	if r.Dimensions == nil {
 		r.Dimensions = dimensionScores(r.Result)
 	}
-	var (
-		a   Assessment
-		err error
-	)
-	if s.commit != nil {
-		a, err = s.submit(ctx, userID, r)
-	} else {
-		err = s.write(ctx, func(tx *gorm.DB) error {
-			var err error
-			a, err = createAssessmentTx(tx, userID, r, s.clock())
-			return err
-		})
-	}
+	r.pack()
+	var a Assessment
+	err := s.write(ctx, func(tx *gorm.DB) error {
+		var err error
+		// Fixed SQL on every submission: prepared once per connection.
+		a, err = createAssessmentTx(tx.Session(&gorm.Session{PrepareStmt: true}), userID, r, s.clock())
+		return err
+	})
 	if err != nil {
 		return Assessment{}, wrap("create assessment", err)
 	}
@@ -107,6 +127,11 @@ func createAssessmentTx(tx *gorm.DB, userID int64, r NewResult, at time.Time) (A
 	a, err := insertAssessment(tx, userID, r, at)
 	if err != nil {
 		return Assessment{}, err
+	}
+	if r.ClearDraft {
+		if err := tx.Exec("DELETE FROM drafts WHERE user_id = ?", userID).Error; err != nil {
+			return Assessment{}, err
+		}
 	}
 	return a, bumpLearnerStats(tx, a)
 }
@@ -191,7 +216,11 @@ func assessmentsByUser(g *gorm.DB, userID int64, limit, offset int) ([]Assessmen
 	}
 	out := make([]Assessment, len(rows))
 	for i, r := range rows {
-		out[i] = r.assessment()
+		a, err := r.assessment()
+		if err != nil {
+			return nil, err
+		}
+		out[i] = a
 	}
 	return out, nil
 }
@@ -216,7 +245,7 @@ func (s *Store) Assessment(ctx context.Context, userID, id int64) (Assessment, e
 	if len(rows) == 0 {
 		return Assessment{}, fmt.Errorf("db: assessment: %w", ErrNotFound)
 	}
-	return rows[0].assessment(), nil
+	return rows[0].assessment()
 }
 
 // AssessmentIDsByUser returns the ids of the user's assessments, newest first.
@@ -235,8 +264,12 @@ func (s *Store) CreateVisitorResult(ctx context.Context, sessionID string, r New
 	var id int64
 	args := append([]any{sessionID}, resultArgs(r, at)...)
 	err := s.write(ctx, func(tx *gorm.DB) error {
-		return tx.Raw("INSERT INTO visitor_results (session_id, "+resultColumns+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+		err := tx.Raw("INSERT INTO visitor_results (session_id, "+resultColumns+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
 			args...).Scan(&id).Error
+		if err != nil || !r.ClearDraft {
+			return err
+		}
+		return tx.Exec("DELETE FROM drafts WHERE session_id = ?", sessionID).Error
 	})
 	if err != nil {
 		return Assessment{}, wrap("create visitor result", err)
@@ -255,7 +288,7 @@ func (s *Store) VisitorResult(ctx context.Context, sessionID string, id int64) (
 	if len(rows) == 0 {
 		return Assessment{}, fmt.Errorf("db: visitor result: %w", ErrNotFound)
 	}
-	return rows[0].assessment(), nil
+	return rows[0].assessment()
 }
 
 // ClaimVisitorResults moves a visitor session's results into the user's
@@ -269,7 +302,11 @@ func (s *Store) ClaimVisitorResults(ctx context.Context, sessionID string, userI
 		if err != nil || len(rows) == 0 {
 			return err
 		}
-		for _, r := range rows {
+		for _, row := range rows {
+			r, err := row.assessment()
+			if err != nil {
+				return err
+			}
 			nr := NewResult{
 				ProfileID: r.ProfileID, ProfileVersion: r.ProfileVersion, Answers: r.Answers, Result: r.Result,
 				Overall: r.Overall, Band: r.Band, BachelorMet: r.BachelorMet, TopStep: r.TopStep,

@@ -82,17 +82,6 @@ func TestAssessment_RoundTripsAndChecksOwner(t *testing.T) {
 	})
 }
 
-// SQLite only: a PostgreSQL TEXT column cannot hold anything else.
-func TestCreateAssessment_StoresJSONAsText(t *testing.T) {
-	s, _ := openTest(t)
-	u := mustUser(t, s, "j@example.org", RoleLearner)
-	_, err := s.CreateAssessment(context.Background(), u.ID, result(1, "b"))
-	must(t, err)
-	if n := countRows(t, s, "assessments", "typeof(answers) = 'text' AND typeof(result) = 'text'"); n != 1 {
-		t.Errorf("JSON not stored as text")
-	}
-}
-
 type stats struct {
 	Attempts        int
 	LatestID        int64
@@ -317,4 +306,36 @@ func BenchmarkCreateAssessment(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// Finishing the assessment stores the result and ends the owner's draft in
+// one transaction; other owners' drafts stay.
+func TestCreateAssessment_ClearDraftEndsTheOwnersDraft(t *testing.T) {
+	forEachStore(t, func(t *testing.T, s *Store, clock *fakeClock) {
+		ctx := context.Background()
+		a := mustUser(t, s, "a@example.org", RoleLearner)
+		b := mustUser(t, s, "b@example.org", RoleLearner)
+		for _, id := range []string{"v1", "v2"} {
+			must(t, s.CreateSession(ctx, Session{ID: id, ExpiresAt: clock.Now().Add(time.Hour)}))
+		}
+		owners := []DraftOwner{{UserID: a.ID}, {UserID: b.ID}, {SessionID: "v1"}, {SessionID: "v2"}}
+		for _, o := range owners {
+			must(t, s.SaveDraft(ctx, o, Draft{ProfileID: "p", Answers: []byte(`{"q":1}`), Section: 3}))
+		}
+		kept := result(50, "developing")
+		_, err := s.CreateAssessment(ctx, b.ID, kept) // no ClearDraft: b's draft stays
+		must(t, err)
+		finish := result(60, "nearly-ready")
+		finish.ClearDraft = true
+		_, err = s.CreateAssessment(ctx, a.ID, finish)
+		must(t, err)
+		_, err = s.CreateVisitorResult(ctx, "v1", finish)
+		must(t, err)
+		for i, o := range owners {
+			_, err := s.Draft(ctx, o)
+			if gone := errors.Is(err, ErrNotFound); gone != (i == 0 || i == 2) {
+				t.Errorf("draft of %+v: %v", o, err)
+			}
+		}
+	})
 }

@@ -3,8 +3,12 @@ package db
 import (
 	"context"
 	"errors"
+	"runtime"
 	"sync"
 	"testing"
+	"time"
+
+	"gorm.io/gorm"
 )
 
 func TestCreateAssessment_GroupCommitFailsOnlyTheBadRow(t *testing.T) {
@@ -73,4 +77,131 @@ func TestCreateAssessment_AfterCloseFails(t *testing.T) {
 			t.Fatal("a closed store accepted a write")
 		}
 	})
+}
+
+// holdCommitter keeps the SQLite committer busy until the returned release
+// is called, so the writes queued meanwhile go into one batch together.
+func holdCommitter(t *testing.T, s *Store) (release func()) {
+	t.Helper()
+	started, hold, done := make(chan struct{}), make(chan struct{}), make(chan error, 1)
+	go func() {
+		done <- s.commit.run(context.Background(), func(tx *gorm.DB) error {
+			close(started)
+			<-hold
+			return nil
+		})
+	}()
+	<-started
+	return func() {
+		close(hold)
+		if err := <-done; err != nil {
+			t.Errorf("holding job: %v", err)
+		}
+	}
+}
+
+// waitQueued waits until n jobs wait in the committer's queue.
+func waitQueued(s *Store, n int) {
+	for len(s.commit.queue) < n {
+		runtime.Gosched()
+	}
+}
+
+// Writes of every kind queued together commit in one transaction; the ones
+// that fail are undone alone, whatever statements they had run, and report
+// their own errors.
+func TestGroupCommit_OneBatchFailsOnlyTheFailingWrites(t *testing.T) {
+	s, clock := openTest(t)
+	ctx := context.Background()
+	u := mustUser(t, s, "batch@example.org", RoleLearner)
+	visitor := Session{ID: "visitor-1", ExpiresAt: clock.Now().Add(time.Hour)}
+	if err := s.CreateSession(ctx, visitor); err != nil {
+		t.Fatal(err)
+	}
+	release := holdCommitter(t, s)
+
+	errs := make([]error, 6)
+	var wg sync.WaitGroup
+	writes := []func() error{
+		func() error {
+			return s.CreateSession(ctx, Session{ID: "visitor-2", ExpiresAt: clock.Now().Add(time.Hour)})
+		},
+		func() error { return s.CreateSession(ctx, visitor) }, // a duplicate id: conflict
+		func() error {
+			return s.SaveDraft(ctx, DraftOwner{SessionID: "visitor-1"}, Draft{ProfileID: "p", Answers: []byte(`{"a":1}`), Section: 2})
+		},
+		func() error {
+			return s.SaveDraft(ctx, DraftOwner{SessionID: "nobody"}, Draft{ProfileID: "p", Answers: []byte(`{}`)}) // no such session
+		},
+		func() error { _, err := s.CreateAssessment(ctx, u.ID, result(70, "nearly-ready")); return err },
+		func() error {
+			// Two statements, the second failing: the first must go too.
+			return s.write(ctx, func(tx *gorm.DB) error {
+				if err := tx.Exec("INSERT INTO heartbeat (id, at) VALUES (1, ?)", clock.Now()).Error; err != nil {
+					return err
+				}
+				return tx.Exec("INSERT INTO no_such_table VALUES (1)").Error
+			})
+		},
+	}
+	for i, w := range writes {
+		wg.Go(func() { errs[i] = w() })
+		waitQueued(s, i+1) // queued in this order
+	}
+	release()
+	wg.Wait()
+
+	for i, want := range []error{nil, ErrConflict, nil, ErrNotFound, nil, nil} {
+		switch {
+		case want == nil && i == 5:
+			if errs[i] == nil {
+				t.Errorf("write %d: no error for a failing statement", i)
+			}
+		case want == nil && errs[i] != nil:
+			t.Errorf("write %d: %v", i, errs[i])
+		case want != nil && !errors.Is(errs[i], want):
+			t.Errorf("write %d: %v, want %v", i, errs[i], want)
+		}
+	}
+	if n := countRows(t, s, "sessions", ""); n != 2 {
+		t.Errorf("%d sessions, want 2", n)
+	}
+	if d, err := s.Draft(ctx, DraftOwner{SessionID: "visitor-1"}); err != nil || d.Section != 2 {
+		t.Errorf("draft %+v, %v", d, err)
+	}
+	if n := countRows(t, s, "assessments", "user_id = ?", u.ID); n != 1 {
+		t.Errorf("%d assessments, want 1", n)
+	}
+	if n := countRows(t, s, "heartbeat", ""); n != 0 {
+		t.Errorf("the failed write's first statement was kept")
+	}
+}
+
+// A write whose caller gave up while it waited is not run; one alone that
+// fails leaves nothing behind.
+func TestGroupCommit_CancelledWhileQueuedIsNotRun(t *testing.T) {
+	s, clock := openTest(t)
+	release := holdCommitter(t, s)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- s.CreateSession(ctx, Session{ID: "gave-up", ExpiresAt: clock.Now().Add(time.Hour)}) }()
+	waitQueued(s, 1)
+	cancel()
+	release()
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Errorf("err = %v, want context.Canceled", err)
+	}
+	if n := countRows(t, s, "sessions", ""); n != 0 {
+		t.Errorf("a cancelled write was stored")
+	}
+
+	err := s.write(context.Background(), func(tx *gorm.DB) error {
+		if err := tx.Exec("INSERT INTO heartbeat (id, at) VALUES (1, ?)", clock.Now()).Error; err != nil {
+			return err
+		}
+		return errors.New("changed my mind")
+	})
+	if err == nil || countRows(t, s, "heartbeat", "") != 0 {
+		t.Errorf("a failed lone write: err %v, %d heartbeat rows", err, countRows(t, s, "heartbeat", ""))
+	}
 }

@@ -15,7 +15,14 @@ func toPostgres(v any, dataType string) (any, error) {
 	case nil:
 		return nil, nil
 	case []byte:
+		if dataType == "bytea" { // packed results (pack.go): bytes as they are
+			return x, nil
+		}
 		v = string(x)
+	case string:
+		if dataType == "bytea" { // a result stored as JSON text before packing
+			return []byte(x), nil
+		}
 	}
 	switch dataType {
 	case "boolean":

@@ -5,9 +5,12 @@ package db
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"gorm.io/gorm"
@@ -58,11 +61,17 @@ type Store struct {
 	w       *gorm.DB
 	r       *gorm.DB
 	now     func() time.Time
-	// wp and rp are w and r with cached prepared statements, for fixed SQL
-	// only (a multi-statement migration must not go through them).
-	wp, rp *gorm.DB
-	// commit is the group committer for CreateAssessment (batch.go).
+	// rp is r with cached prepared statements, for fixed SQL only (a
+	// multi-statement migration must not go through them); writes of fixed
+	// SQL take a prepared session of their transaction.
+	rp *gorm.DB
+	// commit is the group committer for every write on SQLite (batch.go).
 	commit *committer
+
+	// sessionUser is SessionUser's statement, prepared on first use.
+	stmtOnce    sync.Once
+	sessionUser *sql.Stmt
+	stmtErr     error
 
 	dsn string // what Open was given
 
@@ -105,11 +114,10 @@ func open(dsn string, now func() time.Time) (*Store, error) {
 		return nil, err
 	}
 	s.now, s.dsn = now, dsn
-	// The hot paths (session and user lookups on every request, the group
-	// committer) run fixed SQL through prepared-statement sessions, so the
+	// The hot paths (session and user lookups on every request, storing a
+	// result) run fixed SQL through prepared-statement sessions, so the
 	// database compiles each statement once per connection instead of per call.
-	prep := &gorm.Session{PrepareStmt: true}
-	s.wp, s.rp = s.w.Session(prep), s.r.Session(prep)
+	s.rp = s.r.Session(&gorm.Session{PrepareStmt: true})
 	if s.dialect == SQLite {
 		// PostgreSQL takes concurrent writers itself; one committer per
 		// instance would only serialise them (docs/PERFORMANCE.md).
@@ -151,6 +159,9 @@ func closeGorm(g *gorm.DB) error {
 // Close finishes queued writes, then closes the connection pools.
 func (s *Store) Close() error {
 	s.stopCommitter()
+	if s.sessionUser != nil {
+		s.sessionUser.Close()
+	}
 	if s.r == s.w {
 		return closeGorm(s.w)
 	}
@@ -178,24 +189,52 @@ func (s *Store) clock() time.Time {
 	return s.now().UTC().Truncate(time.Microsecond)
 }
 
-// write runs fn in one write transaction (on SQLite an immediate one, on the
-// single writer connection). The commit counts only if it reached the
-// database file that will be there after a restart (live.go).
+// write runs fn in a write transaction and returns once it is durably
+// committed. On SQLite it joins the group committer's next transaction
+// (batch.go: an immediate one, on the single writer connection), and the
+// commit counts only if it reached the database file that will be there
+// after a restart (live.go). On PostgreSQL it is a transaction of its own.
+// fn must not call the store's write methods itself.
 func (s *Store) write(ctx context.Context, fn func(tx *gorm.DB) error) error {
-	if err := s.w.WithContext(ctx).Transaction(fn); err != nil {
-		return err
+	if s.commit != nil {
+		return s.commit.run(ctx, fn)
 	}
-	return s.checkLive()
+	return s.w.WithContext(ctx).Transaction(fn)
 }
 
-// exec runs one statement on the writer outside a transaction and reports
-// how many rows it changed, with write's guarantee.
+// exec runs one write statement and reports how many rows it changed, with
+// write's guarantee.
 func (s *Store) exec(ctx context.Context, sql string, args ...any) (int64, error) {
-	res := s.w.WithContext(ctx).Exec(sql, args...)
-	if res.Error != nil {
-		return 0, res.Error
+	var n int64
+	err := s.write(ctx, func(tx *gorm.DB) error {
+		res := tx.Exec(sql, args...)
+		n = res.RowsAffected
+		return res.Error
+	})
+	if err != nil {
+		return 0, err
 	}
-	return res.RowsAffected, s.checkLive()
+	return n, nil
+}
+
+// placeholders writes the ? placeholders of a query for database/sql
+// directly, as gorm does for the dialect: $1, $2, … on PostgreSQL. The
+// query must hold no ? other than placeholders.
+func (s *Store) placeholders(q string) string {
+	if s.dialect != Postgres {
+		return q
+	}
+	var b strings.Builder
+	n := 0
+	for _, r := range q {
+		if r == '?' {
+			n++
+			b.WriteString("$" + strconv.Itoa(n))
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 // wrap turns driver errors into the package sentinels.

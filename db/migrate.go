@@ -32,7 +32,9 @@ type migration struct {
 
 // goSteps are data changes SQL cannot make on both engines (Unicode case
 // folding, say): each runs in its migration's transaction, after its SQL.
-var goSteps = map[int]func(tx *gorm.DB) error{}
+var goSteps = map[int]func(tx *gorm.DB) error{
+	11: packStoredResults,
+}
 
 // migrationLockID is the pg_advisory_lock key that serialises migrations
 // between instances ("readines" in ASCII).

@@ -2,6 +2,8 @@ package db
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -132,4 +134,62 @@ func replaceSessions(tx *gorm.DB, userID int64, next Session) error {
 	}
 	return tx.Exec("INSERT INTO sessions (id, user_id, created_at, last_seen_at, expires_at) VALUES (?, ?, ?, ?, ?)",
 		next.ID, userID, next.CreatedAt.UTC(), next.LastSeenAt.UTC(), next.ExpiresAt.UTC()).Error
+}
+
+// sessionUserSQL reads a live session and its user in one query.
+const sessionUserSQL = `SELECT s.id, s.user_id, s.created_at, s.last_seen_at, s.expires_at,
+       u.email, u.name, u.password_hash, u.role, u.share_code, u.disabled, u.group_name,
+       (u.password_hash <> '') AS password_set, u.time_zone, u.created_at, u.updated_at
+  FROM sessions s LEFT JOIN users u ON u.id = s.user_id
+ WHERE s.id = ? AND s.expires_at > ?`
+
+// SessionUser returns a live session and, for a login session, its user
+// (the zero User for a visitor's): what every request with a session cookie
+// looks up, in one query. An expired or unknown session is ErrNotFound.
+func (s *Store) SessionUser(ctx context.Context, id string) (Session, User, error) {
+	// A statement prepared once and scanned by hand: this runs on every
+	// request, and gorm's statement building and reflection were most of
+	// its cost (docs/PERFORMANCE.md).
+	stmt, err := s.sessionUserStmt()
+	if err != nil {
+		return Session{}, User{}, wrap("session user", err)
+	}
+	var (
+		sess                           Session
+		userID                         sql.NullInt64
+		email, name, hash, role, share sql.NullString
+		group, zone                    sql.NullString
+		disabled, passwordSet          sql.NullBool
+		userCreated, userUpdated       sql.NullTime
+	)
+	err = stmt.QueryRowContext(ctx, id, s.clock()).Scan(&sess.ID, &userID, &sess.CreatedAt, &sess.LastSeenAt, &sess.ExpiresAt,
+		&email, &name, &hash, &role, &share, &disabled, &group, &passwordSet, &zone, &userCreated, &userUpdated)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Session{}, User{}, fmt.Errorf("db: session user: %w", ErrNotFound)
+	}
+	if err != nil {
+		return Session{}, User{}, wrap("session user", err)
+	}
+	sess.CreatedAt, sess.LastSeenAt, sess.ExpiresAt = utc(sess.CreatedAt), utc(sess.LastSeenAt), utc(sess.ExpiresAt)
+	if !userID.Valid {
+		return sess, User{}, nil
+	}
+	sess.UserID = userID.Int64
+	u := User{ID: userID.Int64, Email: email.String, Name: name.String, PasswordHash: hash.String, Role: role.String,
+		ShareCode: share.String, Disabled: disabled.Bool, Group: group.String, PasswordSet: passwordSet.Bool,
+		TimeZone: zone.String, CreatedAt: utc(userCreated.Time), UpdatedAt: utc(userUpdated.Time)}
+	return sess, u, nil
+}
+
+// sessionUserStmt prepares sessionUserSQL on the read pool once.
+func (s *Store) sessionUserStmt() (*sql.Stmt, error) {
+	s.stmtOnce.Do(func() {
+		pool, err := s.r.DB()
+		if err != nil {
+			s.stmtErr = err
+			return
+		}
+		s.sessionUser, s.stmtErr = pool.Prepare(s.placeholders(sessionUserSQL))
+	})
+	return s.sessionUser, s.stmtErr
 }

@@ -127,3 +127,77 @@ func TestDeleteSessions(t *testing.T) {
 		}
 	})
 }
+
+// SessionUser reads what SessionByID and UserByID read, in one query.
+func TestSessionUser_SameAsSessionAndUserApart(t *testing.T) {
+	forEachStore(t, func(t *testing.T, s *Store, clock *fakeClock) {
+		ctx := context.Background()
+		c := mustUser(t, s, "counselor@example.org", RoleCounselor)
+		invited, err := s.CreateUser(ctx, NewUser{Email: "invited@example.org", Name: "Invited", Role: RoleLearner, Group: "9B"})
+		must(t, err)
+		must(t, s.SetTimeZone(ctx, c.ID, "Europe/Madrid"))
+		start := clock.Now()
+		for id, uid := range map[string]int64{"counselor": c.ID, "invited": invited.ID, "visitor": 0} {
+			must(t, s.CreateSession(ctx, Session{ID: id, UserID: uid, ExpiresAt: start.Add(time.Hour)}))
+		}
+		clock.Advance(time.Minute)
+		for _, id := range []string{"counselor", "invited", "visitor"} {
+			sess, u, err := s.SessionUser(ctx, id)
+			if err != nil {
+				t.Fatalf("%s: %v", id, err)
+			}
+			want, err := s.SessionByID(ctx, id)
+			must(t, err)
+			if sess != want {
+				t.Errorf("%s: session %+v, want %+v", id, sess, want)
+			}
+			var wantUser User
+			if want.UserID != 0 {
+				wantUser, err = s.UserByID(ctx, want.UserID)
+				must(t, err)
+			}
+			if u != wantUser {
+				t.Errorf("%s: user %+v, want %+v", id, u, wantUser)
+			}
+		}
+		if _, u, _ := s.SessionUser(ctx, "counselor"); u.ShareCode == "" || u.TimeZone != "Europe/Madrid" || !u.PasswordSet {
+			t.Errorf("counselor read as %+v", u)
+		}
+		if _, u, _ := s.SessionUser(ctx, "invited"); u.PasswordSet || u.Group != "9B" {
+			t.Errorf("invited learner read as %+v", u)
+		}
+		clock.Advance(time.Hour)
+		for _, id := range []string{"counselor", "nobody"} {
+			if _, _, err := s.SessionUser(ctx, id); !errors.Is(err, ErrNotFound) {
+				t.Errorf("%s: err = %v, want ErrNotFound", id, err)
+			}
+		}
+	})
+}
+
+// BenchmarkSessionLookup is what every request with a session cookie
+// costs the store: one query since SessionUser, two before it.
+func BenchmarkSessionLookup(b *testing.B) {
+	s, clock := openTest(b)
+	ctx := context.Background()
+	u := mustUser(b, s, "bench@example.org", RoleLearner)
+	must(b, s.CreateSession(ctx, Session{ID: "bench", UserID: u.ID, ExpiresAt: clock.Now().Add(time.Hour)}))
+	b.Run("SessionUser", func(b *testing.B) {
+		for b.Loop() {
+			if _, _, err := s.SessionUser(ctx, "bench"); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("SessionByID+UserByID", func(b *testing.B) {
+		for b.Loop() {
+			sess, err := s.SessionByID(ctx, "bench")
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := s.UserByID(ctx, sess.UserID); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

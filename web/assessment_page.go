@@ -332,13 +332,12 @@ func (h *assessmentPages) finishAssessment(c *gin.Context, raw map[string]json.R
 		h.render(c, http.StatusUnprocessableEntity, "assessment", h.T(c, "assessment.title_check_all"), v)
 		return
 	}
-	to, err := h.storeFinished(c, record.Of(sc.profile, sc.answers, &sc.result))
+	row := record.Of(sc.profile, sc.answers, &sc.result)
+	row.ClearDraft = true // the result and the end of the draft, in one transaction
+	to, err := h.storeFinished(c, row)
 	if err != nil {
 		h.pageStoreError(c, err, "")
 		return
-	}
-	if owner, ok := h.draftOwner(c); ok {
-		_ = h.store.DeleteDraft(c.Request.Context(), owner)
 	}
 	c.Redirect(http.StatusSeeOther, to)
 }

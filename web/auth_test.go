@@ -93,12 +93,16 @@ func (f *fakeAuthStore) CreateSession(_ context.Context, s db.Session) error {
 	return nil
 }
 
-func (f *fakeAuthStore) SessionByID(_ context.Context, id string) (db.Session, error) {
+func (f *fakeAuthStore) SessionUser(ctx context.Context, id string) (db.Session, db.User, error) {
 	s, ok := f.sessions[id]
 	if !ok {
-		return db.Session{}, db.ErrNotFound
+		return db.Session{}, db.User{}, db.ErrNotFound
 	}
-	return s, nil
+	if s.UserID == 0 {
+		return s, db.User{}, nil
+	}
+	u, err := f.UserByID(ctx, s.UserID)
+	return s, u, err
 }
 
 func (f *fakeAuthStore) TouchSession(context.Context, string, time.Time, time.Time) error { return nil }

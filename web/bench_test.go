@@ -111,3 +111,21 @@ func BenchmarkSubmitAPI(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkCounselorLearnerPage50Attempts is the counselor's page about a
+// learner with 50 results (each result listed with its explanation).
+func BenchmarkCounselorLearnerPage50Attempts(b *testing.B) {
+	app := newTestApp(b)
+	_, _ = benchLearner(b, app, 50)
+	counselor := app.createUser("counselor@example.org", "counselor")
+	learner, err := app.store.UserByEmail(b.Context(), "bench@example.org")
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := app.store.ShareWith(b.Context(), learner.ID, counselor.ShareCode); err != nil {
+		b.Fatal(err)
+	}
+	c := app.client()
+	app.login(c, "counselor@example.org")
+	benchGet(b, app, "/counselor/learners/"+strconv.FormatInt(learner.ID, 10), sessionCookie+"="+app.cookieOf(c))
+}

@@ -5,14 +5,44 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
-	"github.com/gin-contrib/gzip"
 	"github.com/gin-gonic/gin"
 
 	"github.com/readiness/readiness/account"
 	"github.com/readiness/readiness/web/i18n"
 )
+
+// parsed is what NewRouter makes of the embedded files: the message
+// catalogs, every page's templates (times in UTC) and the static files,
+// compressed. It depends on nothing but the binary, so a process parses it
+// once however many routers it builds (the tests build hundreds).
+type parsed struct {
+	cat    *i18n.Catalog
+	tmpl   templates
+	static map[string]*staticFile
+}
+
+var embeddedParsed = sync.OnceValues(func() (parsed, error) {
+	cat, err := i18n.Load()
+	if err != nil {
+		return parsed{}, fmt.Errorf("web: message catalogs: %w", err)
+	}
+	tmpl, err := parseTemplates(cat)
+	if err != nil {
+		return parsed{}, err
+	}
+	staticFS, err := fs.Sub(assets, "static")
+	if err != nil {
+		return parsed{}, fmt.Errorf("web: static files: %w", err)
+	}
+	static, err := loadStatic(staticFS)
+	if err != nil {
+		return parsed{}, fmt.Errorf("web: static files: %w", err)
+	}
+	return parsed{cat: cat, tmpl: tmpl, static: static}, nil
+})
 
 // NewRouter builds the whole HTTP surface: every route and role group is here.
 func NewRouter(d Deps) (http.Handler, error) {
@@ -41,18 +71,15 @@ func NewRouter(d Deps) (http.Handler, error) {
 	if !ok {
 		return nil, fmt.Errorf("web: default profile %q is not loaded", d.Config.DefaultProfile)
 	}
-	cat, err := i18n.Load()
-	if err != nil {
-		return nil, fmt.Errorf("web: message catalogs: %w", err)
-	}
-	// Every profile speaks every language the pages do.
-	if err := d.Profiles.Require(cat.Languages()...); err != nil {
-		return nil, fmt.Errorf("web: profiles: %w", err)
-	}
-	tmpl, err := parseTemplates(cat)
+	parsed, err := embeddedParsed()
 	if err != nil {
 		return nil, err
 	}
+	// Every profile speaks every language the pages do.
+	if err := d.Profiles.Require(parsed.cat.Languages()...); err != nil {
+		return nil, fmt.Errorf("web: profiles: %w", err)
+	}
+	cat, tmpl, static := parsed.cat, parsed.tmpl, parsed.static
 	if err := checkOpenAPIDocument(); err != nil {
 		return nil, err
 	}
@@ -93,17 +120,13 @@ func NewRouter(d Deps) (http.Handler, error) {
 	if err := r.SetTrustedProxies(d.Config.TrustedProxies); err != nil {
 		return nil, fmt.Errorf("web: trusted proxies: %w", err)
 	}
-	// Pages and static files are gzipped; the API is not, where the CPU is
-	// better spent on requests than on compressing small JSON bodies.
-	zip := gzip.Gzip(gzip.DefaultCompression, gzip.WithExcludedPaths([]string{"/api/", "/healthz"}))
 	if d.Metrics != nil {
 		r.Use(d.Metrics.measure) // first, so it times and counts everything after it
 	}
-	r.Use(s.logRequests, s.recover, s.securityHeaders, zip, s.chooseLanguage, s.limitBody, s.crossOrigin, sess.load)
+	r.Use(s.logRequests, s.recover, s.securityHeaders, s.compress, s.chooseLanguage, s.limitBody, s.crossOrigin, sess.load)
 	r.NoRoute(func(c *gin.Context) { s.fail(c, http.StatusNotFound, s.T(c, "api.page_not_found")) })
 	r.NoMethod(func(c *gin.Context) { s.fail(c, http.StatusMethodNotAllowed, s.T(c, "api.method_not_allowed")) })
 
-	static, _ := fs.Sub(assets, "static")
 	r.GET("/static/*file", s.serveStatic(static))
 	r.GET("/healthz", healthz.healthz)
 

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -49,10 +50,9 @@ func hashToken(token string) string {
 // user each belongs to.
 type sessionStore interface {
 	CreateSession(ctx context.Context, s db.Session) error
-	SessionByID(ctx context.Context, id string) (db.Session, error)
+	SessionUser(ctx context.Context, id string) (db.Session, db.User, error)
 	TouchSession(ctx context.Context, id string, lastSeen, expires time.Time) error
 	DeleteSession(ctx context.Context, id string) error
-	UserByID(ctx context.Context, id int64) (db.User, error)
 }
 
 // sessions keeps the server-side sessions behind the session cookie; the
@@ -77,6 +77,11 @@ func currentSession(c *gin.Context) *db.Session {
 // load finds the request's server-side session and its user, for every
 // request. An expired, unknown or disabled one is treated as no session.
 func (s *sessions) load(c *gin.Context) {
+	// Static files are the same for everyone: no session lookup for them.
+	if strings.HasPrefix(c.Request.URL.Path, "/static/") {
+		c.Next()
+		return
+	}
 	token, err := c.Cookie(sessionCookie)
 	if err != nil || token == "" || len(token) > 100 {
 		c.Next()
@@ -84,7 +89,7 @@ func (s *sessions) load(c *gin.Context) {
 	}
 	ctx := c.Request.Context()
 	id := hashToken(token)
-	sess, err := s.store.SessionByID(ctx, id)
+	sess, u, err := s.store.SessionUser(ctx, id)
 	if err != nil {
 		if !errors.Is(err, db.ErrNotFound) {
 			s.log.Error("session lookup", "err", err)
@@ -99,8 +104,7 @@ func (s *sessions) load(c *gin.Context) {
 		return
 	}
 	if sess.UserID != 0 {
-		u, err := s.store.UserByID(ctx, sess.UserID)
-		if err != nil || u.Disabled {
+		if u.Disabled {
 			c.Next()
 			return
 		}

@@ -3,7 +3,9 @@
 // through the API, has concurrent clients submit assessments with varied
 // valid answers, then reads every learner's assessments back. It also
 // compares the submit path with the bench ceiling (--compare-ceiling) and
-// measures scoring alone (--score-only). It only talks to loopback addresses.
+// measures scoring alone (--score-only) and the whole respondent's path
+// through the pages as a browser without JavaScript takes it (--browser). It
+// only talks to loopback addresses.
 package main
 
 import (
@@ -33,6 +35,12 @@ assessment is lost, an unacknowledged one appears, or any request got a 5xx.
   --compare-ceiling URL  post one fixed body to our POST /api/v1/assessments and
                          the ceiling's POST /submit, --rounds × --duration each
   --score-only           post to POST /api/v1/score (stores nothing) for --duration
+  --browser              --concurrency visitors walk the assessment pages as a
+                         browser without JavaScript does (GET /assessment, its
+                         stylesheet and icon, post each section's form, follow
+                         each redirect, load the result), each walk a new
+                         visitor, for --duration; with --compare-ceiling, in
+                         --rounds alternating with the ceiling's POST /submit
 
 flags:
 `
@@ -44,6 +52,7 @@ type options struct {
 	ceiling    string
 	rounds     int
 	scoreOnly  bool
+	browser    bool
 	durationOK bool // --duration was given
 }
 
@@ -65,6 +74,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.ceiling, "compare-ceiling", "", "base URL of the bench ceiling to compare with")
 	fs.IntVar(&o.rounds, "rounds", 3, "rounds of --compare-ceiling")
 	fs.BoolVar(&o.scoreOnly, "score-only", false, "only score (POST /api/v1/score) for --duration")
+	fs.BoolVar(&o.browser, "browser", false, "walk the assessment pages like a browser without JavaScript for --duration")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -76,7 +86,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	}
 	o.cfg.URL, o.cfg.MoreURLs = urls[0], urls[1:]
 	fs.Visit(func(f *flag.Flag) { o.durationOK = o.durationOK || f.Name == "duration" })
-	if !o.durationOK && (o.ceiling != "" || o.scoreOnly) {
+	if !o.durationOK && (o.ceiling != "" || o.scoreOnly || o.browser) {
 		o.cfg.Duration = 5 * time.Second
 	}
 	c := o.cfg
@@ -95,12 +105,14 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		return o, fmt.Errorf("--rounds must be at least 1")
 	case o.ceiling != "" && o.scoreOnly:
 		return o, fmt.Errorf("--compare-ceiling and --score-only are separate runs")
+	case o.browser && o.scoreOnly:
+		return o, fmt.Errorf("--browser and --score-only are separate runs")
 	}
 	if _, err := baseURLs(c); err != nil {
 		return o, fmt.Errorf("--url: %w", err)
 	}
-	if len(c.MoreURLs) > 0 && (o.ceiling != "" || o.scoreOnly) {
-		return o, fmt.Errorf("several --url are for the load run, not --compare-ceiling or --score-only")
+	if len(c.MoreURLs) > 0 && (o.ceiling != "" || o.scoreOnly || o.browser) {
+		return o, fmt.Errorf("several --url are for the load run, not --compare-ceiling, --score-only or --browser")
 	}
 	if o.ceiling != "" {
 		if _, err := checkLoopback(o.ceiling); err != nil {
@@ -141,6 +153,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 
 	var out outcome
 	switch {
+	case o.browser:
+		out, err = browserRun(ctx, o.cfg, o.ceiling, o.rounds)
 	case o.ceiling != "":
 		out, err = compareCeiling(ctx, o.cfg, o.ceiling, o.rounds)
 	case o.scoreOnly:

@@ -56,6 +56,12 @@ func TestParseFlags(t *testing.T) {
 		{"several urls with score-only", []string{"--score-only", "--url", "http://127.0.0.1:1", "--url", "http://127.0.0.1:2"}, true, nil},
 		{"compare defaults to 5s sides", []string{"--compare-ceiling", "http://127.0.0.1:18090"}, false, func(o options) bool { return o.cfg.Duration == 5*time.Second && o.rounds == 3 }},
 		{"score-only keeps a given duration", []string{"--score-only", "--duration", "9s"}, false, func(o options) bool { return o.scoreOnly && o.cfg.Duration == 9*time.Second }},
+		{"browser defaults to 5s", []string{"--browser"}, false, func(o options) bool { return o.browser && o.cfg.Duration == 5*time.Second }},
+		{"browser against the ceiling", []string{"--browser", "--compare-ceiling", "http://127.0.0.1:1", "--rounds", "4"}, false, func(o options) bool {
+			return o.browser && o.ceiling != "" && o.rounds == 4
+		}},
+		{"browser and score-only", []string{"--browser", "--score-only"}, true, nil},
+		{"browser on several urls", []string{"--browser", "--url", "http://127.0.0.1:1", "--url", "http://127.0.0.1:2"}, true, nil},
 		{"remote url", []string{"--url", "http://203.0.113.5"}, true, nil},
 		{"remote ceiling", []string{"--compare-ceiling", "http://203.0.113.5"}, true, nil},
 		{"both modes", []string{"--compare-ceiling", "http://127.0.0.1:1", "--score-only"}, true, nil},

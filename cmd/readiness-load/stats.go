@@ -207,3 +207,32 @@ func readRSS(pid int) (int64, error) {
 	}
 	return peak, sc.Err()
 }
+
+// clockTicks is the kernel's USER_HZ, the unit of /proc/PID/stat times; 100
+// on every Linux port Go supports.
+const clockTicks = 100
+
+// cpuTime is the CPU time (user and system) the process has used so far.
+func cpuTime(pid int) (time.Duration, error) {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, err
+	}
+	// The command name, field 2, is in parentheses and may hold spaces:
+	// count fields from the last ")".
+	i := strings.LastIndexByte(string(data), ')')
+	if i < 0 {
+		return 0, fmt.Errorf("/proc/%d/stat: no command name", pid)
+	}
+	f := strings.Fields(string(data[i+1:]))
+	if len(f) < 13 {
+		return 0, fmt.Errorf("/proc/%d/stat: %d fields", pid, len(f))
+	}
+	// utime and stime are fields 14 and 15 of the line, 12 and 13 here.
+	utime, err1 := strconv.ParseInt(f[11], 10, 64)
+	stime, err2 := strconv.ParseInt(f[12], 10, 64)
+	if err1 != nil || err2 != nil {
+		return 0, fmt.Errorf("/proc/%d/stat: unreadable times", pid)
+	}
+	return time.Duration(utime+stime) * time.Second / clockTicks, nil
+}
