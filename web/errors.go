@@ -28,6 +28,12 @@ func fieldProblem(field, msg string) problem { return problem{Field: field, Prob
 func (s *site) answerProblems(c *gin.Context, ps []assessment.Problem) []problem {
 	out := make([]problem, len(ps))
 	for i, p := range ps {
+		if p.Question == "" {
+			// An answer keyed "" names no question: the problem is the
+			// answers object's, and a problem always names something.
+			out[i] = fieldProblem("answers", s.T(c, "answer.empty-question"))
+			continue
+		}
 		out[i] = problem{Question: p.Question, Problem: s.answerProblem(c, p)}
 	}
 	return out
