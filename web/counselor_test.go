@@ -468,7 +468,7 @@ func TestCaseloadCSV_InjectionNonASCIIAndFilters(t *testing.T) {
 		}
 		header := strings.Join(caseloadCSVHeader, ",") // the API's: ids
 		if p == "/counselor/caseload.csv" {            // the page's: headings for a person
-			header = "Name,Email,Attempts,Latest score,Latest band,Change,Last activity,Flagged,Needs attention,Group"
+			header = "Name,Email,Attempts,Latest score,Latest band,Change,Last activity,Flagged,Needs attention,Group,Verified score,Verified band"
 		}
 		if strings.Join(recs[0], ",") != header || len(recs) != 1+1+len(names) {
 			t.Fatalf("%s: %d records, header %v", p, len(recs), recs[0])
