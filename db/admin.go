@@ -449,19 +449,6 @@ func setDisabled(tx *gorm.DB, now time.Time, u userRow, role string, disabled bo
 	return nil
 }
 
-// UpdateRole changes a user's role as UpdateUser does, from the command line.
-func (s *Store) UpdateRole(ctx context.Context, id int64, role string) error {
-	_, err := s.UpdateUser(ctx, 0, id, UserChange{Role: &role})
-	return err
-}
-
-// UpdateDisabled enables or disables a user as UpdateUser does, from the
-// command line.
-func (s *Store) UpdateDisabled(ctx context.Context, id int64, disabled bool) error {
-	_, err := s.UpdateUser(ctx, 0, id, UserChange{Disabled: &disabled})
-	return err
-}
-
 // requireAnotherAdmin fails with ErrLastAdmin unless an enabled admin other
 // than id exists. It runs inside the write transaction, so two admins
 // demoting each other at once cannot both succeed.

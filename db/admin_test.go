@@ -52,7 +52,7 @@ func TestLink_RolesAndLinksOf(t *testing.T) {
 		l := mustUser(t, s, "l@example.org", RoleLearner)
 		c := mustUser(t, s, "c@example.org", RoleCounselor)
 		off := mustUser(t, s, "off@example.org", RoleCounselor)
-		must(t, s.UpdateDisabled(ctx, off.ID, true))
+		must(t, updateDisabled(s, off.ID, true))
 		admin := mustUser(t, s, "admin@example.org", RoleAdmin)
 		tests := []struct {
 			name               string
@@ -95,35 +95,35 @@ func TestUpdateRoleAndDisabled_KeepAnAdmin(t *testing.T) {
 		l := mustUser(t, s, "l@example.org", RoleLearner)
 		must(t, s.CreateSession(ctx, Session{ID: "s1", UserID: l.ID, CreatedAt: clock.Now(), LastSeenAt: clock.Now(), ExpiresAt: clock.Now().Add(time.Hour)}))
 
-		must(t, s.UpdateRole(ctx, a2.ID, RoleCounselor))
+		must(t, updateRole(s, a2.ID, RoleCounselor))
 		if u, _ := s.UserByID(ctx, a2.ID); u.Role != RoleCounselor || u.ShareCode == "" {
 			t.Errorf("promoted counselor = %+v", u)
 		}
-		if err := s.UpdateRole(ctx, a1.ID, RoleLearner); !errors.Is(err, ErrLastAdmin) {
+		if err := updateRole(s, a1.ID, RoleLearner); !errors.Is(err, ErrLastAdmin) {
 			t.Errorf("demoting the last admin: %v", err)
 		}
-		if err := s.UpdateDisabled(ctx, a1.ID, true); !errors.Is(err, ErrLastAdmin) {
+		if err := updateDisabled(s, a1.ID, true); !errors.Is(err, ErrLastAdmin) {
 			t.Errorf("disabling the last admin: %v", err)
 		}
-		must(t, s.UpdateRole(ctx, a1.ID, RoleAdmin)) // no change is fine
-		must(t, s.UpdateRole(ctx, a2.ID, RoleAdmin))
-		must(t, s.UpdateDisabled(ctx, a1.ID, true)) // a2 remains
-		if err := s.UpdateRole(ctx, a2.ID, RoleLearner); !errors.Is(err, ErrLastAdmin) {
+		must(t, updateRole(s, a1.ID, RoleAdmin)) // no change is fine
+		must(t, updateRole(s, a2.ID, RoleAdmin))
+		must(t, updateDisabled(s, a1.ID, true)) // a2 remains
+		if err := updateRole(s, a2.ID, RoleLearner); !errors.Is(err, ErrLastAdmin) {
 			t.Errorf("a disabled admin does not count: %v", err)
 		}
 
-		must(t, s.UpdateDisabled(ctx, l.ID, true))
+		must(t, updateDisabled(s, l.ID, true))
 		if u, _ := s.UserByID(ctx, l.ID); !u.Disabled {
 			t.Error("learner not disabled")
 		}
 		if _, err := s.SessionByID(ctx, "s1"); !errors.Is(err, ErrNotFound) {
 			t.Errorf("session survives disabling: %v", err)
 		}
-		must(t, s.UpdateDisabled(ctx, l.ID, false))
-		if err := s.UpdateDisabled(ctx, 999, true); !errors.Is(err, ErrNotFound) {
+		must(t, updateDisabled(s, l.ID, false))
+		if err := updateDisabled(s, 999, true); !errors.Is(err, ErrNotFound) {
 			t.Errorf("unknown user: %v", err)
 		}
-		if err := s.UpdateRole(ctx, 999, RoleAdmin); !errors.Is(err, ErrNotFound) {
+		if err := updateRole(s, 999, RoleAdmin); !errors.Is(err, ErrNotFound) {
 			t.Errorf("unknown user: %v", err)
 		}
 	})

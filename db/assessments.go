@@ -248,15 +248,6 @@ func (s *Store) Assessment(ctx context.Context, userID, id int64) (Assessment, e
 	return rows[0].assessment()
 }
 
-// AssessmentIDsByUser returns the ids of the user's assessments, newest first.
-func (s *Store) AssessmentIDsByUser(ctx context.Context, userID int64) ([]int64, error) {
-	ids := []int64{}
-	if err := s.r.WithContext(ctx).Raw("SELECT id FROM assessments WHERE user_id = ?"+newestFirst, userID).Scan(&ids).Error; err != nil {
-		return nil, wrap("assessment ids", err)
-	}
-	return ids, nil
-}
-
 // CreateVisitorResult stores a result for a visitor session. The returned
 // Assessment has UserID 0. An unknown session is ErrNotFound.
 func (s *Store) CreateVisitorResult(ctx context.Context, sessionID string, r NewResult) (Assessment, error) {

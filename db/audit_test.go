@@ -77,7 +77,7 @@ func TestUpdateUser_EachChangeIsAuditedByItsActor(t *testing.T) {
 			t.Errorf("rows naming cas by email: %d (only the detail mentions them)", n)
 		}
 		// The command line is an actor too.
-		must(t, s.UpdateDisabled(ctx, l.ID, false))
+		must(t, updateDisabled(s, l.ID, false))
 		if log, _ := s.AuditLog(ctx, AuditQuery{Limit: 1}); len(log) != 1 || log[0].ActorID != 0 || log[0].ActorName != "command line" || log[0].Action != ActionUserEnable {
 			t.Errorf("newest row = %+v", log)
 		}
@@ -303,7 +303,7 @@ func TestDeleteUser_TheLastEnabledAdminStays(t *testing.T) {
 		ctx := context.Background()
 		a1 := mustUser(t, s, "a1@example.org", RoleAdmin)
 		a2 := mustUser(t, s, "a2@example.org", RoleAdmin)
-		must(t, s.UpdateDisabled(ctx, a2.ID, true))
+		must(t, updateDisabled(s, a2.ID, true))
 		if err := s.DeleteUser(ctx, a1.ID); !errors.Is(err, ErrLastAdmin) {
 			t.Errorf("deleting the last enabled admin: %v", err)
 		}

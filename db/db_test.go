@@ -128,9 +128,8 @@ func TestNotFoundIsSentinel(t *testing.T) {
 			{"UserByID", func() error { _, err := s.UserByID(ctx, 999); return err }},
 			{"UserByEmail", func() error { _, err := s.UserByEmail(ctx, "nobody@example.org"); return err }},
 			{"DeleteUser", func() error { return s.DeleteUser(ctx, 999) }},
-			{"UpdateRole", func() error { return s.UpdateRole(ctx, 999, RoleAdmin) }},
-			{"UpdateDisabled", func() error { return s.UpdateDisabled(ctx, 999, true) }},
-			{"SetPassword", func() error { return s.SetPassword(ctx, 999, "h") }},
+			{"UpdateUser role", func() error { return updateRole(s, 999, RoleAdmin) }},
+			{"UpdateUser disabled", func() error { return updateDisabled(s, 999, true) }},
 			{"SessionByID", func() error { _, err := s.SessionByID(ctx, "nope"); return err }},
 			{"TouchSession", func() error { return s.TouchSession(ctx, "nope", time.Now(), time.Now()) }},
 			{"Draft", func() error { _, err := s.Draft(ctx, DraftOwner{UserID: 999}); return err }},
@@ -139,7 +138,6 @@ func TestNotFoundIsSentinel(t *testing.T) {
 			{"VisitorResult", func() error { _, err := s.VisitorResult(ctx, "nope", 1); return err }},
 			{"CreateVisitorResult unknown session", func() error { _, err := s.CreateVisitorResult(ctx, "nope", result(1, "b")); return err }},
 			{"Unshare", func() error { return s.Unshare(ctx, 1, 2) }},
-			{"OldestLoginFailure", func() error { _, err := s.OldestLoginFailure(ctx, "k", time.Time{}); return err }},
 			{"ExportUser", func() error { _, err := s.ExportUser(ctx, 999); return err }},
 		}
 		for _, tt := range tests {

@@ -107,3 +107,15 @@ func countRows(t testing.TB, s *Store, table, where string, args ...any) int64 {
 	}
 	return n
 }
+
+// updateRole and updateDisabled change one thing about a user through
+// UpdateUser, as the admin pages do.
+func updateRole(s *Store, id int64, role string) error {
+	_, err := s.UpdateUser(context.Background(), 0, id, UserChange{Role: &role})
+	return err
+}
+
+func updateDisabled(s *Store, id int64, disabled bool) error {
+	_, err := s.UpdateUser(context.Background(), 0, id, UserChange{Disabled: &disabled})
+	return err
+}

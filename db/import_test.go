@@ -20,7 +20,7 @@ func TestImportUsers_ValidRowsInOneTransactionAndEachProblemNamed(t *testing.T) 
 		admin := mustUser(t, s, "ada@example.org", RoleAdmin)
 		casey := mustUser(t, s, "casey@example.org", RoleCounselor)
 		off := mustUser(t, s, "off@example.org", RoleCounselor)
-		must(t, s.UpdateDisabled(ctx, off.ID, true))
+		must(t, updateDisabled(s, off.ID, true))
 		mustUser(t, s, "lee@example.org", RoleLearner)
 		rows := []ImportRow{
 			importRow(2, "ana@example.org", "Ana", RoleLearner, "Class of 2027", "casey@example.org"),

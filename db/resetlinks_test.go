@@ -118,7 +118,7 @@ func TestResetLink_ExpiredReplacedAndDisabled(t *testing.T) {
 		third := account.NewResetToken()
 		_, err = s.CreateResetLink(ctx, 0, u.ID, ResetLinkOf(third))
 		must(t, err)
-		must(t, s.UpdateDisabled(ctx, u.ID, true))
+		must(t, updateDisabled(s, u.ID, true))
 		if _, err := s.UseResetLink(ctx, third.Selector, third.VerifierHash, "h", session(clock, "x")); !errors.Is(err, ErrAccountDisabled) {
 			t.Errorf("a link of a disabled account: %v", err)
 		}

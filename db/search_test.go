@@ -112,7 +112,7 @@ func TestUpdateRole_DemotedCounselorLosesEveryLink(t *testing.T) {
 		}
 		must(t, s.Link(ctx, 0, learners[0].ID, other.ID)) // an admin's link to another counselor stays
 		clock.Advance(time.Minute)
-		must(t, s.UpdateRole(ctx, c.ID, RoleLearner))
+		must(t, updateRole(s, c.ID, RoleLearner))
 		if n := countRows(t, s, "counselor_links", "counselor_id = ?", c.ID); n != 0 {
 			t.Errorf("%d links left after demotion", n)
 		}
@@ -120,7 +120,7 @@ func TestUpdateRole_DemotedCounselorLosesEveryLink(t *testing.T) {
 			t.Errorf("the other counselor's link: %d rows, want 1", n)
 		}
 		// Promoting back does not bring the links back: learners share again.
-		must(t, s.UpdateRole(ctx, c.ID, RoleCounselor))
+		must(t, updateRole(s, c.ID, RoleCounselor))
 		if entries, err := s.Caseload(ctx, c.ID, CaseloadQuery{}); err != nil || len(entries) != 0 {
 			t.Errorf("caseload after re-promotion: %v, %v", entries, err)
 		}

@@ -81,12 +81,6 @@ func (s *Store) DeleteSession(ctx context.Context, id string) error {
 	return wrap("delete session", err)
 }
 
-// DeleteUserSessions ends every session of a user, e.g. after a password change.
-func (s *Store) DeleteUserSessions(ctx context.Context, userID int64) error {
-	_, err := s.exec(ctx, "DELETE FROM sessions WHERE user_id = ?", userID)
-	return wrap("delete user sessions", err)
-}
-
 // DeleteExpiredSessions removes sessions past their expiry, with the drafts
 // and unclaimed results of expired visitor sessions, and reports how many
 // sessions went.

@@ -14,9 +14,9 @@ func TestShareWith_Codes(t *testing.T) {
 		learner := mustUser(t, s, "l@example.org", RoleLearner)
 		counselor := mustUser(t, s, "c@example.org", RoleCounselor)
 		disabled := mustUser(t, s, "off@example.org", RoleCounselor)
-		must(t, s.UpdateDisabled(ctx, disabled.ID, true))
+		must(t, updateDisabled(s, disabled.ID, true))
 		demoted := mustUser(t, s, "demoted@example.org", RoleCounselor)
-		must(t, s.UpdateRole(ctx, demoted.ID, RoleLearner))
+		must(t, updateRole(s, demoted.ID, RoleLearner))
 
 		tests := []struct {
 			name    string
@@ -246,8 +246,8 @@ func TestReshare_KeepsTheFollowUpFlag(t *testing.T) {
 		// A demoted counselor loses links and kept flags alike.
 		must(t, s.SetFlagged(ctx, c.ID, learner.ID, true))
 		must(t, s.Unshare(ctx, learner.ID, c.ID))
-		must(t, s.UpdateRole(ctx, c.ID, RoleLearner))
-		must(t, s.UpdateRole(ctx, c.ID, RoleCounselor))
+		must(t, updateRole(s, c.ID, RoleLearner))
+		must(t, updateRole(s, c.ID, RoleCounselor))
 		must(t, s.Link(ctx, 0, learner.ID, c.ID))
 		if flagged(learner.ID) {
 			t.Fatal("a flag came back to a counselor demoted in between")

@@ -2,56 +2,41 @@ package db
 
 import (
 	"context"
-	"errors"
 	"sync"
 	"testing"
 	"time"
 )
 
-func TestLoginFailures_CountWindowAndClear(t *testing.T) {
+// ClearLoginFailures forgets one key's failures only, and
+// DeleteLoginFailuresBefore prunes failures older than a time under every key.
+func TestLoginFailures_ClearAndPrune(t *testing.T) {
 	forEachStore(t, func(t *testing.T, s *Store, clock *fakeClock) {
 		ctx := context.Background()
+		const window = 15 * time.Minute
 		start := clock.Now()
+		keys := []ThrottleKey{{Key: "pair:a@example.org|192.0.2.1", Limit: 5}, {Key: "addr:192.0.2.1", Limit: 100}}
 		for range 3 {
-			must(t, s.RecordLoginFailure(ctx, "email:a@example.org", "ip:192.0.2.1"))
+			_, err := s.ReserveLoginAttempt(ctx, keys, window)
+			must(t, err)
 			clock.Advance(10 * time.Minute)
 		}
-		must(t, s.RecordLoginFailure(ctx, "ip:192.0.2.1"))
-
-		tests := []struct {
-			key        string
-			since      time.Time
-			wantCount  int
-			wantOldest time.Time
-		}{
-			{"email:a@example.org", start, 3, start},
-			{"email:a@example.org", start.Add(5 * time.Minute), 2, start.Add(10 * time.Minute)},
-			{"ip:192.0.2.1", start, 4, start},
-			{"ip:192.0.2.1", start.Add(25 * time.Minute), 1, start.Add(30 * time.Minute)},
+		_, err := s.ReserveLoginAttempt(ctx, keys[1:], window)
+		must(t, err)
+		failures := func(key string) int64 {
+			return countRows(t, s, "login_attempts", "throttle_key = ?", key)
 		}
-		for _, tt := range tests {
-			t.Run(tt.key, func(t *testing.T) {
-				n, err := s.CountLoginFailures(ctx, tt.key, tt.since)
-				if err != nil || n != tt.wantCount {
-					t.Errorf("CountLoginFailures = %d, %v; want %d", n, err, tt.wantCount)
-				}
-				oldest, err := s.OldestLoginFailure(ctx, tt.key, tt.since)
-				if err != nil || !oldest.Equal(tt.wantOldest) || oldest.Location() != time.UTC {
-					t.Errorf("OldestLoginFailure = %v, %v; want %v", oldest, err, tt.wantOldest)
-				}
-			})
+		if p, a := failures(keys[0].Key), failures(keys[1].Key); p != 3 || a != 4 {
+			t.Fatalf("before clear: %d pair and %d address failures, want 3 and 4", p, a)
 		}
 
-		must(t, s.ClearLoginFailures(ctx, "email:a@example.org"))
-		if n, _ := s.CountLoginFailures(ctx, "email:a@example.org", start); n != 0 {
+		must(t, s.ClearLoginFailures(ctx, keys[0].Key))
+		if n := failures(keys[0].Key); n != 0 {
 			t.Errorf("after clear: %d", n)
 		}
-		if _, err := s.OldestLoginFailure(ctx, "email:a@example.org", start); !errors.Is(err, ErrNotFound) {
-			t.Errorf("oldest after clear: %v", err)
-		}
-		if n, _ := s.CountLoginFailures(ctx, "ip:192.0.2.1", start); n != 4 {
+		if n := failures(keys[1].Key); n != 4 {
 			t.Errorf("clear touched another key: %d", n)
 		}
+		// Failures at start, +10, +20 and +30 minutes: two are before +15.
 		pruned, err := s.DeleteLoginFailuresBefore(ctx, start.Add(15*time.Minute))
 		if err != nil || pruned != 2 {
 			t.Errorf("DeleteLoginFailuresBefore = %d, %v; want 2", pruned, err)
@@ -85,7 +70,7 @@ func TestReserveLoginAttempt_LimitsWindowReleaseAndOnlyAfter(t *testing.T) {
 		r, err = s.ReserveLoginAttempt(ctx, keys("192.0.2.2"), window)
 		must(t, err)
 		must(t, s.ReleaseLoginAttempt(ctx, r))
-		if n, _ := s.CountLoginFailures(ctx, pair("192.0.2.2").Key, start); n != 0 {
+		if n := countRows(t, s, "login_attempts", "throttle_key = ?", pair("192.0.2.2").Key); n != 0 {
 			t.Errorf("released attempt still counted: %d", n)
 		}
 		// Three more failures from a second address bring the account to 8.

@@ -228,12 +228,6 @@ func (s *Store) DeleteUser(ctx context.Context, id int64) error {
 	return affectedOne("delete user", n, err)
 }
 
-// SetPassword replaces a user's password hash.
-func (s *Store) SetPassword(ctx context.Context, id int64, hash string) error {
-	n, err := s.exec(ctx, "UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?", hash, s.clock(), id)
-	return affectedOne("set password", n, err)
-}
-
 // affectedOne maps "no row changed" to ErrNotFound.
 func affectedOne(op string, n int64, err error) error {
 	if err != nil {

@@ -91,7 +91,7 @@ func TestSetRole_PromotionGivesShareCodeOnce(t *testing.T) {
 		ctx := context.Background()
 		u := mustUser(t, s, "c@example.org", RoleLearner)
 		clock.Advance(time.Minute)
-		if err := s.UpdateRole(ctx, u.ID, RoleCounselor); err != nil {
+		if err := updateRole(s, u.ID, RoleCounselor); err != nil {
 			t.Fatal(err)
 		}
 		got, _ := s.UserByID(ctx, u.ID)
@@ -101,10 +101,10 @@ func TestSetRole_PromotionGivesShareCodeOnce(t *testing.T) {
 		checkShareCode(t, got.ShareCode)
 
 		// Demote and promote again: the code survives.
-		if err := s.UpdateRole(ctx, u.ID, RoleLearner); err != nil {
+		if err := updateRole(s, u.ID, RoleLearner); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.UpdateRole(ctx, u.ID, RoleCounselor); err != nil {
+		if err := updateRole(s, u.ID, RoleCounselor); err != nil {
 			t.Fatal(err)
 		}
 		again, _ := s.UserByID(ctx, u.ID)
@@ -121,7 +121,7 @@ func TestSetDisabled_EndsSessions(t *testing.T) {
 		if err := s.CreateSession(ctx, Session{ID: "s1", UserID: u.ID, ExpiresAt: clock.Now().Add(time.Hour)}); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.UpdateDisabled(ctx, u.ID, true); err != nil {
+		if err := updateDisabled(s, u.ID, true); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := s.SessionByID(ctx, "s1"); !errors.Is(err, ErrNotFound) {
@@ -131,24 +131,11 @@ func TestSetDisabled_EndsSessions(t *testing.T) {
 		if !got.Disabled {
 			t.Error("user not disabled")
 		}
-		if err := s.UpdateDisabled(ctx, u.ID, false); err != nil {
+		if err := updateDisabled(s, u.ID, false); err != nil {
 			t.Fatal(err)
 		}
 		if got, _ := s.UserByID(ctx, u.ID); got.Disabled {
 			t.Error("user still disabled")
-		}
-	})
-}
-
-func TestSetPassword_ReplacesHash(t *testing.T) {
-	forEachStore(t, func(t *testing.T, s *Store, clock *fakeClock) {
-		ctx := context.Background()
-		u := mustUser(t, s, "p@example.org", RoleLearner)
-		if err := s.SetPassword(ctx, u.ID, "new-hash"); err != nil {
-			t.Fatal(err)
-		}
-		if got, _ := s.UserByID(ctx, u.ID); got.PasswordHash != "new-hash" {
-			t.Errorf("hash = %q", got.PasswordHash)
 		}
 	})
 }
@@ -169,7 +156,8 @@ func TestDeleteUser_RemovesEveryRowOfTheirs(t *testing.T) {
 			must(t, s.SaveDraft(ctx, DraftOwner{UserID: u.ID}, Draft{ProfileID: "p", Answers: []byte(`{}`)}))
 			_, err := s.CreateAssessment(ctx, u.ID, result(40, "building"))
 			must(t, err)
-			must(t, s.RecordLoginFailure(ctx, "email:"+u.Email))
+			_, err = s.ReserveLoginAttempt(ctx, []ThrottleKey{{Key: "account:" + u.Email, Limit: 5}}, time.Hour)
+			must(t, err)
 		}
 		_, err := s.ShareWith(ctx, learner.ID, counselor.ShareCode)
 		must(t, err)

@@ -709,8 +709,8 @@ func FuzzFormAdmin(f *testing.F) {
 		if which%5 <= 1 && w.Code == http.StatusSeeOther {
 			u, err := a.store.UserByID(t.Context(), a.adminID)
 			if err == nil && (u.Role != "admin" || u.Disabled) {
-				_ = a.store.UpdateRole(t.Context(), a.adminID, "admin")
-				_ = a.store.UpdateDisabled(t.Context(), a.adminID, false)
+				role, enabled := "admin", false
+				_, _ = a.store.UpdateUser(t.Context(), 0, a.adminID, db.UserChange{Role: &role, Disabled: &enabled})
 			}
 		}
 	})
