@@ -249,8 +249,12 @@ func (h *resultPages) loadResult(c *gin.Context, suffix string) (a db.Assessment
 		} else {
 			a, err = h.store.VisitorResult(ctx, sess.ID, id)
 		}
-		if isNotFound(err) && h.toSavedResult(c, id, suffix) {
-			return a, visitor, true, nil
+		if isNotFound(err) {
+			if done, cerr := h.toSavedResult(c, id, suffix); cerr != nil {
+				err = cerr
+			} else if done {
+				return a, visitor, true, nil
+			}
 		}
 	default:
 		u := currentUser(c)
@@ -266,23 +270,24 @@ func (h *resultPages) loadResult(c *gin.Context, suffix string) (a db.Assessment
 // toSavedResult answers a visitor result's old address once the result has
 // been saved to an account: its owner goes to the saved result, and someone
 // not logged in to the login page, which brings them back here. It reports
-// whether it answered.
-func (h *resultPages) toSavedResult(c *gin.Context, visitorID int64, suffix string) bool {
+// whether it answered; a failed lookup (other than none saved) is its error,
+// for the one error path.
+func (h *resultPages) toSavedResult(c *gin.Context, visitorID int64, suffix string) (bool, error) {
 	owner, saved, err := h.store.ClaimedResult(c.Request.Context(), visitorID)
+	if isNotFound(err) {
+		return false, nil
+	}
 	if err != nil {
-		if !isNotFound(err) {
-			h.log.Error("claimed result", "err", err)
-		}
-		return false
+		return false, err
 	}
 	u := currentUser(c)
 	switch {
 	case u == nil:
 		h.requireUser(c)
-		return true
+		return true, nil
 	case u.ID == owner:
 		c.Redirect(http.StatusSeeOther, "/results/"+strconv.FormatInt(saved, 10)+suffix)
-		return true
+		return true, nil
 	}
-	return false
+	return false, nil
 }
