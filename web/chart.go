@@ -292,4 +292,4 @@ func trendDesc(points []trendPoint, dims []dimInfo, pr *i18n.Printer) string {
 	return pr.T("chart.desc", "Parts", strings.Join(parts, "; "))
 }
 
-func round1(x float64) float64 { return math.Round(x*10) / 10 }
+func round1(x float64) float64 { return i18n.Round(x, 1) }

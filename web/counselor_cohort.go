@@ -1,7 +1,6 @@
 package web
 
 import (
-	"math"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -9,6 +8,7 @@ import (
 	"github.com/readiness/readiness/account"
 	"github.com/readiness/readiness/db"
 	"github.com/readiness/readiness/scoring"
+	"github.com/readiness/readiness/web/i18n"
 )
 
 // cohortView is the cohort summary, for the page and (as JSON) the API.
@@ -58,7 +58,7 @@ func (s *site) cohortOf(gc *gin.Context, c db.Cohort) cohortView {
 		if c.Learners == 0 {
 			return 0
 		}
-		return math.Round(1000*float64(n)/float64(c.Learners)) / 10
+		return i18n.Round(100*float64(n)/float64(c.Learners), 1)
 	}
 	seen := map[string]bool{}
 	for _, b := range p.Bands {
@@ -81,7 +81,7 @@ func (s *site) cohortOf(gc *gin.Context, c db.Cohort) cohortView {
 	}
 	for _, d := range p.Dimensions {
 		m := means[d.ID]
-		v.Dims = append(v.Dims, cohortDim{d.ID, d.Name, d.Weight, math.Round(m.Mean*10) / 10, m.Learners})
+		v.Dims = append(v.Dims, cohortDim{d.ID, d.Name, d.Weight, i18n.Round(m.Mean, 1), m.Learners})
 	}
 	for _, st := range c.TopSteps {
 		title := st.StepID

@@ -14,6 +14,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/readiness/readiness/db"
+	"github.com/readiness/readiness/web/i18n"
 )
 
 // caseloadCSVHeader names the export's columns.
@@ -82,7 +83,9 @@ func formulaLead(s string) bool {
 	return false
 }
 
-func csvNumber(x float64) string { return strconv.FormatFloat(x, 'f', 1, 64) }
+// csvNumber writes a score as the pages do (i18n.Round), always with a
+// decimal point.
+func csvNumber(x float64) string { return strconv.FormatFloat(i18n.Round(x, 1), 'f', 1, 64) }
 
 func caseloadCSVRecord(e db.CaseloadEntry, words csvWords) []string {
 	rec := []string{csvText(e.Name), csvText(e.Email), strconv.Itoa(e.Attempts), "", "", "", "", words.no, "", csvText(e.Group), "", ""}

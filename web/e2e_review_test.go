@@ -5,7 +5,6 @@ package web
 // as forms must work), and the learner sees both.
 
 import (
-	"fmt"
 	"strings"
 	"testing"
 
@@ -52,8 +51,8 @@ func TestE2E_CounselorFeedbackAndVerifiedLevelReachTheLearner(t *testing.T) {
 	verifiedAnswers := modestAnswers()
 	verifiedAnswers["sec.practices"] = 4
 	self, verified := app.expectedResult(t, modestAnswers()), app.expectedResult(t, verifiedAnswers)
-	counselor.wantText("#verified", fmt.Sprintf("%.1f", verified.Overall))
-	counselor.wantText("#verified", fmt.Sprintf("%.1f", self.Overall))
+	counselor.wantText("#verified", shown1(verified.Overall))
+	counselor.wantText("#verified", shown1(self.Overall))
 
 	// The learner: "new feedback" on /progress leads to the result, which
 	// shows the feedback (as text, not markup) and both scores side by side.
@@ -67,12 +66,12 @@ func TestE2E_CounselorFeedbackAndVerifiedLevelReachTheLearner(t *testing.T) {
 	}
 	learner.wantText("#verified", "Verified by your counselor")
 	sides := eval[[]string](learner, `[...document.querySelectorAll("#verified .side .side-score")].map(e => e.textContent.trim())`)
-	if len(sides) != 2 || !strings.HasPrefix(sides[0], fmt.Sprintf("%.1f", self.Overall)) || !strings.HasPrefix(sides[1], fmt.Sprintf("%.1f", verified.Overall)) {
+	if len(sides) != 2 || !strings.HasPrefix(sides[0], shown1(self.Overall)) || !strings.HasPrefix(sides[1], shown1(verified.Overall)) {
 		t.Errorf("side by side on screen %q, want self %.1f and verified %.1f", sides, self.Overall, verified.Overall)
 	}
 	learner.wantText("#verified", "Securing a website")
 	// The self result itself is as it was.
-	learner.wantText("h1 .score", fmt.Sprintf("%.1f", self.Overall))
+	learner.wantText("h1 .score", shown1(self.Overall))
 
 	// Opened: no longer new; and /account says who looked.
 	learner.open("/progress")

@@ -47,12 +47,12 @@ func (p *browserPage) wantResult(prof *assessment.Profile, want scoring.Result) 
 		p.t.Fatalf("band %q not in the profile", want.Band)
 	}
 	p.wantText("h1", band.Name)
-	p.wantText("h1 .score", fmt.Sprintf("%.1f", want.Overall))
+	p.wantText("h1 .score", shown1(want.Overall))
 
 	bars := eval[[]string](p, `[...document.querySelectorAll('ul.bars svg.bar[role="img"]')].map(s => s.getAttribute("aria-label"))`)
 	var wantBars []string
 	for _, d := range want.Dimensions {
-		wantBars = append(wantBars, fmt.Sprintf("%s: %.1f out of 100", d.Name, d.Score))
+		wantBars = append(wantBars, fmt.Sprintf("%s: %s out of 100", d.Name, shown1(d.Score)))
 	}
 	if !slices.Equal(bars, wantBars) {
 		p.t.Errorf("bars say %q, want %q", bars, wantBars)
@@ -310,7 +310,7 @@ func TestE2E_CounselorCaseloadAndNotes(t *testing.T) {
 		t.Fatalf("the caseload link led to %s", counselor.path())
 	}
 	counselor.wantText("main", "Lena Learner")
-	counselor.wantText("main", fmt.Sprintf("%.1f", app.expectedResult(t, modestAnswers()).Overall))
+	counselor.wantText("main", shown1(app.expectedResult(t, modestAnswers()).Overall))
 	note := "Talk about the security course in May " + strconv.FormatInt(time.Now().UnixNano(), 36)
 	counselor.typeInto(`main form textarea`, note)
 	counselor.clickThrough(`main form:has(textarea) button[type="submit"]`)

@@ -145,7 +145,7 @@ func TestE2E_WhatIfLiveAndWithoutScript(t *testing.T) {
 
 	p.clickThrough(`main a[href$="/what-if"]`)
 	p.wantPath(resultPath + "/what-if")
-	p.wantText("#wi-overall", fmt.Sprintf("%.1f", stored.Overall))
+	p.wantText("#wi-overall", shown1(stored.Overall))
 	if !eval[bool](p, `document.querySelector('`+inputSel("sec.practices", "1")+`').checked`) {
 		t.Fatal("the form is not filled in with the result's answers")
 	}
@@ -158,14 +158,14 @@ func TestE2E_WhatIfLiveAndWithoutScript(t *testing.T) {
 		want := app.expectedResult(t, changed)
 		p.clickClear("#wi-sec-" + step.area + " > summary") // the areas start folded
 		p.clickClear(optionLabel(step.q, step.key))
-		p.waitFor("the what-if overall", fmt.Sprintf(`document.getElementById("wi-overall").textContent === %q`, fmt.Sprintf("%.1f", want.Overall)))
+		p.waitFor("the what-if overall", fmt.Sprintf(`document.getElementById("wi-overall").textContent === %q`, shown1(want.Overall)))
 		ch := newChange(enPrinter(t), stored.Overall, want.Overall)
 		p.wantText("#wi-change", ch.Text)
 		p.wantText("#wi-status", ch.Words)
-		p.wantText("#wi-mini-overall", fmt.Sprintf("%.1f", want.Overall))
+		p.wantText("#wi-mini-overall", shown1(want.Overall))
 		for _, d := range want.Dimensions {
-			if got := p.text(fmt.Sprintf(`#wi-dims tr[data-dim=%q] .wi-new`, d.ID)); got != fmt.Sprintf("%.1f", d.Score) {
-				t.Errorf("%s shows %s, want %.1f", d.ID, got, d.Score)
+			if got := p.text(fmt.Sprintf(`#wi-dims tr[data-dim=%q] .wi-new`, d.ID)); got != shown1(d.Score) {
+				t.Errorf("%s shows %s, want %s", d.ID, got, shown1(d.Score))
 			}
 		}
 		var titles []string
@@ -197,7 +197,7 @@ func TestE2E_WhatIfLiveAndWithoutScript(t *testing.T) {
 	noScript.clickClear(optionLabel("sec.threats", "4"))
 	noScript.clickThrough(`#wi-form button[type="submit"]`)
 	changed["sec.threats"] = 4
-	noScript.wantText("#wi-overall", fmt.Sprintf("%.1f", app.expectedResult(t, changed).Overall))
+	noScript.wantText("#wi-overall", shown1(app.expectedResult(t, changed).Overall))
 
 	// Nothing was stored: still one result.
 	p.open("/progress")

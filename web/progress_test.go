@@ -114,14 +114,14 @@ func TestProgressPage_ShowsChartHistoryAndChange(t *testing.T) {
 		t.Fatalf("GET /progress = %d", status)
 	}
 	body := html.UnescapeString(raw)
-	summary := fmt.Sprintf("Overall went from %.1f on 3 Jan 2026 to %.1f on 2 Mar 2026 over 2 attempts", first.Overall, second.Overall)
+	summary := fmt.Sprintf("Overall went from %s on 3 Jan 2026 to %s on 2 Mar 2026 over 2 attempts", shown1(first.Overall), shown1(second.Overall))
 	change := round1(round1(second.Overall) - round1(first.Overall))
 	progressContains(t, body,
 		`<svg class="chart trend-wide"`, `role="img"`, `aria-label="`+summary+`"`, "<title>"+summary+"</title>",
 		">3 Jan 2026</text>", ">2 Mar 2026</text>",
 		fmt.Sprintf(`<a href="/results/%d">3 Jan 2026</a> <small class="muted attempt-time">10:00 UTC</small>`, first.ID),
 		fmt.Sprintf(`<a href="/results/%d">2 Mar 2026</a> <small class="muted attempt-time">14:05 UTC</small>`, second.ID),
-		fmt.Sprintf("%.1f", first.Overall), fmt.Sprintf("%.1f", second.Overall),
+		shown1(first.Overall), shown1(second.Overall),
 		fmt.Sprintf("+%.1f", change), fmt.Sprintf("up %.1f points", change), "first attempt",
 		`<label for="cmp-a">First attempt</label>`, `<label for="cmp-b">Second attempt</label>`,
 		fmt.Sprintf(`<option value="%d" selected>`, first.ID), fmt.Sprintf(`<option value="%d" selected>`, second.ID),
@@ -160,7 +160,7 @@ func TestProgressPage_OneAttemptIsOnePoint(t *testing.T) {
 	r := app.submit(c, nil)
 	_, _, raw := app.send(c, "GET", "/progress", nil)
 	body := html.UnescapeString(raw)
-	progressContains(t, body, fmt.Sprintf("Overall score %.1f on 3 Jan 2026, the only attempt so far", r.Overall),
+	progressContains(t, body, fmt.Sprintf("Overall score %s on 3 Jan 2026, the only attempt so far", shown1(r.Overall)),
 		">3 Jan 2026</text>", "Take the assessment again to compare two attempts.")
 	if n := strings.Count(body, `<circle class="marker"`); n != 2 { // one per layout
 		t.Errorf("markers = %d, want 2 (one per layout)", n)
@@ -191,7 +191,7 @@ func TestComparePage_ShowsDimensionsStepsAndAnswers(t *testing.T) {
 	progressContains(t, gone, degreeStep)
 	progressContains(t, body,
 		"3 Jan 2026, 10:00 UTC", "2 Mar 2026, 14:05 UTC",
-		fmt.Sprintf("%.1f", first.Overall), fmt.Sprintf("%.1f", second.Overall),
+		shown1(first.Overall), shown1(second.Overall),
 		"now met", degreePrompt, "High school", "Bachelor", `class="change up"`,
 		"Your band moved from",
 	)

@@ -113,7 +113,7 @@ func TestWhatIf_SubmittedShowsTheNewFiguresAndStoresNothing(t *testing.T) {
 	change := newChange(enPrinter(t), before, want.Overall)
 	band, _ := builtinProfile(t).Band(want.Band)
 	progressContains(t, page,
-		fmt.Sprintf(`<span id="wi-overall">%.1f</span>`, want.Overall),
+		`<span id="wi-overall">`+shown1(want.Overall)+`</span>`,
 		fmt.Sprintf(`id="wi-band">%s</span>`, band.Name),
 		change.Text, change.Words,
 		"5 answers score differently from your result.",
@@ -122,7 +122,7 @@ func TestWhatIf_SubmittedShowsTheNewFiguresAndStoresNothing(t *testing.T) {
 		`name="sec.incidents" value="2" checked`, `name="mgt.team" value="3" checked`)
 	for _, d := range want.Dimensions {
 		if d.ID == "security" || d.ID == "management" {
-			progressContains(t, page, fmt.Sprintf(`<td class="num wi-new">%.1f</td>`, d.Score))
+			progressContains(t, page, `<td class="num wi-new">`+shown1(d.Score)+`</td>`)
 		}
 	}
 	// Security training is no longer needed; the others remain in rank order.

@@ -154,6 +154,55 @@ func TestPrinter_NumbersAndDates(t *testing.T) {
 	}
 }
 
+// Every number is rounded one way, halves away from zero, as a person
+// rounds: 56.25 is 56.3, and a value whose binary form falls a hair under
+// a half (0.15, 72.45) still rounds as the half it is written as.
+func TestPrinter_RoundsHalvesAwayFromZero(t *testing.T) {
+	c := load(t)
+	en, es := c.Printer("en"), c.Printer("es")
+	for _, tt := range []struct {
+		x        float64
+		decimals int
+		en, es   string
+	}{
+		{56.25, 1, "56.3", "56,3"},
+		{0.05, 1, "0.1", "0,1"},
+		{0.15, 1, "0.2", "0,2"},
+		{0.25, 1, "0.3", "0,3"},
+		{0.35, 1, "0.4", "0,4"},
+		{72.45, 1, "72.5", "72,5"},
+		{99.95, 1, "100.0", "100,0"},
+		{0.04999, 1, "0.0", "0,0"},
+		{-0.04, 1, "0.0", "0,0"}, // no "-0.0"
+		{-56.25, 1, "-56.3", "-56,3"},
+		{2.675, 2, "2.68", "2,68"},
+		{12.5, 0, "13", "13"},
+	} {
+		if got := en.Num(tt.x, tt.decimals); got != tt.en {
+			t.Errorf("en Num(%v, %d) = %q, want %q", tt.x, tt.decimals, got, tt.en)
+		}
+		if got := es.Num(tt.x, tt.decimals); got != tt.es {
+			t.Errorf("es Num(%v, %d) = %q, want %q", tt.x, tt.decimals, got, tt.es)
+		}
+	}
+	for _, tt := range []struct {
+		x      float64
+		en, es string
+	}{
+		{6.25, "+6.3", "+6,3"},
+		{-6.25, "−6.3", "−6,3"},
+		{0.05, "+0.1", "+0,1"},
+		{-0.049, "±0.0", "±0,0"},
+	} {
+		if got := en.Signed(tt.x); got != tt.en {
+			t.Errorf("en Signed(%v) = %q, want %q", tt.x, got, tt.en)
+		}
+		if got := es.Signed(tt.x); got != tt.es {
+			t.Errorf("es Signed(%v) = %q, want %q", tt.x, got, tt.es)
+		}
+	}
+}
+
 func TestPrinter_MessagesWithArgumentsAndPlurals(t *testing.T) {
 	fsys := fstest.MapFS{
 		"en.toml": {Data: []byte(locale("English", ".") + `

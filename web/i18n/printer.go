@@ -99,10 +99,24 @@ func (p *Printer) T(key string, args ...any) string {
 	return s
 }
 
-// Num writes x with the given decimals and the language's decimal mark:
-// 72.5 is "72.5" in English and "72,5" in Spanish.
+// Round is the one rounding rule for every number shown: to decimals
+// places, halves away from zero, as a person rounds (56.25 is 56.3). x is
+// first snapped to a millionth of the last place, so a value whose binary
+// form falls a hair under a half (0.15, 72.45) rounds as the half it is
+// written as. A result of zero is never -0.
+func Round(x float64, decimals int) float64 {
+	scale := math.Pow10(decimals)
+	r := math.Round(math.Round(x*scale*1e6)/1e6) / scale
+	if r == 0 {
+		return 0
+	}
+	return r
+}
+
+// Num writes x rounded by Round with the given decimals and the language's
+// decimal mark: 72.5 is "72.5" in English and "72,5" in Spanish.
 func (p *Printer) Num(x float64, decimals int) string {
-	s := strconv.FormatFloat(x, 'f', decimals, 64)
+	s := strconv.FormatFloat(Round(x, decimals), 'f', decimals, 64)
 	if p.decimal != "." {
 		s = strings.Replace(s, ".", p.decimal, 1)
 	}
@@ -112,7 +126,7 @@ func (p *Printer) Num(x float64, decimals int) string {
 // Signed writes a change to one decimal with its sign: "+1.5", "−2.0"
 // (a true minus sign), "±0.0".
 func (p *Printer) Signed(x float64) string {
-	r := math.Round(x*10) / 10
+	r := Round(x, 1)
 	switch {
 	case r > 0:
 		return "+" + p.Num(r, 1)

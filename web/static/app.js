@@ -98,24 +98,17 @@
     });
     return answers;
   }
-  // x with one decimal as the server writes it (Go's strconv): the exact
-  // binary value rounded, an exact tie to even. toFixed would round 56.25
-  // up where the server writes 56.2.
+  // As the server's i18n.Round with one decimal: halves away from zero,
+  // after snapping x to a millionth of a tenth, so 56.25 and 0.15 round up.
+  function round1(x) { return (x < 0 ? -1 : 1) * Math.round(Math.round(Math.abs(x) * 10 * 1e6) / 1e6) / 10; }
+  // x with one decimal as the server writes it.
   function fixed1(x) {
-    var neg = x < 0;
-    var s = Math.abs(x).toFixed(100); // every digit of the binary value
-    var dot = s.indexOf(".");
-    var n = parseInt(s.slice(0, dot), 10) * 10 + parseInt(s.charAt(dot + 1), 10);
-    var rest = s.slice(dot + 2);
-    var first = rest.charAt(0);
-    if (first > "5" || first === "5" && (/[1-9]/.test(rest.slice(1)) || n % 2 === 1)) n++;
-    return (neg && n > 0 ? "-" : "") + Math.floor(n / 10) + "." + (n % 10);
+    var r = round1(x);
+    return (r === 0 ? 0 : r).toFixed(1);
   }
   function whatIfNumber(box, x) {
     return fixed1(x).replace(".", box.getAttribute("data-decimal") || ".");
   }
-  // As the server's round1 (Go's math.Round: halves away from zero).
-  function round1(x) { return (x < 0 ? -1 : 1) * Math.round(Math.abs(x) * 10) / 10; }
   // As the server shows a change: both scores rounded to one decimal first.
   function whatIfChange(box, el, from, to) {
     var d = round1(round1(to) - round1(from));
