@@ -235,12 +235,9 @@ func readKeys(dec *jsontext.Decoder, refs []slotRef) error {
 				return err
 			}
 			add(key)
-		case 'n':
-			if _, err := dec.ReadValue(); err != nil {
-				return err
-			}
-			add(nil) // an empty key, as encoding/json always read it
 		default:
+			// null, a number, a list or an object is not an option key:
+			// the list is of the wrong things (null is not an option "").
 			if err := dec.SkipValue(); err != nil {
 				return err
 			}

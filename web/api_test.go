@@ -179,6 +179,30 @@ func TestAPI_ErrorStatuses(t *testing.T) {
 		}
 	})
 
+	// A null in a list of options is a list of the wrong things, named by
+	// its question, in the reader's language; not an empty option key.
+	t.Run("null inside a multi-choice list", func(t *testing.T) {
+		for _, tt := range []struct{ lang, want string }{
+			{"en", "must be a list of option keys: digital-marketing, web-development, security, project-management, ecommerce-platform, none"},
+			{"es", "debe ser una lista de claves de opción: digital-marketing, web-development, security, project-management, ecommerce-platform, none"},
+		} {
+			resp, body := app.do(learner, "POST", "/api/v1/score?lang="+tt.lang, `{"answers":{"edu.certifications":[null]}}`)
+			expect(t, resp, body, 422)
+			var found bool
+			for _, p := range decode[apiError](t, body).Problems {
+				if p.Question == "edu.certifications" {
+					found = true
+					if p.Problem != tt.want {
+						t.Errorf("%s: edu.certifications: %q, want %q", tt.lang, p.Problem, tt.want)
+					}
+				}
+			}
+			if !found {
+				t.Errorf("%s: no problem names edu.certifications: %s", tt.lang, body)
+			}
+		}
+	})
+
 	t.Run("form content type refused", func(t *testing.T) {
 		resp, body := app.do(learner, "POST", "/api/v1/score", `{}`, "Content-Type", "text/plain")
 		expect(t, resp, body, http.StatusUnsupportedMediaType)
