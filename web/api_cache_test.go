@@ -8,7 +8,7 @@ import (
 )
 
 // Every API answer carrying someone's data, errors included, is kept out
-// of caches; only the public profile may be stored.
+// of caches; only the public profile and the OpenAPI document may be stored.
 func TestAPI_NoStoreOnEveryPersonalAnswer(t *testing.T) {
 	a := newFuzzApp(t)
 	id := strconv.FormatInt(a.learnerID, 10)
@@ -45,5 +45,22 @@ func TestAPI_NoStoreOnEveryPersonalAnswer(t *testing.T) {
 	w := a.send(t, "GET", "/api/v1/profiles/ecommerce-manager", "", strings.NewReader(""), 0, "")
 	if w.Code != http.StatusOK || w.Header().Get("Cache-Control") == "no-store" {
 		t.Errorf("the public profile: status %d, Cache-Control %q; want it cacheable", w.Code, w.Header().Get("Cache-Control"))
+	}
+}
+
+// The OpenAPI document is public and the same for everyone: any cache may
+// keep it for a while, whoever asks, while the rest of the API stays out of
+// caches.
+func TestAPI_OpenAPIDocumentIsCacheable(t *testing.T) {
+	a := newFuzzApp(t)
+	for _, as := range []string{"", "learner", "counselor"} {
+		w := a.send(t, "GET", "/api/v1/openapi.json", "", strings.NewReader(""), 0, a.cookieFor(as))
+		if w.Code != http.StatusOK || w.Header().Get("Cache-Control") != "public, max-age=300" {
+			t.Errorf("openapi.json as %q: status %d, Cache-Control %q; want 200 and public, max-age=300", as, w.Code, w.Header().Get("Cache-Control"))
+		}
+	}
+	w := a.send(t, "GET", "/api/v1/openapi.json/x", "", strings.NewReader(""), 0, "")
+	if got := w.Header().Get("Cache-Control"); w.Code != http.StatusNotFound || got != "no-store" {
+		t.Errorf("a path under the document: status %d, Cache-Control %q; want 404 and no-store", w.Code, got)
 	}
 }

@@ -45,8 +45,10 @@ type apiError struct {
 	Problems []problem `json:"problems,omitempty"`
 }
 
-// apiFail ends an API request with the one error body.
+// apiFail ends an API request with the one error body, which no cache
+// keeps (also outside the /api/v1 routes, e.g. an unknown path under it).
 func apiFail(c *gin.Context, status int, msg string, problems ...problem) {
+	c.Writer.Header()["Cache-Control"] = noStoreValue
 	c.AbortWithStatusJSON(status, apiError{Error: msg, Problems: problems})
 }
 

@@ -35,9 +35,13 @@ var noStoreValue = []string{"no-store"}
 
 // noStoreAPI keeps API answers out of every cache: almost all of them carry
 // someone's data (their account, results, export, caseload), and an error
-// answer is no use stored either. Only the public profile may be cached.
+// answer is no use stored either. Two documents are the same for everyone
+// and may be cached: a profile (its handler says Vary, as it answers in the
+// reader's language) and the OpenAPI document (its handler says for how
+// long).
 func (s *site) noStoreAPI(c *gin.Context) {
-	if !strings.HasPrefix(c.Request.URL.Path, "/api/v1/profiles/") {
+	p := c.Request.URL.Path
+	if !strings.HasPrefix(p, "/api/v1/profiles/") && p != openAPIPath {
 		c.Writer.Header()["Cache-Control"] = noStoreValue
 	}
 	c.Next()

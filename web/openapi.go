@@ -54,6 +54,13 @@ func checkOpenAPIDocument() error {
 	return nil
 }
 
+// openAPIPath is where the document is served.
+const openAPIPath = "/api/v1/openapi.json"
+
+// serveOpenAPI answers the document. It is public and the same for every
+// reader (no personal data, no language), so any cache may keep it; it
+// changes only with the binary, so five minutes lets a new release show
+// soon.
 func serveOpenAPI(c *gin.Context) {
 	c.Header("Cache-Control", "public, max-age=300")
 	writeJSON(c, http.StatusOK, openAPIDocument)
