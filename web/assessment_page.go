@@ -387,7 +387,9 @@ func (h *assessmentPages) assessmentRestart(c *gin.Context) {
 			return
 		}
 	}
-	h.redirect(c, "/assessment?section=1", "draft-reset")
+	// Where starting again begins: a learner with a result chooses between
+	// their last answers and a blank form; anyone else gets section 1.
+	h.redirect(c, "/assessment", "draft-reset")
 }
 
 // restartView is the page that asks before the draft is cleared.

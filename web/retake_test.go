@@ -126,6 +126,47 @@ func TestRetake_StartBlank(t *testing.T) {
 	}
 }
 
+// "Clear my answers and start again" leaves a learner who has a result
+// where starting again does: at the choice between their last answers and
+// a blank form, told that the answers were cleared. Someone without a
+// result lands on a blank section 1, as before.
+func TestRetake_ClearingTheDraftOffersTheChoiceAgain(t *testing.T) {
+	app := newTestApp(t)
+	c := app.client()
+	me := app.register(c, "rita@example.org")
+	resp, body := app.do(c, "POST", "/api/v1/assessments", sampleSubmission(t))
+	expect(t, resp, body, http.StatusCreated)
+	resp, body = app.do(c, "POST", "/assessment/start", url.Values{"from": {"last"}})
+	expect(t, resp, body, http.StatusSeeOther)
+
+	resp, body = app.do(c, "POST", "/assessment/restart", url.Values{"confirm": {"yes"}})
+	expect(t, resp, body, http.StatusSeeOther)
+	loc := resp.Header.Get("Location")
+	if _, err := app.store.Draft(t.Context(), db.DraftOwner{UserID: me.ID}); err == nil {
+		t.Fatal("confirming did not clear the draft")
+	}
+	resp, body = app.do(c, "GET", loc, nil)
+	expect(t, resp, body, http.StatusOK)
+	page := html.UnescapeString(string(body))
+	progressContains(t, page, "Your unfinished answers were cleared.", "<h1>Take the assessment again</h1>",
+		`<button type="submit" class="button">Start from my last answers</button>`,
+		`<button type="submit" class="button secondary">Start blank</button>`)
+
+	// Without a result there is nothing to choose: a blank section 1.
+	v := app.client()
+	app.register(v, "new@example.org")
+	resp, body = app.do(v, "POST", "/assessment", sectionForm(t, 1, "next"))
+	expect(t, resp, body, http.StatusSeeOther)
+	resp, body = app.do(v, "POST", "/assessment/restart", url.Values{"confirm": {"yes"}})
+	expect(t, resp, body, http.StatusSeeOther)
+	resp, body = app.do(v, "GET", resp.Header.Get("Location"), nil)
+	expect(t, resp, body, http.StatusOK)
+	if page := string(body); !strings.Contains(page, "Section 1 of 6") || !strings.Contains(page, "0 of 31 questions answered") ||
+		strings.Contains(page, "/assessment/start") {
+		t.Errorf("clearing without a result: want a blank section 1; %.300s", page)
+	}
+}
+
 func TestRetake_RefusesWhatItCannotDo(t *testing.T) {
 	app := newTestApp(t)
 	c := app.client()
