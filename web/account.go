@@ -16,18 +16,24 @@ import (
 	"github.com/readiness/readiness/web/i18n"
 )
 
-// accountStore is what a user's own account pages and API use: sharing
-// with counselors, the data export and deleting the account.
+// accountStore is what a user's own account pages and API use about the
+// account itself: the data export, deleting it, the time zone and the
+// places they are logged in.
 type accountStore interface {
+	ExportUser(ctx context.Context, userID int64) (db.Export, error)
+	DeleteUser(ctx context.Context, id int64) error
+	SetTimeZone(ctx context.Context, id int64, zone string) error
+	CountUserSessions(ctx context.Context, userID int64) (int, error)
+}
+
+// sharingStore is what the same pages use about who sees the learner's
+// results: the counselors they share with, and the record of who looked.
+type sharingStore interface {
 	CounselorsOf(ctx context.Context, learnerID int64) ([]db.Counselor, error)
 	ShareWith(ctx context.Context, learnerID int64, shareCode string) (db.Counselor, error)
 	Unshare(ctx context.Context, learnerID, counselorID int64) error
-	ExportUser(ctx context.Context, userID int64) (db.Export, error)
-	DeleteUser(ctx context.Context, id int64) error
 	AccessLog(ctx context.Context, learnerID int64, limit, offset int) ([]db.AuditEntry, error)
 	CountAccessLog(ctx context.Context, learnerID int64) (int, error)
-	SetTimeZone(ctx context.Context, id int64, zone string) error
-	CountUserSessions(ctx context.Context, userID int64) (int, error)
 }
 
 // accountHandlers serve /account and the API under /me: the user's own
@@ -35,6 +41,7 @@ type accountStore interface {
 type accountHandlers struct {
 	*site
 	store    accountStore
+	sharing  sharingStore
 	sessions *sessions
 }
 
@@ -90,7 +97,7 @@ func (h *accountHandlers) renderAccount(c *gin.Context, status int, v accountVie
 	}
 	v.OtherSessions = max(n-1, 0)
 	if u.Role == account.RoleLearner {
-		cs, err := h.store.CounselorsOf(ctx, u.ID)
+		cs, err := h.sharing.CounselorsOf(ctx, u.ID)
 		if err == nil {
 			v.Access, err = h.accessPage(ctx, h.printer(c), u.ID, c.Query("access_page"))
 		}
@@ -111,9 +118,9 @@ func (h *accountHandlers) accessPage(ctx context.Context, pr *i18n.Printer, lear
 	if n, err := strconv.Atoi(pageParam); err == nil && n > 1 && n <= 1_000_000 {
 		v.Page = n
 	}
-	entries, err := h.store.AccessLog(ctx, learnerID, accessPageSize, (v.Page-1)*accessPageSize)
+	entries, err := h.sharing.AccessLog(ctx, learnerID, accessPageSize, (v.Page-1)*accessPageSize)
 	if err == nil {
-		v.Total, err = h.store.CountAccessLog(ctx, learnerID)
+		v.Total, err = h.sharing.CountAccessLog(ctx, learnerID)
 	}
 	if err != nil {
 		return v, err
@@ -152,7 +159,7 @@ func (h *accountHandlers) shareSubmit(c *gin.Context) {
 		h.renderAccount(c, http.StatusUnprocessableEntity, accountView{ShareCode: code, ShareError: h.T(c, "account_page.share_required")})
 		return
 	}
-	_, err := h.store.ShareWith(c.Request.Context(), u.ID, code)
+	_, err := h.sharing.ShareWith(c.Request.Context(), u.ID, code)
 	if errors.Is(err, db.ErrInvalidShareCode) {
 		h.renderAccount(c, http.StatusUnprocessableEntity, accountView{ShareCode: code, ShareError: h.T(c, "account_page.share_unknown")})
 		return
@@ -170,7 +177,7 @@ func (h *accountHandlers) unshareSubmit(c *gin.Context) {
 		h.renderError(c, http.StatusNotFound, h.T(c, "account_page.not_shared"))
 		return
 	}
-	if err := h.store.Unshare(c.Request.Context(), currentUser(c).ID, id); err != nil {
+	if err := h.sharing.Unshare(c.Request.Context(), currentUser(c).ID, id); err != nil {
 		h.pageStoreError(c, err, h.T(c, "account_page.not_shared"))
 		return
 	}

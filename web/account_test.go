@@ -53,7 +53,7 @@ func (f *fakeAccountStore) DeleteUser(_ context.Context, id int64) error {
 func accountTest(t *testing.T, store *fakeAccountStore) http.Handler {
 	t.Helper()
 	s, _ := testSite(t)
-	h := &accountHandlers{site: s, store: store, sessions: &sessions{site: s}}
+	h := &accountHandlers{site: s, store: store, sharing: store, sessions: &sessions{site: s}}
 	r := testEngine(&db.User{ID: 9, Name: "Lin", Email: "lin@example.org", Role: "learner", PasswordHash: mustHash(t, "correct horse battery")})
 	r.DELETE("/api/v1/me", h.apiDeleteMe)
 	r.POST("/account/delete", h.deleteAccountSubmit)

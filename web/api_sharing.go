@@ -17,7 +17,7 @@ func (h *accountHandlers) apiShare(c *gin.Context) {
 	if !h.bindJSON(c, &body) {
 		return
 	}
-	co, err := h.store.ShareWith(c.Request.Context(), currentUser(c).ID, body.ShareCode)
+	co, err := h.sharing.ShareWith(c.Request.Context(), currentUser(c).ID, body.ShareCode)
 	if errors.Is(err, db.ErrInvalidShareCode) {
 		apiFail(c, http.StatusUnprocessableEntity, h.T(c, "api.invalid_share_code"), fieldProblem("share_code", h.T(c, "api.share_code_problem")))
 		return
@@ -30,7 +30,7 @@ func (h *accountHandlers) apiShare(c *gin.Context) {
 }
 
 func (h *accountHandlers) apiCounselors(c *gin.Context) {
-	cs, err := h.store.CounselorsOf(c.Request.Context(), currentUser(c).ID)
+	cs, err := h.sharing.CounselorsOf(c.Request.Context(), currentUser(c).ID)
 	if err != nil {
 		h.apiStoreError(c, err)
 		return
@@ -65,10 +65,10 @@ func (h *accountHandlers) apiAccess(c *gin.Context) {
 	}
 	ctx := c.Request.Context()
 	u := currentUser(c)
-	entries, err := h.store.AccessLog(ctx, u.ID, limit, offset)
+	entries, err := h.sharing.AccessLog(ctx, u.ID, limit, offset)
 	var total int
 	if err == nil {
-		total, err = h.store.CountAccessLog(ctx, u.ID)
+		total, err = h.sharing.CountAccessLog(ctx, u.ID)
 	}
 	if err != nil {
 		h.apiStoreError(c, err)
@@ -88,7 +88,7 @@ func (h *accountHandlers) apiUnshare(c *gin.Context) {
 		apiFail(c, http.StatusNotFound, h.T(c, "api.not_found"))
 		return
 	}
-	if err := h.store.Unshare(c.Request.Context(), currentUser(c).ID, id); err != nil {
+	if err := h.sharing.Unshare(c.Request.Context(), currentUser(c).ID, id); err != nil {
 		h.apiStoreError(c, err)
 		return
 	}

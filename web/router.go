@@ -94,7 +94,7 @@ func NewRouter(d Deps) (http.Handler, error) {
 		assess    = &assessmentPages{site: s, store: d.Store, sessions: sess}
 		results   = &resultPages{site: s, store: d.Store, review: d.Store}
 		plans     = &planHandlers{site: s, store: d.Store, progress: results}
-		acct      = &accountHandlers{site: s, store: d.Store, sessions: sess}
+		acct      = &accountHandlers{site: s, store: d.Store, sharing: d.Store, sessions: sess}
 		caseload  = &caseloadHandlers{site: s, store: d.Store}
 		learners  = &learnerHandlers{site: s, store: d.Store, review: d.Store}
 		recs      = &recommendationHandlers{site: s, store: d.Store}

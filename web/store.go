@@ -11,6 +11,7 @@ type Store interface {
 	resultStore
 	assessmentAPIStore
 	accountStore
+	sharingStore
 	caseloadStore
 	learnerStore
 	learnerReviewReader
