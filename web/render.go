@@ -11,6 +11,7 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -227,8 +228,9 @@ func (s *site) render(c *gin.Context, status int, name, title string, data any) 
 	}
 	v := view{Title: title, User: userViewOf(currentUser(c)), Flash: s.takeFlash(c), Path: c.Request.URL.Path, Data: data,
 		Lang: lang, Languages: s.langLinks(c.Request, lang), Zone: loc.String()}
-	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "layout.html", v); err != nil {
+	buf := pageBufs.Get().(*bytes.Buffer)
+	defer putPageBuf(buf)
+	if err := t.ExecuteTemplate(buf, "layout.html", v); err != nil {
 		s.log.Error("render", "name", name, "err", err)
 		c.String(http.StatusInternalServerError, "internal error")
 		return
@@ -241,6 +243,23 @@ func (s *site) render(c *gin.Context, status int, name, title string, data any) 
 	}
 	c.Header("Cache-Control", "no-store")
 	c.Data(status, "text/html; charset=utf-8", page)
+}
+
+// pageBufs holds the buffers pages are rendered into. Growing a fresh
+// buffer to a page's size was a quarter of the bytes the respondent's path
+// allocated (docs/PERFORMANCE.md, round 2); c.Data has written (or
+// compressed) the page before the buffer goes back.
+var pageBufs = sync.Pool{New: func() any { return bytes.NewBuffer(make([]byte, 0, 32<<10)) }}
+
+// maxPooledPage keeps the buffer of an unusually large page out of the pool.
+const maxPooledPage = 512 << 10
+
+func putPageBuf(b *bytes.Buffer) {
+	if b.Cap() > maxPooledPage {
+		return
+	}
+	b.Reset()
+	pageBufs.Put(b)
 }
 
 // renderError shows the error page: the status in words, and msg (already
