@@ -135,7 +135,15 @@ func (h *learnerHandlers) renderLearner(c *gin.Context, status int, e db.Caseloa
 	}
 	v := learnerView{Learner: h.caseloadRow(c, e), Since: e.LinkedAt, Limited: len(list) == learnerResultsLimit,
 		Notes: notes, Plan: planViews, Recs: recs, NoteText: noteText, NoteError: noteError, MaxNote: maxNoteChars,
-		Compare: h.newCompareForm(c, h.attemptsOf(list), h.zoneOf(c)), MaxFeedback: maxFeedbackChars}
+		MaxFeedback: maxFeedbackChars}
+	// Each stored result is decoded once, here, for its explanation, the
+	// trend chart and the compare form (decoding it three times was a sixth
+	// of the page's time; docs/PERFORMANCE.md, round 2).
+	attempts := make([]db.Attempt, len(list))
+	for i, a := range list {
+		attempts[i] = attemptOf(a)
+	}
+	v.Compare = h.newCompareForm(c, attempts, h.zoneOf(c))
 	v.Compare.Action = learnerPath(e.LearnerID) + "/compare"
 	if len(list) >= 2 {
 		v.Compare.A, v.Compare.B = list[1].ID, list[0].ID
@@ -149,6 +157,9 @@ func (h *learnerHandlers) renderLearner(c *gin.Context, status int, e db.Caseloa
 		if err != nil {
 			h.log.Error("learner page decode", "id", a.ID, "err", err)
 			continue
+		}
+		for _, d := range rv.Result.Dimensions {
+			attempts[i].Dimensions[d.ID] = d.Score
 		}
 		if i == 0 {
 			v.Steps, v.Also = rv.Steps, rv.Also
@@ -164,7 +175,7 @@ func (h *learnerHandlers) renderLearner(c *gin.Context, status int, e db.Caseloa
 		}
 		v.Results = append(v.Results, rv)
 	}
-	v.Chart, v.HasChart = h.learnerTrend(c, list, h.zoneOf(c))
+	v.Chart, v.HasChart = h.trendOf(c, attempts, h.zoneOf(c))
 	h.render(c, status, "counselor_learner", e.Name, v)
 }
 
@@ -336,10 +347,4 @@ func (h *learnerHandlers) apiSetFlag(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, gin.H{"id": e.LearnerID, "flagged": *body.Flagged})
-}
-
-// learnerTrend is the learner's trend chart, drawn by the same code as
-// their own /progress page (web/chart.go), from attempts newest first.
-func (s *site) learnerTrend(c *gin.Context, newestFirst []db.Assessment, loc *time.Location) (chartView, bool) {
-	return s.trendOf(c, s.attemptsOf(newestFirst), loc)
 }

@@ -208,22 +208,10 @@ func (s *site) trendOf(c *gin.Context, newestFirst []db.Attempt, loc *time.Locat
 	return trendChart(points, dims, s.printer(c))
 }
 
-// attemptsOf turns full stored results into chartable attempts, reading the
-// dimension scores from each result. A result that cannot be decoded still
-// shows its overall score.
-func (s *site) attemptsOf(list []db.Assessment) []db.Attempt {
-	out := make([]db.Attempt, len(list))
-	for i, a := range list {
-		out[i] = db.Attempt{ID: a.ID, ProfileID: a.ProfileID, Overall: a.Overall, Band: a.Band, CreatedAt: a.CreatedAt, Dimensions: map[string]float64{}}
-		r, err := decodeResult(a)
-		if err != nil {
-			s.log.Error("decode result", "id", a.ID, "err", err)
-		}
-		for _, d := range r.Dimensions {
-			out[i].Dimensions[d.ID] = d.Score
-		}
-	}
-	return out
+// attemptOf is a stored result as a chartable attempt, without its
+// dimension scores: the caller adds them from the result it decodes anyway.
+func attemptOf(a db.Assessment) db.Attempt {
+	return db.Attempt{ID: a.ID, ProfileID: a.ProfileID, Overall: a.Overall, Band: a.Band, CreatedAt: a.CreatedAt, Dimensions: map[string]float64{}}
 }
 
 // bandName is a band's name in the request's language.

@@ -73,13 +73,23 @@ type requirementView struct {
 	CapName     string // the band it caps the result at
 }
 
+// dimensionView and itemView copy the fields they show instead of
+// embedding scoring's types: a template reaching a promoted field makes
+// reflect search the embedded structs, allocating each time, which was a
+// seventh of the counselor's learner page's allocations.
 type dimensionView struct {
-	scoring.DimensionResult
-	Items []itemView
+	ID     string
+	Name   string
+	Weight int
+	Score  float64
+	Items  []itemView
 }
 
 type itemView struct {
-	scoring.Item
+	Question  string
+	Points    int
+	Target    int
+	Lost      float64
 	Prompt    string
 	Answer    string
 	Dimension string
@@ -157,9 +167,9 @@ func (s *site) buildResultView(c *gin.Context, a db.Assessment, visitor bool) (r
 	}
 	var all []itemView
 	for _, d := range r.Dimensions {
-		dv := dimensionView{DimensionResult: d}
+		dv := dimensionView{ID: d.ID, Name: d.Name, Weight: d.Weight, Score: d.Score}
 		for _, it := range d.Items {
-			iv := itemView{Item: it, Prompt: it.Question, Answer: answerText(p, it.Question, it.Answer, notAsked), Dimension: d.Name}
+			iv := itemView{Question: it.Question, Points: it.Points, Target: it.Target, Lost: it.Lost, Prompt: it.Question, Answer: answerText(p, it.Question, it.Answer, notAsked), Dimension: d.Name}
 			if q, ok := p.Question(it.Question); ok {
 				iv.Prompt = q.Prompt
 			}
