@@ -89,13 +89,15 @@ func (t templates) get(lang, name string) (*template.Template, bool) {
 // the catalog, and numbers and dates as the language writes them.
 func langFuncs(p *i18n.Printer, loc *time.Location) template.FuncMap {
 	return template.FuncMap{
-		"t":        func(key string, args ...any) template.HTML { return translateHTML(p, key, args) },
-		"fmt1":     func(x float64) string { return p.Num(x, 1) },
-		"fmt2":     func(x float64) string { return p.Num(x, 2) },
-		"signed1":  p.Signed,
-		"pct":      p.Percent,
-		"date":     func(t time.Time) string { return p.DateIn(t, loc) },
-		"datetime": func(t time.Time) string { return p.DateTimeIn(t, loc) },
+		"t":    func(key string, args ...any) template.HTML { return translateHTML(p, key, args) },
+		"fmt1": func(x float64) string { return p.Num(x, 1) },
+		"fmt2": func(x float64) string { return p.Num(x, 2) },
+		// answerRows is the rows of a result's answer table (answer_rows.go).
+		"answerRows": func(items []itemView, rowHeaders bool) template.HTML { return answerRows(p, items, rowHeaders) },
+		"signed1":    p.Signed,
+		"pct":        p.Percent,
+		"date":       func(t time.Time) string { return p.DateIn(t, loc) },
+		"datetime":   func(t time.Time) string { return p.DateTimeIn(t, loc) },
 		// shortwhen is t's date, with the time of day when other falls on
 		// the same date (in loc), so two attempts of one day can be told apart.
 		"shortwhen": func(t, other time.Time) string {
