@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/readiness/readiness/assessment"
 )
 
 // goldenJSON is every answers and result file in testdata/golden: results
@@ -168,4 +171,33 @@ VALUES ('v', 'ecommerce-manager', '2026.1', ?, ?, 50, 'developing', TRUE, '', ?)
 			}
 		})
 	}
+}
+
+// BenchmarkPackJSON packs and unpacks a scored result of the built-in
+// profile, as storing and reading one does.
+func BenchmarkPackJSON(b *testing.B) {
+	reg, err := assessment.Builtin()
+	if err != nil {
+		b.Fatal(err)
+	}
+	p, _ := reg.Lookup("ecommerce-manager")
+	r, err := benchResult(p, rand.New(rand.NewPCG(3, 4)), 0.5)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("pack", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			packJSON(r.Result)
+		}
+	})
+	packed := packJSON(r.Result)
+	b.Run("unpack", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := unpackJSON(packed); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }
