@@ -317,3 +317,60 @@ func TestCatalogs_NoMarkup(t *testing.T) {
 		}
 	}
 }
+
+// Messages whose only actions are {{.Name}} are filled without go-i18n;
+// every one of them, in every language, must read exactly as go-i18n
+// writes it, whatever the arguments (markup, template syntax, numbers).
+func TestPrinter_FilledMessagesSameAsGoI18n(t *testing.T) {
+	cat, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	values := []any{"Ada <b>&</b> \"Lovelace\"", "{{.Name}}", "", 0, -12, int64(1 << 40), "72,5"}
+	checked := 0
+	for _, lang := range cat.Languages() {
+		p := cat.Printer(lang)
+		for key, ps := range p.filled {
+			for i, v := range values {
+				var args []any
+				for j, pc := range ps {
+					if pc.field != "" && pc.field != "Count" {
+						args = append(args, pc.field, values[(i+j)%len(values)])
+					}
+				}
+				args = append(args, "Unused", v)
+				got := p.T(key, args...)
+				data := map[string]any{}
+				for k := 0; k < len(args); k += 2 {
+					data[args[k].(string)] = args[k+1]
+				}
+				want, err := p.loc.Localize(&i18n.LocalizeConfig{MessageID: key, TemplateData: data})
+				if err != nil {
+					t.Fatalf("%s %s: %v", lang, key, err)
+				}
+				if got != want {
+					t.Errorf("%s %s %v: got %q, go-i18n writes %q", lang, key, args, got, want)
+				}
+				checked++
+			}
+		}
+	}
+	if checked < 100 {
+		t.Fatalf("only %d messages checked; the catalogs have many more with arguments", checked)
+	}
+	// A message with anything but {{.Name}} is left to go-i18n.
+	for _, msg := range []string{"{{if .X}}a{{end}}", "{{.X | printf \"%d\"}}", "{{- .X}}", "{{.X.Y}}"} {
+		if _, ok := fieldsOnly(msg); ok {
+			t.Errorf("%q taken as fields only", msg)
+		}
+	}
+	if ps, ok := fieldsOnly("Hi {{.Name}}, {{ .Count }} left"); !ok || len(ps) != 3 || ps[0].field != "Name" || ps[1].field != "Count" {
+		t.Errorf("fieldsOnly: %v %v", ps, ok)
+	}
+	// Arguments it cannot write as go-i18n would go to go-i18n.
+	for _, args := range [][]any{{"Name", 1.5}, {"Other", "x"}, {"Name", "x", "Count", 2}} {
+		if _, ok := fill([]piece{{text: "a ", field: "Name"}, {}}, args); ok {
+			t.Errorf("fill took %v", args)
+		}
+	}
+}

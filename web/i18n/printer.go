@@ -3,6 +3,7 @@ package i18n
 import (
 	"fmt"
 	"math"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -13,11 +14,12 @@ import (
 // Printer writes text, numbers and dates in one language. It is safe for
 // concurrent use; the catalog makes one per language at start-up.
 type Printer struct {
-	lang  string
-	name  string
-	loc   *i18n.Localizer
-	plain map[string]string // messages with one form and no arguments, by key
-	keys  map[string]bool   // every key of the language and of English
+	lang   string
+	name   string
+	loc    *i18n.Localizer
+	plain  map[string]string  // messages with one form and no arguments, by key
+	filled map[string][]piece // messages with one form whose only actions are {{.Name}}, by key
+	keys   map[string]bool    // every key of the language and of English
 
 	decimal        string
 	percent        string // pattern with {value}
@@ -37,14 +39,19 @@ const (
 )
 
 func newPrinter(bundle *i18n.Bundle, lang string, mf *i18n.MessageFile) (*Printer, error) {
-	p := &Printer{lang: lang, loc: i18n.NewLocalizer(bundle, lang, Default), plain: map[string]string{}, keys: map[string]bool{}}
+	p := &Printer{lang: lang, loc: i18n.NewLocalizer(bundle, lang, Default), plain: map[string]string{},
+		filled: map[string][]piece{}, keys: map[string]bool{}}
 	for _, m := range mf.Messages {
 		p.keys[m.ID] = true
 		if m.Other == "" {
 			return nil, fmt.Errorf("%s: no text (give it as key = \"…\", or its plural forms with other = \"…\")", m.ID)
 		}
-		if m.Zero == "" && m.One == "" && m.Two == "" && m.Few == "" && m.Many == "" && !strings.Contains(m.Other, "{{") {
-			p.plain[m.ID] = m.Other
+		if m.Zero == "" && m.One == "" && m.Two == "" && m.Few == "" && m.Many == "" {
+			if !strings.Contains(m.Other, "{{") {
+				p.plain[m.ID] = m.Other
+			} else if ps, ok := fieldsOnly(m.Other); ok {
+				p.filled[m.ID] = ps
+			}
 		}
 	}
 	var months string
@@ -83,6 +90,11 @@ func (p *Printer) T(key string, args ...any) string {
 			return s
 		}
 	}
+	if ps, ok := p.filled[key]; ok {
+		if s, ok := fill(ps, args); ok {
+			return s
+		}
+	}
 	data := make(map[string]any, len(args)/2)
 	for i := 0; i+1 < len(args); i += 2 {
 		name, _ := args[i].(string)
@@ -97,6 +109,70 @@ func (p *Printer) T(key string, args ...any) string {
 		return key
 	}
 	return s
+}
+
+// A piece of a message: literal text, then the argument named field
+// (none after the last piece).
+type piece struct{ text, field string }
+
+var fieldAction = regexp.MustCompile(`\{\{\s*\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}`)
+
+// fieldsOnly splits a message whose only template actions are {{.Name}}
+// into pieces; any other action (a condition, a function) says no.
+func fieldsOnly(msg string) ([]piece, bool) {
+	var ps []piece
+	at := 0
+	for _, m := range fieldAction.FindAllStringSubmatchIndex(msg, -1) {
+		ps = append(ps, piece{text: msg[at:m[0]], field: msg[m[2]:m[3]]})
+		at = m[1]
+	}
+	ps = append(ps, piece{text: msg[at:]})
+	for _, pc := range ps {
+		if strings.Contains(pc.text, "{{") {
+			return nil, false
+		}
+	}
+	return ps, true
+}
+
+// fill writes a message of pieces with the arguments (name, value pairs)
+// as go-i18n's template would: the same text for every argument it fills
+// here, which are strings and integers. Anything else (another type, a
+// missing argument, a Count that would choose a plural) says no and the
+// caller asks go-i18n. Filling here costs a tenth of go-i18n's template
+// execution, and pages call it hundreds of times (docs/PERFORMANCE.md,
+// round 2).
+func fill(ps []piece, args []any) (string, bool) {
+	var b strings.Builder
+	for _, pc := range ps {
+		b.WriteString(pc.text)
+		if pc.field == "" {
+			continue
+		}
+		var v any
+		found := false
+		for i := 0; i+1 < len(args); i += 2 {
+			if name, _ := args[i].(string); name == "Count" {
+				return "", false
+			} else if name == pc.field {
+				v, found = args[i+1], true
+			}
+		}
+		if !found {
+			return "", false
+		}
+		switch v := v.(type) {
+		case string:
+			b.WriteString(v)
+		case int:
+			b.WriteString(strconv.Itoa(v))
+		case int64:
+			b.WriteString(strconv.FormatInt(v, 10))
+		default:
+			return "", false
+		}
+	}
+	return b.String(), true
 }
 
 // Round is the one rounding rule for every number shown: to decimals
