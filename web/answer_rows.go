@@ -25,9 +25,9 @@ func answerRows(p *i18n.Printer, items []itemView, rowHeaders bool) template.HTM
 	}
 	for _, it := range items {
 		b.WriteString(open)
-		b.WriteString(template.HTMLEscapeString(it.Prompt))
+		b.WriteString(htmlText.Replace(it.Prompt))
 		b.WriteString(shut)
-		b.WriteString(template.HTMLEscapeString(it.Answer))
+		b.WriteString(htmlText.Replace(it.Answer))
 		b.WriteString(`</td><td class="num">`)
 		b.WriteString(strconv.Itoa(it.Points))
 		b.WriteString(" / ")
@@ -35,7 +35,7 @@ func answerRows(p *i18n.Printer, items []itemView, rowHeaders bool) template.HTM
 		b.WriteString(`</td><td class="num">`)
 		if it.Lost > 0 {
 			b.WriteString("−")
-			b.WriteString(template.HTMLEscapeString(p.Num(it.Lost, 2)))
+			b.WriteString(htmlText.Replace(p.Num(it.Lost, 2)))
 		} else {
 			b.WriteString("0")
 		}

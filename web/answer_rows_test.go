@@ -26,7 +26,7 @@ func TestAnswerRows_SameAsTheTemplate(t *testing.T) {
 		{Prompt: "How often do you run paid search?", Answer: "Weekly", Points: 3, Target: 4, Lost: 1.25},
 		{Prompt: `<script>alert("x")</script> & 'quotes'`, Answer: "A & B, <i>not</i> markup\x00", Points: 0, Target: 2, Lost: 0},
 		{Prompt: "¿Cuántas campañas? — ñandú", Answer: "", Points: 4, Target: 4, Lost: 0.004},
-		{Prompt: "Negative zero", Answer: "x", Points: -1, Target: 0, Lost: -0.5},
+		{Prompt: "SEO+SEM = paid search", Answer: "a+b", Points: -1, Target: 0, Lost: -0.5},
 		{Prompt: "Large", Answer: "y", Points: 12, Target: 12, Lost: 1234.5678},
 	}
 	for _, lang := range cat.Languages() {

@@ -19,6 +19,7 @@ import (
 
 	"github.com/readiness/readiness/account"
 	"github.com/readiness/readiness/db"
+	"github.com/readiness/readiness/scoring"
 	"github.com/readiness/readiness/web/i18n"
 )
 
@@ -92,6 +93,8 @@ func langFuncs(p *i18n.Printer, loc *time.Location) template.FuncMap {
 		"t":    func(key string, args ...any) template.HTML { return translateHTML(p, key, args) },
 		"fmt1": func(x float64) string { return p.Num(x, 1) },
 		"fmt2": func(x float64) string { return p.Num(x, 2) },
+		// dimensionBars is a result's bars (dimension_bars.go).
+		"dimensionBars": func(dims []scoring.DimensionResult) template.HTML { return dimensionBars(p, dims) },
 		// answerRows is the rows of a result's answer table (answer_rows.go).
 		"answerRows": func(items []itemView, rowHeaders bool) template.HTML { return answerRows(p, items, rowHeaders) },
 		"signed1":    p.Signed,
@@ -137,14 +140,16 @@ func parseTemplates(cat *i18n.Catalog) (templates, error) {
 	return parseTemplatesIn(cat, time.UTC)
 }
 
+// svg1 writes a number for an attribute (SVG coordinates, widths): always
+// with a decimal point, whatever the language.
+func svg1(x float64) string { return strconv.FormatFloat(x, 'f', 1, 64) }
+
 // parseTemplatesIn parses every page for every language, writing times in
 // loc, the zone of the person reading.
 func parseTemplatesIn(cat *i18n.Catalog, loc *time.Location) (templates, error) {
 	funcs := langFuncs(cat.Printer(i18n.Default), loc)
 	shared := template.FuncMap{
-		// svg1 writes a number for an attribute (SVG coordinates, widths):
-		// always with a decimal point, whatever the language.
-		"svg1":    func(x float64) string { return strconv.FormatFloat(x, 'f', 1, 64) },
+		"svg1":    svg1,
 		"isodate": func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 		"add":     func(a, b int) int { return a + b },
 		"sub":     func(a, b int) int { return a - b },
