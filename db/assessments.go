@@ -124,7 +124,7 @@ func (s *Store) CreateAssessment(ctx context.Context, userID int64, r NewResult)
 
 // createAssessmentTx inserts one assessment and makes it the learner's latest.
 func createAssessmentTx(tx *gorm.DB, userID int64, r NewResult, at time.Time) (Assessment, error) {
-	a, err := insertAssessment(tx, userID, r, at)
+	a, dims, err := insertAssessment(tx, userID, r, at)
 	if err != nil {
 		return Assessment{}, err
 	}
@@ -133,33 +133,37 @@ func createAssessmentTx(tx *gorm.DB, userID int64, r NewResult, at time.Time) (A
 			return Assessment{}, err
 		}
 	}
-	return a, bumpLearnerStats(tx, a)
+	return a, bumpLearnerStats(tx, a, dims)
 }
 
-func insertAssessment(tx *gorm.DB, userID int64, r NewResult, at time.Time) (Assessment, error) {
+// insertAssessment inserts one assessment and its dimension scores, and
+// returns the scores as stored.
+func insertAssessment(tx *gorm.DB, userID int64, r NewResult, at time.Time) (Assessment, []DimensionScore, error) {
 	var id int64
 	args := append([]any{userID}, resultArgs(r, at)...)
 	err := tx.Raw("INSERT INTO assessments (user_id, "+resultColumns+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
 		args...).Scan(&id).Error
 	if err != nil {
-		return Assessment{}, err
+		return Assessment{}, nil, err
 	}
 	dims := r.Dimensions
 	if dims == nil {
 		dims = dimensionScores(r.Result)
 	}
+	dims = storedDimensions(dims)
 	if err := insertDimensionScores(tx, id, dims); err != nil {
-		return Assessment{}, err
+		return Assessment{}, nil, err
 	}
-	return fromNew(id, userID, r, at), nil
+	return fromNew(id, userID, r, at), dims, nil
 }
 
-// bumpLearnerStats makes a, just inserted, the learner's latest result. SET
-// expressions see the old row, so previous_overall gets the old latest.
-func bumpLearnerStats(tx *gorm.DB, a Assessment) error {
+// bumpLearnerStats makes a, just inserted with its dimension scores dims,
+// the learner's latest result. SET expressions see the old row, so
+// previous_overall gets the old latest.
+func bumpLearnerStats(tx *gorm.DB, a Assessment, dims []DimensionScore) error {
 	return tx.Exec(`INSERT INTO learner_stats (user_id, attempts, latest_id, latest_overall, latest_band,
-    previous_overall, bachelor_met, last_activity_at, latest_top_step)
-VALUES (?, 1, ?, ?, ?, NULL, ?, ?, ?)
+    previous_overall, bachelor_met, last_activity_at, latest_top_step, latest_dimensions)
+VALUES (?, 1, ?, ?, ?, NULL, ?, ?, ?, ?)
 ON CONFLICT (user_id) DO UPDATE SET
     attempts = learner_stats.attempts + 1,
     previous_overall = learner_stats.latest_overall,
@@ -168,8 +172,9 @@ ON CONFLICT (user_id) DO UPDATE SET
     latest_band = excluded.latest_band,
     bachelor_met = excluded.bachelor_met,
     last_activity_at = excluded.last_activity_at,
-    latest_top_step = excluded.latest_top_step`,
-		a.UserID, a.ID, a.Overall, a.Band, a.BachelorMet, a.CreatedAt, a.TopStep).Error
+    latest_top_step = excluded.latest_top_step,
+    latest_dimensions = excluded.latest_dimensions`,
+		a.UserID, a.ID, a.Overall, a.Band, a.BachelorMet, a.CreatedAt, a.TopStep, encodeDimensions(dims)).Error
 }
 
 // refreshLearnerStats recomputes one learner's stats from their assessments;
@@ -178,7 +183,7 @@ func refreshLearnerStats(tx *gorm.DB, userID int64) error {
 	if err := tx.Exec("DELETE FROM learner_stats WHERE user_id = ?", userID).Error; err != nil {
 		return err
 	}
-	return tx.Exec(`INSERT INTO learner_stats (user_id, attempts, latest_id, latest_overall, latest_band,
+	err := tx.Exec(`INSERT INTO learner_stats (user_id, attempts, latest_id, latest_overall, latest_band,
     previous_overall, bachelor_met, last_activity_at, latest_top_step)
 SELECT a.user_id,
        (SELECT COUNT(*) FROM assessments c WHERE c.user_id = a.user_id),
@@ -195,6 +200,10 @@ SELECT a.user_id,
                     WHERE b.user_id = a.user_id
                       AND (b.created_at > a.created_at OR (b.created_at = a.created_at AND b.id > a.id)))`,
 		userID).Error
+	if err != nil {
+		return err
+	}
+	return setLatestDimensions(tx, userID)
 }
 
 // AssessmentsByUser returns a page of the user's assessments, newest first.
@@ -302,7 +311,7 @@ func (s *Store) ClaimVisitorResults(ctx context.Context, sessionID string, userI
 				ProfileID: r.ProfileID, ProfileVersion: r.ProfileVersion, Answers: r.Answers, Result: r.Result,
 				Overall: r.Overall, Band: r.Band, BachelorMet: r.BachelorMet, TopStep: r.TopStep,
 			}
-			a, err := insertAssessment(tx, userID, nr, utc(r.CreatedAt))
+			a, _, err := insertAssessment(tx, userID, nr, utc(r.CreatedAt))
 			if err != nil {
 				return err
 			}

@@ -34,6 +34,7 @@ type migration struct {
 // folding, say): each runs in its migration's transaction, after its SQL.
 var goSteps = map[int]func(tx *gorm.DB) error{
 	11: packStoredResults,
+	12: backfillLatestDimensions,
 }
 
 // migrationLockID is the pg_advisory_lock key that serialises migrations
