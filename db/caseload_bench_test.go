@@ -374,13 +374,17 @@ func BenchmarkCaseload_FullExport(b *testing.B) {
 func BenchmarkCohort(b *testing.B) {
 	benchEach(b, func(b *testing.B, s *Store, c int64) {
 		ctx := context.Background()
+		var took []time.Duration
 		b.ResetTimer()
 		for b.Loop() {
+			start := time.Now()
 			co, err := s.Cohort(ctx, c, CohortQuery{})
 			if err != nil || co.Learners != benchLearners {
 				b.Fatalf("cohort %d learners: %v", co.Learners, err)
 			}
+			took = append(took, time.Since(start))
 		}
+		reportP50(b, took)
 	})
 }
 
