@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/mattn/go-sqlite3"
 	"gorm.io/driver/sqlite"
@@ -70,6 +71,15 @@ func dsn(path string, kind connKind) string {
 
 func openSQLiteGorm(dsn string, conns int) (*gorm.DB, error) {
 	g, err := gorm.Open(sqlite.Open(dsn), gormConfig())
+	// Several processes opening one new file at once (an instance and
+	// `readiness migrate`, say) can meet SQLite's "database is locked"
+	// while another one turns the file to WAL: that moment does not wait
+	// on busy_timeout. It passes within milliseconds, so try again for a
+	// few seconds before giving up.
+	for wait := 5 * time.Millisecond; err != nil && isSQLiteBusy(err) && wait < 3*time.Second; wait *= 2 {
+		time.Sleep(wait)
+		g, err = gorm.Open(sqlite.Open(dsn), gormConfig())
+	}
 	if err != nil {
 		return nil, fmt.Errorf("db: open: %w", err)
 	}
@@ -112,6 +122,12 @@ var (
 // isSQLiteCode reports whether err is a go-sqlite3 error with one of the
 // extended codes. gorm's translation misses errors raised while reading
 // RETURNING rows.
+// isSQLiteBusy reports whether err is SQLite's "database is locked".
+func isSQLiteBusy(err error) bool {
+	var se sqlite3.Error
+	return errors.As(err, &se) && se.Code == sqlite3.ErrBusy
+}
+
 func isSQLiteCode(err error, codes ...sqlite3.ErrNoExtended) bool {
 	var se sqlite3.Error
 	if !errors.As(err, &se) {
