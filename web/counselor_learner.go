@@ -304,19 +304,8 @@ func (h *learnerHandlers) apiAddNote(c *gin.Context) {
 	if !ok {
 		return
 	}
-	var body struct {
-		Text *string `json:"text"`
-	}
-	if !h.bindJSON(c, &body) {
-		return
-	}
-	if body.Text == nil {
-		apiFail(c, http.StatusUnprocessableEntity, h.T(c, "api.invalid_note"), fieldProblem("text", h.T(c, "problem.required")))
-		return
-	}
-	text, problem := checkNote(h.printer(c), *body.Text)
-	if problem != "" {
-		apiFail(c, http.StatusUnprocessableEntity, h.T(c, "api.invalid_note"), fieldProblem("text", problem))
+	text, ok := h.bindText(c, "api.invalid_note", checkNote)
+	if !ok {
 		return
 	}
 	n, err := h.store.AddNote(c.Request.Context(), currentUser(c).ID, e.LearnerID, text)

@@ -18,6 +18,7 @@ import (
 
 	"github.com/readiness/readiness/assessment"
 	"github.com/readiness/readiness/scoring"
+	"github.com/readiness/readiness/web/i18n"
 )
 
 // bindJSON decodes a JSON request body into v, answering 415 for another
@@ -247,3 +248,25 @@ var resultBufs = sync.Pool{New: func() any {
 
 // maxPooledBuf keeps an unusually large buffer out of the pools.
 const maxPooledBuf = 64 << 10
+
+// bindText reads a {"text": …} body and checks the text with check,
+// answering 400 or 422 itself (under the catalog's errorKey, the problem
+// named "text") when it cannot.
+func (s *site) bindText(c *gin.Context, errorKey string, check func(*i18n.Printer, string) (string, string)) (string, bool) {
+	var body struct {
+		Text *string `json:"text"`
+	}
+	if !s.bindJSON(c, &body) {
+		return "", false
+	}
+	if body.Text == nil {
+		apiFail(c, http.StatusUnprocessableEntity, s.T(c, errorKey), fieldProblem("text", s.T(c, "problem.required")))
+		return "", false
+	}
+	text, problem := check(s.printer(c), *body.Text)
+	if problem != "" {
+		apiFail(c, http.StatusUnprocessableEntity, s.T(c, errorKey), fieldProblem("text", problem))
+		return "", false
+	}
+	return text, true
+}

@@ -96,7 +96,7 @@ func (h *feedbackHandlers) apiAddFeedback(c *gin.Context) {
 	if !ok {
 		return
 	}
-	text, ok := h.bindText(c)
+	text, ok := h.bindText(c, "review.invalid_feedback", checkFeedback)
 	if !ok {
 		return
 	}
@@ -106,27 +106,6 @@ func (h *feedbackHandlers) apiAddFeedback(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusCreated, toFeedbackJSON(f))
-}
-
-// bindText reads {"text": …} and checks it as feedback, answering 400 or
-// 422 itself when it cannot.
-func (h *feedbackHandlers) bindText(c *gin.Context) (string, bool) {
-	var body struct {
-		Text *string `json:"text"`
-	}
-	if !h.bindJSON(c, &body) {
-		return "", false
-	}
-	if body.Text == nil {
-		apiFail(c, http.StatusUnprocessableEntity, h.T(c, "review.invalid_feedback"), fieldProblem("text", h.T(c, "problem.required")))
-		return "", false
-	}
-	text, problem := checkFeedback(h.printer(c), *body.Text)
-	if problem != "" {
-		apiFail(c, http.StatusUnprocessableEntity, h.T(c, "review.invalid_feedback"), fieldProblem("text", problem))
-		return "", false
-	}
-	return text, true
 }
 
 // apiListFeedback is GET /api/v1/learners/{id}/assessments/{aid}/feedback:
@@ -149,6 +128,18 @@ func (h *feedbackHandlers) apiListFeedback(c *gin.Context) {
 		}
 	}
 	c.JSON(http.StatusOK, gin.H{"feedback": feedbackList(own)})
+}
+
+// sharedFeedback is ownFeedback for the pages, which name no result: the
+// learner named by :id among those who share with the counselor, and the
+// counselor's own feedback to them named by :fid.
+func (h *feedbackHandlers) sharedFeedback(c *gin.Context) (db.CaseloadEntry, db.Feedback, bool) {
+	e, ok := h.sharedLearner(c, h.store)
+	if !ok {
+		return db.CaseloadEntry{}, db.Feedback{}, false
+	}
+	f, ok := h.ownFeedback(c, e)
+	return e, f, ok
 }
 
 // ownFeedback loads the counselor's own feedback named by :fid, on the
@@ -180,7 +171,7 @@ func (h *feedbackHandlers) apiEditFeedback(c *gin.Context) {
 	if !ok {
 		return
 	}
-	text, ok := h.bindText(c)
+	text, ok := h.bindText(c, "review.invalid_feedback", checkFeedback)
 	if !ok {
 		return
 	}
@@ -275,11 +266,7 @@ func (h *feedbackHandlers) renderFeedbackEdit(c *gin.Context, status int, e db.C
 
 // feedbackEditPage is GET /counselor/learners/{id}/feedback/{fid}/edit.
 func (h *feedbackHandlers) feedbackEditPage(c *gin.Context) {
-	e, ok := h.sharedLearner(c, h.store)
-	if !ok {
-		return
-	}
-	f, ok := h.ownFeedback(c, e)
+	e, f, ok := h.sharedFeedback(c)
 	if !ok {
 		return
 	}
@@ -288,11 +275,7 @@ func (h *feedbackHandlers) feedbackEditPage(c *gin.Context) {
 
 // feedbackEditSubmit is the edit form's POST /counselor/learners/{id}/feedback/{fid}.
 func (h *feedbackHandlers) feedbackEditSubmit(c *gin.Context) {
-	e, ok := h.sharedLearner(c, h.store)
-	if !ok {
-		return
-	}
-	f, ok := h.ownFeedback(c, e)
+	e, f, ok := h.sharedFeedback(c)
 	if !ok {
 		return
 	}
@@ -310,11 +293,7 @@ func (h *feedbackHandlers) feedbackEditSubmit(c *gin.Context) {
 
 // feedbackDeleteSubmit is POST /counselor/learners/{id}/feedback/{fid}/delete.
 func (h *feedbackHandlers) feedbackDeleteSubmit(c *gin.Context) {
-	e, ok := h.sharedLearner(c, h.store)
-	if !ok {
-		return
-	}
-	f, ok := h.ownFeedback(c, e)
+	e, f, ok := h.sharedFeedback(c)
 	if !ok {
 		return
 	}

@@ -28,8 +28,14 @@ type noteEditHandlers struct {
 // notFoundNote is the catalog's words for a note that is not the counselor's own.
 const notFoundNote = "review.no_such_note"
 
-// ownNote loads the counselor's own note named by :nid.
-func (h *noteEditHandlers) ownNote(c *gin.Context, e db.CaseloadEntry) (db.Note, bool) {
+// ownNote finds the learner named by :id among those who share with the
+// counselor and the counselor's own note about them named by :nid,
+// answering 404 itself when either is missing.
+func (h *noteEditHandlers) ownNote(c *gin.Context) (db.CaseloadEntry, db.Note, bool) {
+	e, ok := h.sharedLearner(c, h.store)
+	if !ok {
+		return db.CaseloadEntry{}, db.Note{}, false
+	}
 	id, ok := parseID(c.Param("nid"))
 	err := db.ErrNotFound
 	var n db.Note
@@ -38,9 +44,9 @@ func (h *noteEditHandlers) ownNote(c *gin.Context, e db.CaseloadEntry) (db.Note,
 	}
 	if err != nil {
 		h.noteError(c, err)
-		return db.Note{}, false
+		return db.CaseloadEntry{}, db.Note{}, false
 	}
-	return n, true
+	return e, n, true
 }
 
 func (h *noteEditHandlers) noteError(c *gin.Context, err error) {
@@ -63,11 +69,7 @@ func (h *noteEditHandlers) renderNoteEdit(c *gin.Context, status int, e db.Casel
 
 // noteEditPage is GET /counselor/learners/{id}/notes/{nid}/edit.
 func (h *noteEditHandlers) noteEditPage(c *gin.Context) {
-	e, ok := h.sharedLearner(c, h.store)
-	if !ok {
-		return
-	}
-	n, ok := h.ownNote(c, e)
+	e, n, ok := h.ownNote(c)
 	if !ok {
 		return
 	}
@@ -76,11 +78,7 @@ func (h *noteEditHandlers) noteEditPage(c *gin.Context) {
 
 // noteEditSubmit is the edit form's POST /counselor/learners/{id}/notes/{nid}.
 func (h *noteEditHandlers) noteEditSubmit(c *gin.Context) {
-	e, ok := h.sharedLearner(c, h.store)
-	if !ok {
-		return
-	}
-	n, ok := h.ownNote(c, e)
+	e, n, ok := h.ownNote(c)
 	if !ok {
 		return
 	}
@@ -98,11 +96,7 @@ func (h *noteEditHandlers) noteEditSubmit(c *gin.Context) {
 
 // noteDeleteSubmit is POST /counselor/learners/{id}/notes/{nid}/delete.
 func (h *noteEditHandlers) noteDeleteSubmit(c *gin.Context) {
-	e, ok := h.sharedLearner(c, h.store)
-	if !ok {
-		return
-	}
-	n, ok := h.ownNote(c, e)
+	e, n, ok := h.ownNote(c)
 	if !ok {
 		return
 	}
@@ -115,27 +109,12 @@ func (h *noteEditHandlers) noteDeleteSubmit(c *gin.Context) {
 
 // apiEditNote is PATCH /api/v1/learners/{id}/notes/{nid} {"text"}.
 func (h *noteEditHandlers) apiEditNote(c *gin.Context) {
-	e, ok := h.sharedLearner(c, h.store)
+	e, n, ok := h.ownNote(c)
 	if !ok {
 		return
 	}
-	n, ok := h.ownNote(c, e)
+	text, ok := h.bindText(c, "api.invalid_note", checkNote)
 	if !ok {
-		return
-	}
-	var body struct {
-		Text *string `json:"text"`
-	}
-	if !h.bindJSON(c, &body) {
-		return
-	}
-	if body.Text == nil {
-		apiFail(c, http.StatusUnprocessableEntity, h.T(c, "api.invalid_note"), fieldProblem("text", h.T(c, "problem.required")))
-		return
-	}
-	text, problem := checkNote(h.printer(c), *body.Text)
-	if problem != "" {
-		apiFail(c, http.StatusUnprocessableEntity, h.T(c, "api.invalid_note"), fieldProblem("text", problem))
 		return
 	}
 	n, err := h.store.EditNote(c.Request.Context(), currentUser(c).ID, e.LearnerID, n.ID, text)
@@ -148,11 +127,7 @@ func (h *noteEditHandlers) apiEditNote(c *gin.Context) {
 
 // apiDeleteNote is DELETE /api/v1/learners/{id}/notes/{nid}.
 func (h *noteEditHandlers) apiDeleteNote(c *gin.Context) {
-	e, ok := h.sharedLearner(c, h.store)
-	if !ok {
-		return
-	}
-	n, ok := h.ownNote(c, e)
+	e, n, ok := h.ownNote(c)
 	if !ok {
 		return
 	}
