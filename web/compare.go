@@ -102,27 +102,19 @@ func (h *resultPages) comparePage(c *gin.Context) {
 		return
 	}
 	v := compareView{Form: h.newCompareForm(c, list, h.zoneOf(c))}
-	if len(list) >= 2 {
-		v.Form.A, v.Form.B = list[1].ID, list[0].ID
-	}
-	ida, okA := h.compareParam(c, "a", h.T(c, "compare.first_lower"), &v.Form)
-	idb, okB := h.compareParam(c, "b", h.T(c, "compare.second_lower"), &v.Form)
-	if okA {
-		v.Form.A = ida
-	}
-	if okB {
-		v.Form.B = idb
-	}
-	if !okA || !okB {
+	ida, idb, ok := h.chooseAttempts(c, list, &v.Form)
+	if !ok {
 		h.render(c, http.StatusBadRequest, "compare", h.T(c, "compare.title"), v)
 		return
 	}
 	a, err := h.store.Assessment(ctx, u.ID, ida)
 	var b db.Assessment
 	if err == nil {
-		if b, err = h.store.Assessment(ctx, u.ID, idb); err == nil {
-			err = h.fillCompare(c, &v, a, b)
-		}
+		b, err = h.store.Assessment(ctx, u.ID, idb)
+	}
+	var ra, rb attemptResult
+	if err == nil {
+		ra, rb, err = h.fillCompare(c, &v, a, b)
 	}
 	if err != nil {
 		h.pageStoreError(c, err, h.T(c, "compare.not_found"))
@@ -133,21 +125,29 @@ func (h *resultPages) comparePage(c *gin.Context) {
 		h.pageStoreError(c, err, "")
 		return
 	}
-	load := resultLoader(byID([]db.Assessment{a, b}))
-	ra, err := load(a.ID)
-	var rb attemptResult
-	if err == nil {
-		rb, err = load(b.ID)
-	}
-	if err != nil {
-		h.pageStoreError(c, err, "")
-		return
-	}
 	v.Done = h.doneBetween(c, items, ra, rb)
 	for i := range v.Done {
 		v.Done[i].Own = true
 	}
 	h.render(c, http.StatusOK, "compare", h.T(c, "compare.title"), v)
+}
+
+// chooseAttempts reads the two attempts to compare from ?a= and ?b=,
+// showing the two latest in the form until both are given. ok is false
+// when either is missing or not an id: the form then says why.
+func (s *site) chooseAttempts(c *gin.Context, newestFirst []db.Attempt, f *compareForm) (a, b int64, ok bool) {
+	if len(newestFirst) >= 2 {
+		f.A, f.B = newestFirst[1].ID, newestFirst[0].ID
+	}
+	a, okA := s.compareParam(c, "a", s.T(c, "compare.first_lower"), f)
+	b, okB := s.compareParam(c, "b", s.T(c, "compare.second_lower"), f)
+	if okA {
+		f.A = a
+	}
+	if okB {
+		f.B = b
+	}
+	return a, b, okA && okB
 }
 
 // compareParam reads one attempt id, adding a message naming the parameter
@@ -170,15 +170,16 @@ func (s *site) compareParam(c *gin.Context, name, label string, f *compareForm) 
 }
 
 // fillCompare puts scoring.Compare's answer into words, using each
-// result's own profile for the wording, in the request's language.
-func (s *site) fillCompare(gc *gin.Context, v *compareView, a, b db.Assessment) error {
+// result's own profile for the wording, in the request's language. It
+// returns the two results it decoded, for the rest of the page.
+func (s *site) fillCompare(gc *gin.Context, v *compareView, a, b db.Assessment) (attemptResult, attemptResult, error) {
 	ra, err := decodeResult(a)
 	if err != nil {
-		return fmt.Errorf("decode %d: %w", a.ID, err)
+		return attemptResult{}, attemptResult{}, fmt.Errorf("decode %d: %w", a.ID, err)
 	}
 	rb, err := decodeResult(b)
 	if err != nil {
-		return fmt.Errorf("decode %d: %w", b.ID, err)
+		return attemptResult{}, attemptResult{}, fmt.Errorf("decode %d: %w", b.ID, err)
 	}
 	pa, pb := s.localResult(gc, &ra), s.localResult(gc, &rb)
 	pr, notAsked := s.printer(gc), s.T(gc, "result.not_asked")
@@ -224,7 +225,7 @@ func (s *site) fillCompare(gc *gin.Context, v *compareView, a, b db.Assessment) 
 		}
 		v.Items = append(v.Items, ic)
 	}
-	return nil
+	return attemptResult{ID: a.ID, At: a.CreatedAt, Result: ra}, attemptResult{ID: b.ID, At: b.CreatedAt, Result: rb}, nil
 }
 
 // targetText is the level a question's target stands for, in words: the

@@ -46,18 +46,8 @@ func (h *counselorCompareHandlers) comparePage(c *gin.Context) {
 	title := h.T(c, "counselor_compare.heading", "Name", e.Name)
 	v := compareView{Form: h.newCompareForm(c, list, h.zoneOf(c)), Learner: &compareLearner{ID: e.LearnerID, Name: e.Name}}
 	v.Form.Action = learnerPath(e.LearnerID) + "/compare"
-	if len(list) >= 2 {
-		v.Form.A, v.Form.B = list[1].ID, list[0].ID
-	}
-	ida, okA := h.compareParam(c, "a", h.T(c, "compare.first_lower"), &v.Form)
-	idb, okB := h.compareParam(c, "b", h.T(c, "compare.second_lower"), &v.Form)
-	if okA {
-		v.Form.A = ida
-	}
-	if okB {
-		v.Form.B = idb
-	}
-	if !okA || !okB {
+	ida, idb, ok := h.chooseAttempts(c, list, &v.Form)
+	if !ok {
 		h.render(c, http.StatusBadRequest, "compare", title, v)
 		return
 	}
@@ -70,8 +60,9 @@ func (h *counselorCompareHandlers) comparePage(c *gin.Context) {
 	if err == nil {
 		b, err = h.store.Assessment(ctx, e.LearnerID, idb)
 	}
+	var ra, rb attemptResult
 	if err == nil {
-		err = h.fillCompare(c, &v, a, b)
+		ra, rb, err = h.fillCompare(c, &v, a, b)
 	}
 	var items []db.PlanItem
 	if err == nil {
@@ -79,16 +70,6 @@ func (h *counselorCompareHandlers) comparePage(c *gin.Context) {
 	}
 	if err != nil {
 		h.pageStoreError(c, err, h.T(c, "counselor_compare.not_found"))
-		return
-	}
-	load := resultLoader(byID([]db.Assessment{a, b}))
-	ra, err := load(a.ID)
-	var rb attemptResult
-	if err == nil {
-		rb, err = load(b.ID)
-	}
-	if err != nil {
-		h.pageStoreError(c, err, "")
 		return
 	}
 	v.Done = h.doneBetween(c, items, ra, rb)
