@@ -16,7 +16,7 @@ import (
 
 // parsed is what NewRouter makes of the embedded files: the message
 // catalogs, every page's templates (times in UTC) and the static files,
-// compressed. It depends on nothing but the binary, so a process parses it
+// compressed, once the OpenAPI document is known to be JSON. It depends on nothing but the binary, so a process parses it
 // once however many routers it builds (the tests build hundreds).
 type parsed struct {
 	cat    *i18n.Catalog
@@ -25,6 +25,9 @@ type parsed struct {
 }
 
 var embeddedParsed = sync.OnceValues(func() (parsed, error) {
+	if err := checkOpenAPIDocument(); err != nil {
+		return parsed{}, err
+	}
 	cat, err := i18n.Load()
 	if err != nil {
 		return parsed{}, fmt.Errorf("web: message catalogs: %w", err)
@@ -80,9 +83,6 @@ func NewRouter(d Deps) (http.Handler, error) {
 		return nil, fmt.Errorf("web: profiles: %w", err)
 	}
 	cat, tmpl, static := parsed.cat, parsed.tmpl, parsed.static
-	if err := checkOpenAPIDocument(); err != nil {
-		return nil, err
-	}
 	s := &site{
 		log: d.Logger, now: func() time.Time { return d.Now().UTC() }, cfg: d.Config, tmpl: tmpl,
 		profiles: d.Profiles, profile: p, cop: http.NewCrossOriginProtection(), i18n: cat, metrics: d.Metrics,
