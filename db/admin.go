@@ -298,6 +298,7 @@ type UserChange struct {
 //     ErrGroupNotLearner; a name or group the account rules refuse is their
 //     *account.Problem.
 func (s *Store) UpdateUser(ctx context.Context, actorID, id int64, ch UserChange) (User, error) {
+	defer s.sessions.forgetUser(id)
 	var (
 		name, group string
 		err         error

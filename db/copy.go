@@ -44,6 +44,7 @@ func Copy(ctx context.Context, src, dst *Store, progress func(CopyProgress)) ([]
 	if src.dialect != SQLite || dst.dialect != Postgres {
 		return nil, fmt.Errorf("db: copy: copies a SQLite database into PostgreSQL (got %s into %s)", src.dialect, dst.dialect)
 	}
+	defer dst.sessions.forgetAll()
 	sv, err := src.SchemaVersion(ctx)
 	if err != nil {
 		return nil, err

@@ -72,6 +72,9 @@ type Store struct {
 	stmtOnce    sync.Once
 	sessionUser *sql.Stmt
 	stmtErr     error
+	// sessions keeps SessionUser's answers for up to a second
+	// (sessioncache.go).
+	sessions *sessionCache
 
 	dsn string // what Open was given
 
@@ -114,6 +117,7 @@ func open(dsn string, now func() time.Time) (*Store, error) {
 		return nil, err
 	}
 	s.now, s.dsn = now, dsn
+	s.sessions = newSessionCache()
 	// The hot paths (session and user lookups on every request, storing a
 	// result) run fixed SQL through prepared-statement sessions, so the
 	// database compiles each statement once per connection instead of per call.

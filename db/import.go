@@ -69,6 +69,7 @@ type ImportOptions struct {
 // written to the audit log, with one row for the import. A dry run only
 // checks: nothing is written.
 func (s *Store) ImportUsers(ctx context.Context, actorID int64, rows []ImportRow, opts ImportOptions) (ImportResult, error) {
+	defer s.sessions.forgetAll()
 	if opts.FileRows < len(rows) {
 		opts.FileRows = len(rows)
 	}

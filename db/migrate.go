@@ -84,6 +84,7 @@ func (s *Store) Migrate() error {
 // its own transaction together with its schema_migrations row, all under the
 // migration lock so that instances starting together apply each exactly once.
 func (s *Store) migrateTo(ctx context.Context, n int) error {
+	defer s.sessions.forgetAll() // a migration's Go step may rewrite users
 	ms, err := loadMigrations(s.dialect)
 	if err != nil {
 		return err

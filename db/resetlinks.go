@@ -174,6 +174,7 @@ func (s *Store) ResetLinkFor(ctx context.Context, selector, verifierHash string)
 // A link that cannot be used answers as ResetLinkFor does and changes
 // nothing; of two uses at once, one wins and the other is ErrLinkUsed.
 func (s *Store) UseResetLink(ctx context.Context, selector, verifierHash, passwordHash string, next Session) (User, error) {
+	defer s.sessions.forgetAll() // the account is known only inside the write
 	var u User
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		now := s.clock()
@@ -226,6 +227,7 @@ func wrapLink(op string, err error) error {
 // one, in one transaction, both recorded in the audit log. The user is
 // checked as CreateUser checks it (and fails the same ways).
 func (s *Store) CreateInvited(ctx context.Context, actorID int64, nu NewUser, l NewResetLink) (User, ResetLink, error) {
+	defer s.sessions.forgetAll()
 	nu.PasswordHash = ""
 	now := s.clock()
 	row, err := newUserRow(nu, now)

@@ -23,6 +23,7 @@ type SeedLearner struct {
 // seeding demo and benchmark databases, where one transaction per user would
 // mean one disk sync per user.
 func (s *Store) ImportLearners(ctx context.Context, counselorID int64, ls []SeedLearner) ([]int64, error) {
+	defer s.sessions.forgetAll()
 	ids := make([]int64, 0, len(ls))
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		for _, l := range ls {

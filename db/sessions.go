@@ -31,6 +31,7 @@ type sessionRow struct {
 // CreateSession stores a session. Zero CreatedAt/LastSeenAt default to now.
 // An unknown UserID is ErrNotFound; a duplicate ID is ErrConflict.
 func (s *Store) CreateSession(ctx context.Context, sess Session) error {
+	defer s.sessions.forgetSession(sess.ID)
 	now := s.clock()
 	if sess.CreatedAt.IsZero() {
 		sess.CreatedAt = now
@@ -70,6 +71,7 @@ func (s *Store) SessionByID(ctx context.Context, id string) (Session, error) {
 
 // TouchSession records activity and slides the expiry.
 func (s *Store) TouchSession(ctx context.Context, id string, lastSeen, expires time.Time) error {
+	defer s.sessions.forgetSession(id)
 	n, err := s.exec(ctx, "UPDATE sessions SET last_seen_at = ?, expires_at = ? WHERE id = ?",
 		lastSeen.UTC(), expires.UTC(), id)
 	return affectedOne("touch session", n, err)
@@ -77,6 +79,7 @@ func (s *Store) TouchSession(ctx context.Context, id string, lastSeen, expires t
 
 // DeleteSession ends one session (logout). Deleting a missing session is not an error.
 func (s *Store) DeleteSession(ctx context.Context, id string) error {
+	defer s.sessions.forgetSession(id)
 	_, err := s.exec(ctx, "DELETE FROM sessions WHERE id = ?", id)
 	return wrap("delete session", err)
 }
@@ -85,6 +88,7 @@ func (s *Store) DeleteSession(ctx context.Context, id string) error {
 // and unclaimed results of expired visitor sessions, and reports how many
 // sessions went.
 func (s *Store) DeleteExpiredSessions(ctx context.Context) (int64, error) {
+	defer s.sessions.forgetAll()
 	n, err := s.exec(ctx, "DELETE FROM sessions WHERE expires_at <= ?", s.clock())
 	return n, wrap("delete expired sessions", err)
 }
@@ -92,6 +96,7 @@ func (s *Store) DeleteExpiredSessions(ctx context.Context) (int64, error) {
 // DeleteOtherSessions ends every session of the user except keepID ("log
 // out everywhere else") and reports how many ended.
 func (s *Store) DeleteOtherSessions(ctx context.Context, userID int64, keepID string) (int64, error) {
+	defer s.sessions.forgetUser(userID)
 	n, err := s.exec(ctx, "DELETE FROM sessions WHERE user_id = ? AND id <> ?", userID, keepID)
 	return n, wrap("delete other sessions", err)
 }
@@ -108,6 +113,7 @@ func (s *Store) CountUserSessions(ctx context.Context, userID int64) (int, error
 // for the browser that made the change), so a stolen session dies with the
 // old password and the person stays logged in.
 func (s *Store) ChangePassword(ctx context.Context, userID int64, hash string, next Session) error {
+	defer s.sessions.forgetUser(userID)
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		res := tx.Exec("UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?", hash, s.clock(), userID)
 		if res.Error != nil {
@@ -140,7 +146,28 @@ const sessionUserSQL = `SELECT s.id, s.user_id, s.created_at, s.last_seen_at, s.
 // SessionUser returns a live session and, for a login session, its user
 // (the zero User for a visitor's): what every request with a session cookie
 // looks up, in one query. An expired or unknown session is ErrNotFound.
+//
+// A session found is kept in memory for up to a second (sessioncache.go):
+// this store's own writes to sessions and users drop what they change at
+// once, another instance's show within the second.
 func (s *Store) SessionUser(ctx context.Context, id string) (Session, User, error) {
+	now := s.now()
+	clock := now.UTC().Truncate(time.Microsecond) // as s.clock()
+	if sess, u, ok := s.sessions.get(id, now, clock); ok {
+		return sess, u, nil
+	}
+	seen := s.sessions.changes.Load()
+	sess, u, err := s.querySessionUser(ctx, id, clock)
+	if err != nil {
+		return Session{}, User{}, err
+	}
+	s.sessions.put(id, sess, u, now, seen)
+	return sess, u, nil
+}
+
+// querySessionUser is SessionUser's query.
+func (s *Store) querySessionUser(ctx context.Context, id string, clock time.Time) (Session, User, error) {
+	s.sessions.queries.Add(1)
 	// A statement prepared once and scanned by hand: this runs on every
 	// request, and gorm's statement building and reflection were most of
 	// its cost (docs/PERFORMANCE.md).
@@ -156,7 +183,7 @@ func (s *Store) SessionUser(ctx context.Context, id string) (Session, User, erro
 		disabled, passwordSet          sql.NullBool
 		userCreated, userUpdated       sql.NullTime
 	)
-	err = stmt.QueryRowContext(ctx, id, s.clock()).Scan(&sess.ID, &userID, &sess.CreatedAt, &sess.LastSeenAt, &sess.ExpiresAt,
+	err = stmt.QueryRowContext(ctx, id, clock).Scan(&sess.ID, &userID, &sess.CreatedAt, &sess.LastSeenAt, &sess.ExpiresAt,
 		&email, &name, &hash, &role, &share, &disabled, &group, &passwordSet, &zone, &userCreated, &userUpdated)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Session{}, User{}, fmt.Errorf("db: session user: %w", ErrNotFound)

@@ -95,6 +95,7 @@ var ErrGroupNotLearner = errors.New("db: only learners belong to a group")
 // group for anyone but a learner is ErrGroupNotLearner; a counselor gets a
 // share code.
 func (s *Store) CreateUser(ctx context.Context, nu NewUser) (User, error) {
+	defer s.sessions.forgetAll()
 	row, err := newUserRow(nu, s.clock())
 	if err != nil {
 		return User{}, fmt.Errorf("db: create user: %w", err)
@@ -204,6 +205,7 @@ func (s *Store) UserByEmail(ctx context.Context, email string) (User, error) {
 // results; audit rows of admin actions stay, naming the account as it was.
 // The last enabled admin is not deleted: ErrLastAdmin.
 func (s *Store) DeleteUser(ctx context.Context, id int64) error {
+	defer s.sessions.forgetUser(id)
 	var n int64
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		var admin int64
@@ -242,6 +244,7 @@ func affectedOne(op string, n int64, err error) error {
 // SetTimeZone records the IANA zone a user reads times in ("" for UTC).
 // The caller checks the name; the store keeps what it is given.
 func (s *Store) SetTimeZone(ctx context.Context, id int64, zone string) error {
+	defer s.sessions.forgetUser(id)
 	n, err := s.exec(ctx, "UPDATE users SET time_zone = ?, updated_at = ? WHERE id = ?", zone, s.clock(), id)
 	return affectedOne("set time zone", n, err)
 }
