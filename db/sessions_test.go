@@ -175,17 +175,33 @@ func TestSessionUser_SameAsSessionAndUserApart(t *testing.T) {
 }
 
 // BenchmarkSessionLookup is what every request with a session cookie
-// costs the store: one query since SessionUser, two before it.
+// costs the store: nothing but memory when SessionUser has the session kept
+// (hit), one query when not (miss: the clock moves past the TTL before each
+// lookup), two queries before SessionUser.
 func BenchmarkSessionLookup(b *testing.B) {
 	s, clock := openTest(b)
 	ctx := context.Background()
 	u := mustUser(b, s, "bench@example.org", RoleLearner)
-	must(b, s.CreateSession(ctx, Session{ID: "bench", UserID: u.ID, ExpiresAt: clock.Now().Add(time.Hour)}))
-	b.Run("SessionUser", func(b *testing.B) {
+	must(b, s.CreateSession(ctx, Session{ID: "bench", UserID: u.ID, ExpiresAt: clock.Now().AddDate(200, 0, 0)}))
+	b.Run("SessionUser-hit", func(b *testing.B) {
 		for b.Loop() {
 			if _, _, err := s.SessionUser(ctx, "bench"); err != nil {
 				b.Fatal(err)
 			}
+		}
+	})
+	b.Run("SessionUser-miss", func(b *testing.B) {
+		queries := s.sessions.queries.Load()
+		n := 0
+		for b.Loop() {
+			clock.Advance(sessionCacheTTL)
+			if _, _, err := s.SessionUser(ctx, "bench"); err != nil {
+				b.Fatal(err)
+			}
+			n++
+		}
+		if got := s.sessions.queries.Load() - queries; got != int64(n) {
+			b.Fatalf("%d queries for %d lookups", got, n)
 		}
 	})
 	b.Run("SessionByID+UserByID", func(b *testing.B) {
