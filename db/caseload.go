@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -116,10 +117,25 @@ const (
 	attentionBachelor = "NOT st.bachelor_met"
 )
 
-const caseloadSelect = `SELECT u.id AS learner_id, u.name, u.email, u.group_name, l.flagged, l.created_at AS linked_at,
+// caseloadSelect is Caseload's select list and joins, for the dialect.
+// On SQLite the two times are read as text and parsed by sqliteTime.
+func (s *Store) caseloadSelect() string {
+	if s.dialect == Postgres {
+		return caseloadSelectPostgres
+	}
+	return caseloadSelectSQLite
+}
+
+var (
+	caseloadSelectSQLite   = caseloadSelectWith("CAST(l.created_at AS TEXT)", "CAST(st.last_activity_at AS TEXT)")
+	caseloadSelectPostgres = caseloadSelectWith("l.created_at", "st.last_activity_at")
+)
+
+func caseloadSelectWith(linkedAt, lastActivityAt string) string {
+	return `SELECT u.id AS learner_id, u.name, u.email, u.group_name, l.flagged, ` + linkedAt + ` AS linked_at,
        st.attempts, st.latest_id, st.latest_overall, st.latest_band, st.previous_overall,
        st.latest_overall - st.previous_overall AS delta,
-       st.bachelor_met, st.last_activity_at,
+       st.bachelor_met, ` + lastActivityAt + ` AS last_activity_at,
        CASE WHEN ` + attentionDropped + ` THEN 1 ELSE 0 END AS dropped,
        CASE WHEN ` + attentionInactive + ` THEN 1 ELSE 0 END AS inactive,
        CASE WHEN ` + attentionBachelor + ` THEN 1 ELSE 0 END AS bachelor_unmet,
@@ -129,6 +145,7 @@ const caseloadSelect = `SELECT u.id AS learner_id, u.name, u.email, u.group_name
   LEFT JOIN learner_stats st ON st.user_id = l.learner_id
   LEFT JOIN verified_results vr ON vr.assessment_id = st.latest_id
  WHERE `
+}
 
 type caseloadRow struct {
 	LearnerID       int64
@@ -178,24 +195,153 @@ func (r caseloadRow) entry() CaseloadEntry {
 	return e
 }
 
-// scanCaseload reads caseloadSelect's rows with plain Scan: gorm's
-// reflection-based ScanRows costs more than the query for a large export.
+// scanCaseload reads caseloadSelect's rows. Each column is scanned into an
+// any and converted here: database/sql converts into *int64, *float64 or a
+// pointer field by reflection, which cost more than the query's own work
+// in a large export.
 func scanCaseload(rows *sql.Rows, fn func(CaseloadEntry) error) error {
+	var (
+		vals [19]any
+		dest [19]any
+	)
+	for i := range vals {
+		dest[i] = &vals[i]
+	}
 	for rows.Next() {
-		// Nullable columns scan straight into the row's pointer fields:
-		// database/sql leaves a pointer nil for NULL and allocates otherwise.
-		var r caseloadRow
-		err := rows.Scan(&r.LearnerID, &r.Name, &r.Email, &r.GroupName, &r.Flagged, &r.LinkedAt,
-			&r.Attempts, &r.LatestID, &r.LatestOverall, &r.LatestBand, &r.PreviousOverall, &r.Delta,
-			&r.BachelorMet, &r.LastActivityAt, &r.Dropped, &r.Inactive, &r.BachelorUnmet, &r.VerifiedOverall, &r.VerifiedBand)
-		if err != nil {
+		if err := rows.Scan(dest[:]...); err != nil {
 			return err
+		}
+		var c columns
+		r := caseloadRow{
+			LearnerID: c.int(vals[0]), Name: c.str(vals[1]), Email: c.str(vals[2]), GroupName: c.str(vals[3]),
+			Flagged: c.bool(vals[4]), LinkedAt: c.time(vals[5]),
+			LatestID: c.intOrNil(vals[7]), LatestOverall: c.floatOrNil(vals[8]), LatestBand: c.strOrNil(vals[9]),
+			PreviousOverall: c.floatOrNil(vals[10]), Delta: c.floatOrNil(vals[11]), BachelorMet: c.boolOrNil(vals[12]),
+			LastActivityAt: c.timeOrNil(vals[13]), Dropped: c.bool(vals[14]), Inactive: c.bool(vals[15]),
+			BachelorUnmet: c.bool(vals[16]), VerifiedOverall: c.floatOrNil(vals[17]), VerifiedBand: c.strOrNil(vals[18]),
+		}
+		if n := c.intOrNil(vals[6]); n != nil {
+			attempts := int(*n)
+			r.Attempts = &attempts
+		}
+		if c.err != nil {
+			return fmt.Errorf("caseload row: %w", c.err)
 		}
 		if err := fn(r.entry()); err != nil {
 			return err
 		}
 	}
 	return rows.Err()
+}
+
+// columns converts column values as the drivers hand them over (int64,
+// float64, bool, string, []byte, time.Time or nil; a time may be SQLite's
+// text) and keeps the first value of an unexpected type as its error.
+type columns struct{ err error }
+
+func (c *columns) fail(v any, want string) {
+	if c.err == nil {
+		c.err = fmt.Errorf("a column holds %T, want %s", v, want)
+	}
+}
+
+func (c *columns) int(v any) int64 {
+	switch x := v.(type) {
+	case int64:
+		return x
+	case int32:
+		return int64(x)
+	}
+	c.fail(v, "an integer")
+	return 0
+}
+
+func (c *columns) intOrNil(v any) *int64 {
+	if v == nil {
+		return nil
+	}
+	n := c.int(v)
+	return &n
+}
+
+func (c *columns) float(v any) float64 {
+	switch x := v.(type) {
+	case float64:
+		return x
+	case int64: // SQLite hands a whole REAL back as an integer after arithmetic
+		return float64(x)
+	}
+	c.fail(v, "a number")
+	return 0
+}
+
+func (c *columns) floatOrNil(v any) *float64 {
+	if v == nil {
+		return nil
+	}
+	f := c.float(v)
+	return &f
+}
+
+func (c *columns) str(v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case []byte:
+		return string(x)
+	}
+	c.fail(v, "text")
+	return ""
+}
+
+func (c *columns) strOrNil(v any) *string {
+	if v == nil {
+		return nil
+	}
+	s := c.str(v)
+	return &s
+}
+
+func (c *columns) bool(v any) bool {
+	switch x := v.(type) {
+	case bool:
+		return x
+	case int64: // SQLite's CASE … THEN 1 ELSE 0
+		return x != 0
+	}
+	c.fail(v, "a boolean")
+	return false
+}
+
+func (c *columns) boolOrNil(v any) *bool {
+	if v == nil {
+		return nil
+	}
+	b := c.bool(v)
+	return &b
+}
+
+func (c *columns) time(v any) time.Time {
+	switch x := v.(type) {
+	case time.Time:
+		return x
+	case string: // SQLite's text, selected as such (caseloadSelect)
+		t, err := sqliteTime(x)
+		if err != nil && c.err == nil {
+			c.err = err
+		}
+		return t
+	}
+	c.fail(v, "a time")
+	return time.Time{}
+}
+
+func (c *columns) timeOrNil(v any) *time.Time {
+	if v == nil {
+		return nil
+	}
+	t := c.time(v)
+	return &t
 }
 
 // queryCaseload runs one caseload query and hands each entry to fn.
@@ -265,7 +411,7 @@ func (s *Store) caseloadSQL(counselorID int64, q CaseloadQuery) (string, []any, 
 	}
 	cutoff := s.inactiveCutoff(q.Now)
 	where, args := caseloadWhere(counselorID, q, cutoff)
-	query := caseloadSelect + where + " ORDER BY " + by + ", LOWER(u.name), u.id"
+	query := s.caseloadSelect() + where + " ORDER BY " + by + ", LOWER(u.name), u.id"
 	args = append([]any{cutoff}, args...)
 	if q.Limit > 0 {
 		query += " LIMIT ? OFFSET ?"
@@ -281,7 +427,7 @@ func (s *Store) CaseloadLearner(ctx context.Context, counselorID, learnerID int6
 		e     CaseloadEntry
 		found bool
 	)
-	err := s.queryCaseload(ctx, caseloadSelect+"l.counselor_id = ? AND l.learner_id = ?",
+	err := s.queryCaseload(ctx, s.caseloadSelect()+"l.counselor_id = ? AND l.learner_id = ?",
 		[]any{s.inactiveCutoff(now), counselorID, learnerID}, func(got CaseloadEntry) error {
 			e, found = got, true
 			return nil
@@ -345,42 +491,177 @@ func (s *Store) CaseloadGroups(ctx context.Context, counselorID int64) ([]Group,
   JOIN users u ON u.id = l.learner_id WHERE l.counselor_id = ? AND u.group_key <> ''`, counselorID)
 }
 
-// RecordCaseloadAccess writes that the counselor opened the results of
-// every learner the query matches (its paging ignored), e.g. by exporting
-// them as CSV: one audit row for the export, and one narrow audit_subjects
-// row per learner in it, so a large caseload's export costs little to
-// record. Each learner sees it in their record of access.
-func (s *Store) RecordCaseloadAccess(ctx context.Context, counselorID int64, q CaseloadQuery, what string) error {
-	cutoff := s.inactiveCutoff(q.Now)
-	where, args := caseloadWhere(counselorID, q, cutoff)
-	from := ` FROM counselor_links l
+// ExportCaseload hands fn every learner Caseload would return for q (its
+// paging ignored), as EachCaseload does, and writes in the audit log that
+// the counselor opened their results (what, e.g. ActionResultsCSV): one
+// audit row for the export, and one narrow audit_subjects row per learner in
+// it, so a large caseload's export costs little to record. Each learner sees
+// it in their record of access.
+//
+// The read and the record run at the same time (the record on the writer,
+// the read on a reader), so an export takes about the longer of the two,
+// not their sum. When both are done the record is made to name exactly the
+// learners fn was given: should the caseload have changed between the
+// two (a learner linked, unlinked or moved by a filter), a second write adds
+// the ones missing and removes the ones not sent. Callers must send nothing
+// of what fn was given unless ExportCaseload returns nil: then every learner
+// in it is recorded. An error from fn stops the read and is returned.
+func (s *Store) ExportCaseload(ctx context.Context, counselorID int64, q CaseloadQuery, what string, fn func(CaseloadEntry) error) error {
+	if q.Now.IsZero() {
+		q.Now = s.clock() // one cut-off for "inactive" in the read and the record
+	}
+	type recorded struct {
+		auditID int64
+		ids     []int64
+		err     error
+	}
+	done := make(chan recorded, 1)
+	go func() {
+		if s.beforeAccessRecord != nil {
+			s.beforeAccessRecord()
+		}
+		id, ids, err := s.recordCaseloadAccess(ctx, counselorID, q, what)
+		done <- recorded{id, ids, err}
+	}()
+	var read []int64
+	err := s.EachCaseload(ctx, counselorID, q, func(e CaseloadEntry) error {
+		read = append(read, e.LearnerID)
+		return fn(e)
+	})
+	rec := <-done // the record is always waited for: it never outlives the call
+	if err != nil {
+		return err
+	}
+	if rec.err != nil {
+		return rec.err
+	}
+	return s.reconcileCaseloadAccess(ctx, counselorID, what, rec.auditID, rec.ids, read)
+}
+
+// recordCaseloadAccess writes the record of an export of every learner q
+// matches, in one write: the audit row, then its audit_subjects rows by
+// INSERT … SELECT with the caseload's filter, which hands back the learners
+// it recorded. It returns the audit row's id and those learners, or 0 and
+// none (and writes nothing) when no learner matched.
+func (s *Store) recordCaseloadAccess(ctx context.Context, counselorID int64, q CaseloadQuery, what string) (int64, []int64, error) {
+	where, args := caseloadWhere(counselorID, q, s.inactiveCutoff(q.Now))
+	insert := `INSERT INTO audit_subjects (learner_id, audit_id) SELECT l.learner_id, ? FROM counselor_links l
   JOIN users u ON u.id = l.learner_id
   LEFT JOIN learner_stats st ON st.user_id = l.learner_id
- WHERE ` + where
+ WHERE ` + where + " RETURNING learner_id"
+	var (
+		auditID int64
+		ids     []int64
+	)
 	err := s.write(ctx, func(tx *gorm.DB) error {
-		var n int64
-		if err := tx.Raw("SELECT COUNT(*)"+from, args...).Scan(&n).Error; err != nil {
-			return err
-		}
-		if n == 0 {
-			return nil // no one's results were in it
-		}
-		actor, err := auditParty(tx, counselorID, commandLineActor)
+		auditID, ids = 0, nil // a batch that fails runs its writes again
+		id, err := insertAccessRow(tx, s.clock(), counselorID, what)
 		if err != nil {
 			return err
 		}
-		detail := fmt.Sprintf("%d learners", n)
-		if n == 1 {
-			detail = "1 learner"
-		}
-		var id int64
-		if err := tx.Raw(`INSERT INTO audit_log (at, kind, action, actor_id, actor_name, actor_email, subject_id, subject_name, subject_email, detail)
-VALUES (?, ?, ?, ?, ?, ?, NULL, '', '', ?) RETURNING id`, s.clock(), KindAccess, what, actor.id, actor.Name, actor.Email, detail).Scan(&id).Error; err != nil {
+		rows, err := tx.Raw(insert, append([]any{id}, args...)...).Rows()
+		if err != nil {
 			return err
 		}
-		return tx.Exec("INSERT INTO audit_subjects (learner_id, audit_id) SELECT l.learner_id, ?"+from, append([]any{id}, args...)...).Error
+		defer rows.Close()
+		for rows.Next() {
+			var learner int64
+			if err := rows.Scan(&learner); err != nil {
+				return err
+			}
+			ids = append(ids, learner)
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		rows.Close()
+		if len(ids) == 0 {
+			ids = nil
+			return tx.Exec("DELETE FROM audit_log WHERE id = ?", id).Error // no one's results were in it
+		}
+		auditID = id
+		return tx.Exec("UPDATE audit_log SET detail = ? WHERE id = ?", learnersDetail(len(ids)), id).Error
+	})
+	if err != nil {
+		return 0, nil, wrap("record caseload access", err)
+	}
+	return auditID, ids, nil
+}
+
+// reconcileCaseloadAccess makes the export's record (auditID, 0 for none,
+// naming the learners recorded) name exactly the learners read. They
+// differ only when the caseload changed while the export ran, so this
+// usually writes nothing; when it must, it writes one row at a time.
+func (s *Store) reconcileCaseloadAccess(ctx context.Context, counselorID int64, what string, auditID int64, recorded, read []int64) error {
+	missing, extra := idDifferences(read, recorded)
+	if len(missing) == 0 && len(extra) == 0 {
+		return nil
+	}
+	err := s.write(ctx, func(tx *gorm.DB) error {
+		id := auditID
+		if id == 0 {
+			var err error
+			if id, err = insertAccessRow(tx, s.clock(), counselorID, what); err != nil {
+				return err
+			}
+		}
+		for _, learner := range extra {
+			if err := tx.Exec("DELETE FROM audit_subjects WHERE learner_id = ? AND audit_id = ?", learner, id).Error; err != nil {
+				return err
+			}
+		}
+		for _, learner := range missing {
+			// A learner whose account went meanwhile has no one to show it to.
+			if err := tx.Exec(`INSERT INTO audit_subjects (learner_id, audit_id)
+SELECT id, ? FROM users WHERE id = ?`, id, learner).Error; err != nil {
+				return err
+			}
+		}
+		if len(read) == 0 {
+			return tx.Exec("DELETE FROM audit_log WHERE id = ?", id).Error
+		}
+		return tx.Exec("UPDATE audit_log SET detail = ? WHERE id = ?", learnersDetail(len(read)), id).Error
 	})
 	return wrap("record caseload access", err)
+}
+
+// insertAccessRow writes the audit row of a caseload export by the
+// counselor, its detail still empty, and returns its id.
+func insertAccessRow(tx *gorm.DB, at time.Time, counselorID int64, what string) (int64, error) {
+	actor, err := auditParty(tx, counselorID, commandLineActor)
+	if err != nil {
+		return 0, err
+	}
+	var id int64
+	err = tx.Raw(`INSERT INTO audit_log (at, kind, action, actor_id, actor_name, actor_email, subject_id, subject_name, subject_email, detail)
+VALUES (?, ?, ?, ?, ?, ?, NULL, '', '', '') RETURNING id`, at, KindAccess, what, actor.id, actor.Name, actor.Email).Scan(&id).Error
+	return id, err
+}
+
+// learnersDetail is an export's audit detail: how many learners were in it.
+func learnersDetail(n int) string {
+	if n == 1 {
+		return "1 learner"
+	}
+	return fmt.Sprintf("%d learners", n)
+}
+
+// idDifferences sorts a and b and returns the ids only a holds and the
+// ids only b holds. Neither holds an id twice.
+func idDifferences(a, b []int64) (onlyA, onlyB []int64) {
+	slices.Sort(a)
+	slices.Sort(b)
+	for len(a) > 0 && len(b) > 0 {
+		switch {
+		case a[0] < b[0]:
+			onlyA, a = append(onlyA, a[0]), a[1:]
+		case a[0] > b[0]:
+			onlyB, b = append(onlyB, b[0]), b[1:]
+		default:
+			a, b = a[1:], b[1:]
+		}
+	}
+	return append(onlyA, a...), append(onlyB, b...)
 }
 
 // escapeLike makes LIKE's wildcards and the escape character literal.

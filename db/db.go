@@ -78,6 +78,10 @@ type Store struct {
 
 	dsn string // what Open was given
 
+	// beforeAccessRecord, when tests set it, runs before ExportCaseload
+	// writes its record, on the goroutine that writes it.
+	beforeAccessRecord func()
+
 	// SQLite only: the file and the identity it had when opened (live.go).
 	path string
 	file fileID

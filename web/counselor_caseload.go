@@ -17,9 +17,8 @@ import (
 type caseloadStore interface {
 	Caseload(ctx context.Context, counselorID int64, q db.CaseloadQuery) ([]db.CaseloadEntry, error)
 	CountCaseload(ctx context.Context, counselorID int64, q db.CaseloadQuery) (int, error)
-	EachCaseload(ctx context.Context, counselorID int64, q db.CaseloadQuery, fn func(db.CaseloadEntry) error) error
 	CaseloadGroups(ctx context.Context, counselorID int64) ([]db.Group, error)
-	RecordCaseloadAccess(ctx context.Context, counselorID int64, q db.CaseloadQuery, what string) error
+	ExportCaseload(ctx context.Context, counselorID int64, q db.CaseloadQuery, what string, fn func(db.CaseloadEntry) error) error
 	Cohort(ctx context.Context, counselorID int64, q db.CohortQuery) (db.Cohort, error)
 }
 

@@ -1,7 +1,7 @@
 package web
 
 import (
-	"bufio"
+	"bytes"
 	"encoding/csv"
 	"fmt"
 	"net/http"
@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 	"golang.org/x/text/unicode/norm"
@@ -43,12 +44,26 @@ var csvIDs = csvWords{header: caseloadCSVHeader, yes: "yes", no: "no",
 // csvWordsFor is the page download's words, in the request's language.
 func (s *site) csvWordsFor(c *gin.Context) csvWords {
 	w := csvWords{yes: s.T(c, "csv.yes"), no: s.T(c, "csv.no"), reasonSeparator: "; ",
-		band:   func(id string) string { return s.bandLabel(c, id) },
-		reason: func(id string) string { return wordsFor(s.printer(c), "attention.", id) }}
+		band:   remembered(func(id string) string { return s.bandLabel(c, id) }),
+		reason: remembered(func(id string) string { return wordsFor(s.printer(c), "attention.", id) })}
 	for _, col := range caseloadCSVHeader {
 		w.header = append(w.header, s.T(c, "csv."+col))
 	}
 	return w
+}
+
+// remembered is f answering each id once: an export asks for the same few
+// bands and reasons on every row. Not safe for concurrent use.
+func remembered(f func(id string) string) func(id string) string {
+	seen := map[string]string{}
+	return func(id string) string {
+		w, ok := seen[id]
+		if !ok {
+			w = f(id)
+			seen[id] = w
+		}
+		return w
+	}
 }
 
 // csvText neutralises a text cell against spreadsheet formula injection:
@@ -73,6 +88,12 @@ func formulaLead(s string) bool {
 	for _, r := range s {
 		if r == '\t' || r == '\r' || r == '\n' {
 			return true
+		}
+		if r < utf8.RuneSelf { // ASCII is its own NFKC form
+			if r == ' ' {
+				continue
+			}
+			return strings.ContainsRune("=+-@", r)
 		}
 		folded := norm.NFKC.String(string(r))
 		if folded == " " {
@@ -116,11 +137,12 @@ func caseloadCSVRecord(e db.CaseloadEntry, words csvWords) []string {
 }
 
 // caseloadCSV answers every learner matching the filters (not one page) as
-// RFC 4180 CSV in UTF-8 (with a byte-order mark) with a header row, written
-// as the rows are read, in a file named after its filters.
-// The same handler serves the page link and the API. Every learner in it is
-// first recorded in the audit log as opened by the counselor; if that
-// fails, nothing is sent.
+// RFC 4180 CSV in UTF-8 (with a byte-order mark) with a header row, in a
+// file named after its filters. The same handler serves the page link and
+// the API. Every learner in it is recorded in the audit log as opened by
+// the counselor (db.ExportCaseload reads and records at the same time):
+// the file is made in memory, about 100 bytes a learner, and sent only
+// once that record is written; if it fails, nothing is sent.
 func (h *caseloadHandlers) caseloadCSV(c *gin.Context) {
 	p, problems := h.parseCaseloadParams(c)
 	if len(problems) > 0 {
@@ -132,7 +154,25 @@ func (h *caseloadHandlers) caseloadCSV(c *gin.Context) {
 		return
 	}
 	q := h.caseloadQuery(p)
-	if err := h.store.RecordCaseloadAccess(c.Request.Context(), currentUser(c).ID, q, db.ActionResultsCSV); err != nil {
+	var file bytes.Buffer
+	// A byte-order mark first, so spreadsheet programs read the file as
+	// UTF-8 (Excel shows "Chloé" as "ChloÃ©" otherwise).
+	file.WriteString("\uFEFF")
+	w := csv.NewWriter(&file)
+	w.UseCRLF = true
+	words := csvIDs
+	if !isAPI(c) {
+		words = h.csvWordsFor(c)
+	}
+	_ = w.Write(words.header)
+	err := h.store.ExportCaseload(c.Request.Context(), currentUser(c).ID, q, db.ActionResultsCSV, func(e db.CaseloadEntry) error {
+		return w.Write(caseloadCSVRecord(e, words))
+	})
+	if err == nil {
+		w.Flush()
+		err = w.Error()
+	}
+	if err != nil {
 		if isAPI(c) {
 			h.apiStoreError(c, err)
 		} else {
@@ -140,36 +180,9 @@ func (h *caseloadHandlers) caseloadCSV(c *gin.Context) {
 		}
 		return
 	}
-	c.Header("Content-Type", "text/csv; charset=utf-8")
 	c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="%s"`, p.csvFilename(h.now())))
 	c.Header("Cache-Control", "no-store")
-	c.Status(http.StatusOK)
-	buf := bufio.NewWriterSize(c.Writer, 32<<10)
-	// A byte-order mark first, so spreadsheet programs read the file as
-	// UTF-8 (Excel shows "Chloé" as "ChloÃ©" otherwise).
-	_, _ = buf.WriteString("\uFEFF")
-	w := csv.NewWriter(buf)
-	w.UseCRLF = true
-	words := csvIDs
-	if !isAPI(c) {
-		words = h.csvWordsFor(c)
-	}
-	_ = w.Write(words.header)
-	err := h.store.EachCaseload(c.Request.Context(), currentUser(c).ID, q, func(e db.CaseloadEntry) error {
-		return w.Write(caseloadCSVRecord(e, words))
-	})
-	w.Flush()
-	if err == nil {
-		err = w.Error()
-	}
-	if err == nil {
-		err = buf.Flush()
-	}
-	if err != nil {
-		// The status is sent: all we can do is stop and log. A cut-off file
-		// lacks its last line break, so it does not pass for a whole one.
-		h.log.Error("caseload csv", "err", err)
-	}
+	c.Data(http.StatusOK, "text/csv; charset=utf-8", file.Bytes())
 }
 
 // csvFilename names an export after its filters and the day, e.g.
