@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"testing"
 	"time"
+
+	"github.com/klauspost/compress/gzip"
 )
 
 // Server-side time of the pages and API calls, measured in process (no
@@ -128,4 +130,28 @@ func BenchmarkCounselorLearnerPage50Attempts(b *testing.B) {
 	c := app.client()
 	app.login(c, "counselor@example.org")
 	benchGet(b, app, "/counselor/learners/"+strconv.FormatInt(learner.ID, 10), sessionCookie+"="+app.cookieOf(c))
+}
+
+// BenchmarkGzipPage is what compressing one assessment section page
+// costs, with a pooled compressor as compress uses one.
+func BenchmarkGzipPage(b *testing.B) {
+	app := newTestApp(b)
+	resp, page := app.do(app.client(), "GET", "/assessment?section=1", nil)
+	if resp.StatusCode != http.StatusOK || len(page) < 5000 {
+		b.Fatalf("page: %d, %d bytes", resp.StatusCode, len(page))
+	}
+	var out bytes.Buffer
+	b.SetBytes(int64(len(page)))
+	b.ReportAllocs()
+	for b.Loop() {
+		out.Reset()
+		w := &gzipWriter{ResponseWriter: nil}
+		w.gz = gzipWriters.Get().(*gzip.Writer)
+		w.gz.Reset(&out)
+		if _, err := w.gz.Write(page); err != nil {
+			b.Fatal(err)
+		}
+		w.finish()
+	}
+	b.ReportMetric(float64(out.Len()), "gzipped-bytes")
 }

@@ -1,13 +1,13 @@
 package web
 
 import (
-	"compress/gzip"
 	"io"
 	"net/http"
 	"strings"
 	"sync"
 
 	"github.com/gin-gonic/gin"
+	"github.com/klauspost/compress/gzip"
 )
 
 // Pages, CSV downloads and other text answers are gzipped for clients that
