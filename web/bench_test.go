@@ -155,3 +155,22 @@ func BenchmarkGzipPage(b *testing.B) {
 	}
 	b.ReportMetric(float64(out.Len()), "gzipped-bytes")
 }
+
+// BenchmarkAssessmentPages is a logged-in learner's six section pages of
+// the assessment, each rendered once per iteration (no draft yet).
+func BenchmarkAssessmentPages(b *testing.B) {
+	app := newTestApp(b)
+	cookie, _ := benchLearner(b, app, 0)
+	b.ReportAllocs()
+	for b.Loop() {
+		for n := 1; n <= 6; n++ {
+			req := httptest.NewRequest("GET", "/assessment?section="+strconv.Itoa(n), nil)
+			req.Header.Set("Cookie", cookie)
+			rec := httptest.NewRecorder()
+			app.router.ServeHTTP(rec, req)
+			if rec.Code != http.StatusOK {
+				b.Fatalf("section %d: %d", n, rec.Code)
+			}
+		}
+	}
+}

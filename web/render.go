@@ -97,10 +97,12 @@ func langFuncs(p *i18n.Printer, loc *time.Location) template.FuncMap {
 		"dimensionBars": func(dims []scoring.DimensionResult) template.HTML { return dimensionBars(p, dims) },
 		// answerRows is the rows of a result's answer table (answer_rows.go).
 		"answerRows": func(items []itemView, rowHeaders bool) template.HTML { return answerRows(p, items, rowHeaders) },
-		"signed1":    p.Signed,
-		"pct":        p.Percent,
-		"date":       func(t time.Time) string { return p.DateIn(t, loc) },
-		"datetime":   func(t time.Time) string { return p.DateTimeIn(t, loc) },
+		// questionHTML is one question of a form (question_html.go).
+		"questionHTML": func(qv questionView) template.HTML { return questionHTML(p, qv) },
+		"signed1":      p.Signed,
+		"pct":          p.Percent,
+		"date":         func(t time.Time) string { return p.DateIn(t, loc) },
+		"datetime":     func(t time.Time) string { return p.DateTimeIn(t, loc) },
 		// shortwhen is t's date, with the time of day when other falls on
 		// the same date (in loc), so two attempts of one day can be told apart.
 		"shortwhen": func(t, other time.Time) string {
