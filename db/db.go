@@ -72,6 +72,9 @@ type Store struct {
 	stmtOnce    sync.Once
 	sessionUser *sql.Stmt
 	stmtErr     error
+	// readStmts holds other fixed reads that run on most requests,
+	// prepared once (readStmt).
+	readStmts sync.Map // SQL → *sql.Stmt
 	// sessions keeps SessionUser's answers for up to a second
 	// (sessioncache.go).
 	sessions *sessionCache
@@ -170,10 +173,37 @@ func (s *Store) Close() error {
 	if s.sessionUser != nil {
 		s.sessionUser.Close()
 	}
+	s.readStmts.Range(func(_, st any) bool {
+		st.(*sql.Stmt).Close()
+		return true
+	})
 	if s.r == s.w {
 		return closeGorm(s.w)
 	}
 	return errors.Join(closeGorm(s.r), closeGorm(s.w))
+}
+
+// readStmt is query (fixed SQL with ? placeholders) prepared once on the
+// readers' pool, for a read that runs on most requests and is scanned by
+// hand: through gorm, each run built the statement, prepared it and
+// scanned by reflection, which cost more than the query.
+func (s *Store) readStmt(query string) (*sql.Stmt, error) {
+	if st, ok := s.readStmts.Load(query); ok {
+		return st.(*sql.Stmt), nil
+	}
+	pool, err := s.r.DB()
+	if err != nil {
+		return nil, err
+	}
+	st, err := pool.Prepare(s.placeholders(query))
+	if err != nil {
+		return nil, err
+	}
+	if prev, loaded := s.readStmts.LoadOrStore(query, st); loaded {
+		st.Close() // another request prepared it first
+		return prev.(*sql.Stmt), nil
+	}
+	return st, nil
 }
 
 // Ping checks that both the reader and the writer can reach the database.

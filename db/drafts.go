@@ -2,6 +2,7 @@ package db
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -69,7 +70,26 @@ ON CONFLICT (`+col+`) DO UPDATE SET profile_id = excluded.profile_id, answers = 
 
 // Draft returns the owner's draft.
 func (s *Store) Draft(ctx context.Context, owner DraftOwner) (Draft, error) {
-	return draft(s.r.WithContext(ctx), owner)
+	col, val, err := owner.where()
+	if err != nil {
+		return Draft{}, err
+	}
+	// Every section page and every section sent reads the draft: a
+	// prepared statement, scanned by hand (readStmt).
+	st, err := s.readStmt("SELECT profile_id, answers, section, updated_at FROM drafts WHERE " + col + " = ?")
+	if err != nil {
+		return Draft{}, wrap("draft", err)
+	}
+	var d Draft
+	err = st.QueryRowContext(ctx, val).Scan(&d.ProfileID, &d.Answers, &d.Section, &d.UpdatedAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Draft{}, fmt.Errorf("db: draft: %w", ErrNotFound)
+	}
+	if err != nil {
+		return Draft{}, wrap("draft", err)
+	}
+	d.UpdatedAt = utc(d.UpdatedAt)
+	return d, nil
 }
 
 func draft(g *gorm.DB, owner DraftOwner) (Draft, error) {
