@@ -292,15 +292,33 @@ func (w *walk) send(req *http.Request) (*http.Response, []byte, error) {
 	w.jar.SetCookies(req.URL, resp.Cookies())
 	body := raw
 	if resp.Header.Get("Content-Encoding") == "gzip" && len(raw) > 0 {
-		zr, err := gzip.NewReader(bytes.NewReader(raw))
-		if err == nil {
-			body, err = io.ReadAll(zr)
-		}
+		body, err = gunzip(raw)
 		if err != nil {
 			return nil, nil, failed("bad gzip", "%s %s: gzip body: %w", req.Method, req.URL.Path, err)
 		}
 	}
 	return resp, body, nil
+}
+
+// gunzipReaders are reused: a new gzip reader allocates its decompressor's
+// tables and window, and the client shares the server's cores, so what it
+// spends is taken from the server's figures.
+var gunzipReaders sync.Pool
+
+// gunzip decompresses a whole gzip body.
+func gunzip(raw []byte) ([]byte, error) {
+	zr, _ := gunzipReaders.Get().(*gzip.Reader)
+	var err error
+	if zr == nil {
+		zr, err = gzip.NewReader(bytes.NewReader(raw))
+	} else {
+		err = zr.Reset(bytes.NewReader(raw))
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer gunzipReaders.Put(zr)
+	return io.ReadAll(zr)
 }
 
 // parsePage finds the stylesheet and icon links and the section form (the
