@@ -109,11 +109,23 @@ func (s *Store) CreateAssessment(ctx context.Context, userID int64, r NewResult)
 		r.Dimensions = dimensionScores(r.Result)
 	}
 	r.pack()
+	// The statements of every submission, prepared once (prepared.go).
+	queries := []string{insertAssessmentSQL, bumpLearnerStatsSQL}
+	if n := len(storedDimensions(r.Dimensions)); n > 0 {
+		queries = append(queries, dimensionScoresSQL(n))
+	}
+	if r.ClearDraft {
+		queries = append(queries, clearDraftSQL)
+	}
+	defer func() { _ = s.prepareWrites(queries...) }()
 	var a Assessment
 	err := s.write(ctx, func(tx *gorm.DB) error {
+		var run writeRunner = gormRunner{tx}
+		if p, ok := s.prepared(ctx, tx); ok {
+			run = p
+		}
 		var err error
-		// Fixed SQL on every submission: prepared once per connection.
-		a, err = createAssessmentTx(tx.Session(&gorm.Session{PrepareStmt: true}), userID, r, s.clock())
+		a, err = createAssessmentTx(run, userID, r, s.clock())
 		return err
 	})
 	if err != nil {
@@ -122,46 +134,12 @@ func (s *Store) CreateAssessment(ctx context.Context, userID int64, r NewResult)
 	return a, nil
 }
 
-// createAssessmentTx inserts one assessment and makes it the learner's latest.
-func createAssessmentTx(tx *gorm.DB, userID int64, r NewResult, at time.Time) (Assessment, error) {
-	a, dims, err := insertAssessment(tx, userID, r, at)
-	if err != nil {
-		return Assessment{}, err
-	}
-	if r.ClearDraft {
-		if err := tx.Exec("DELETE FROM drafts WHERE user_id = ?", userID).Error; err != nil {
-			return Assessment{}, err
-		}
-	}
-	return a, bumpLearnerStats(tx, a, dims)
-}
-
-// insertAssessment inserts one assessment and its dimension scores, and
-// returns the scores as stored.
-func insertAssessment(tx *gorm.DB, userID int64, r NewResult, at time.Time) (Assessment, []DimensionScore, error) {
-	var id int64
-	args := append([]any{userID}, resultArgs(r, at)...)
-	err := tx.Raw("INSERT INTO assessments (user_id, "+resultColumns+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-		args...).Scan(&id).Error
-	if err != nil {
-		return Assessment{}, nil, err
-	}
-	dims := r.Dimensions
-	if dims == nil {
-		dims = dimensionScores(r.Result)
-	}
-	dims = storedDimensions(dims)
-	if err := insertDimensionScores(tx, id, dims); err != nil {
-		return Assessment{}, nil, err
-	}
-	return fromNew(id, userID, r, at), dims, nil
-}
-
-// bumpLearnerStats makes a, just inserted with its dimension scores dims,
-// the learner's latest result. SET expressions see the old row, so
-// previous_overall gets the old latest.
-func bumpLearnerStats(tx *gorm.DB, a Assessment, dims []DimensionScore) error {
-	return tx.Exec(`INSERT INTO learner_stats (user_id, attempts, latest_id, latest_overall, latest_band,
+const (
+	insertAssessmentSQL = "INSERT INTO assessments (user_id, " + resultColumns + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"
+	clearDraftSQL       = "DELETE FROM drafts WHERE user_id = ?"
+	// bumpLearnerStatsSQL's SET expressions see the old row, so
+	// previous_overall gets the old latest.
+	bumpLearnerStatsSQL = `INSERT INTO learner_stats (user_id, attempts, latest_id, latest_overall, latest_band,
     previous_overall, bachelor_met, last_activity_at, latest_top_step, latest_dimensions)
 VALUES (?, 1, ?, ?, ?, NULL, ?, ?, ?, ?)
 ON CONFLICT (user_id) DO UPDATE SET
@@ -173,8 +151,47 @@ ON CONFLICT (user_id) DO UPDATE SET
     bachelor_met = excluded.bachelor_met,
     last_activity_at = excluded.last_activity_at,
     latest_top_step = excluded.latest_top_step,
-    latest_dimensions = excluded.latest_dimensions`,
-		a.UserID, a.ID, a.Overall, a.Band, a.BachelorMet, a.CreatedAt, a.TopStep, encodeDimensions(dims)).Error
+    latest_dimensions = excluded.latest_dimensions`
+)
+
+// createAssessmentTx inserts one assessment and makes it the learner's latest.
+func createAssessmentTx(run writeRunner, userID int64, r NewResult, at time.Time) (Assessment, error) {
+	a, dims, err := insertAssessment(run, userID, r, at)
+	if err != nil {
+		return Assessment{}, err
+	}
+	if r.ClearDraft {
+		if _, err := run.exec(clearDraftSQL, userID); err != nil {
+			return Assessment{}, err
+		}
+	}
+	return a, bumpLearnerStats(run, a, dims)
+}
+
+// insertAssessment inserts one assessment and its dimension scores, and
+// returns the scores as stored.
+func insertAssessment(run writeRunner, userID int64, r NewResult, at time.Time) (Assessment, []DimensionScore, error) {
+	id, err := run.queryID(insertAssessmentSQL, append([]any{userID}, resultArgs(r, at)...)...)
+	if err != nil {
+		return Assessment{}, nil, err
+	}
+	dims := r.Dimensions
+	if dims == nil {
+		dims = dimensionScores(r.Result)
+	}
+	dims = storedDimensions(dims)
+	if err := insertDimensionScores(run, id, dims); err != nil {
+		return Assessment{}, nil, err
+	}
+	return fromNew(id, userID, r, at), dims, nil
+}
+
+// bumpLearnerStats makes a, just inserted with its dimension scores dims,
+// the learner's latest result.
+func bumpLearnerStats(run writeRunner, a Assessment, dims []DimensionScore) error {
+	_, err := run.exec(bumpLearnerStatsSQL,
+		a.UserID, a.ID, a.Overall, a.Band, a.BachelorMet, a.CreatedAt, a.TopStep, encodeDimensions(dims))
+	return err
 }
 
 // refreshLearnerStats recomputes one learner's stats from their assessments;
@@ -311,7 +328,7 @@ func (s *Store) ClaimVisitorResults(ctx context.Context, sessionID string, userI
 				ProfileID: r.ProfileID, ProfileVersion: r.ProfileVersion, Answers: r.Answers, Result: r.Result,
 				Overall: r.Overall, Band: r.Band, BachelorMet: r.BachelorMet, TopStep: r.TopStep,
 			}
-			a, _, err := insertAssessment(tx, userID, nr, utc(r.CreatedAt))
+			a, _, err := insertAssessment(gormRunner{tx}, userID, nr, utc(r.CreatedAt))
 			if err != nil {
 				return err
 			}

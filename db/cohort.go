@@ -60,20 +60,22 @@ func hasDimension(dims []DimensionScore, id string) bool {
 
 // insertDimensionScores copies an assessment's dimension scores (already
 // through storedDimensions) into assessment_dimension_scores.
-func insertDimensionScores(tx *gorm.DB, assessmentID int64, dims []DimensionScore) error {
-	var (
-		values []string
-		args   []any
-	)
-	for _, d := range dims {
-		values = append(values, "(?, ?, ?)")
-		args = append(args, assessmentID, d.ID, d.Score)
-	}
-	if len(values) == 0 {
+func insertDimensionScores(run writeRunner, assessmentID int64, dims []DimensionScore) error {
+	if len(dims) == 0 {
 		return nil
 	}
-	return tx.Exec("INSERT INTO assessment_dimension_scores (assessment_id, dimension_id, score) VALUES "+
-		strings.Join(values, ", "), args...).Error
+	args := make([]any, 0, 3*len(dims))
+	for _, d := range dims {
+		args = append(args, assessmentID, d.ID, d.Score)
+	}
+	_, err := run.exec(dimensionScoresSQL(len(dims)), args...)
+	return err
+}
+
+// dimensionScoresSQL inserts n dimension scores of one assessment.
+func dimensionScoresSQL(n int) string {
+	return "INSERT INTO assessment_dimension_scores (assessment_id, dimension_id, score) VALUES " +
+		strings.Repeat("(?, ?, ?), ", max(n-1, 0)) + "(?, ?, ?)"
 }
 
 // Cohort summarises a counselor's caseload from each learner's latest result.

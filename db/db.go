@@ -75,6 +75,9 @@ type Store struct {
 	// readStmts holds other fixed reads that run on most requests,
 	// prepared once (readStmt).
 	readStmts sync.Map // SQL → *sql.Stmt
+	// writeStmts holds fixed writes that run on most requests, prepared
+	// once on the writer's pool (prepared.go).
+	writeStmts sync.Map // SQL → *sql.Stmt
 	// sessions keeps SessionUser's answers for up to a second
 	// (sessioncache.go).
 	sessions *sessionCache
@@ -177,6 +180,7 @@ func (s *Store) Close() error {
 		st.(*sql.Stmt).Close()
 		return true
 	})
+	s.closeWriteStmts()
 	if s.r == s.w {
 		return closeGorm(s.w)
 	}

@@ -60,11 +60,20 @@ func (s *Store) SaveDraft(ctx context.Context, owner DraftOwner, d Draft) error 
 		sessionID = &owner.SessionID
 	}
 	// col comes from where(), never from the caller.
-	_, err = s.exec(ctx, `INSERT INTO drafts (user_id, session_id, profile_id, answers, section, updated_at)
+	query := `INSERT INTO drafts (user_id, session_id, profile_id, answers, section, updated_at)
 VALUES (?, ?, ?, ?, ?, ?)
-ON CONFLICT (`+col+`) DO UPDATE SET profile_id = excluded.profile_id, answers = excluded.answers,
-    section = excluded.section, updated_at = excluded.updated_at`,
-		userID, sessionID, d.ProfileID, string(d.Answers), d.Section, s.clock())
+ON CONFLICT (` + col + `) DO UPDATE SET profile_id = excluded.profile_id, answers = excluded.answers,
+    section = excluded.section, updated_at = excluded.updated_at`
+	// Every section sent saves the draft: prepared once (prepared.go).
+	defer func() { _ = s.prepareWrites(query) }()
+	err = s.write(ctx, func(tx *gorm.DB) error {
+		var run writeRunner = gormRunner{tx}
+		if p, ok := s.prepared(ctx, tx); ok {
+			run = p
+		}
+		_, err := run.exec(query, userID, sessionID, d.ProfileID, string(d.Answers), d.Section, s.clock())
+		return err
+	})
 	return wrap("save draft", err)
 }
 

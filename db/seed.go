@@ -68,7 +68,7 @@ func (s *Store) ImportAssessments(ctx context.Context, rows []SeedAssessment) er
 		touched := map[int64]bool{}
 		var order []int64
 		for _, r := range rows {
-			if _, _, err := insertAssessment(tx, r.UserID, r.Result, r.CreatedAt.UTC().Truncate(time.Microsecond)); err != nil {
+			if _, _, err := insertAssessment(gormRunner{tx}, r.UserID, r.Result, r.CreatedAt.UTC().Truncate(time.Microsecond)); err != nil {
 				return fmt.Errorf("user %d: %w", r.UserID, err)
 			}
 			if !touched[r.UserID] {
