@@ -215,12 +215,12 @@ func scanCaseload(rows *sql.Rows, fn func(CaseloadEntry) error) error {
 		r := caseloadRow{
 			LearnerID: c.int(vals[0]), Name: c.str(vals[1]), Email: c.str(vals[2]), GroupName: c.str(vals[3]),
 			Flagged: c.bool(vals[4]), LinkedAt: c.time(vals[5]),
-			LatestID: c.intOrNil(vals[7]), LatestOverall: c.floatOrNil(vals[8]), LatestBand: c.strOrNil(vals[9]),
-			PreviousOverall: c.floatOrNil(vals[10]), Delta: c.floatOrNil(vals[11]), BachelorMet: c.boolOrNil(vals[12]),
-			LastActivityAt: c.timeOrNil(vals[13]), Dropped: c.bool(vals[14]), Inactive: c.bool(vals[15]),
-			BachelorUnmet: c.bool(vals[16]), VerifiedOverall: c.floatOrNil(vals[17]), VerifiedBand: c.strOrNil(vals[18]),
+			LatestID: orNil(c.int, vals[7]), LatestOverall: orNil(c.float, vals[8]), LatestBand: orNil(c.str, vals[9]),
+			PreviousOverall: orNil(c.float, vals[10]), Delta: orNil(c.float, vals[11]), BachelorMet: orNil(c.bool, vals[12]),
+			LastActivityAt: orNil(c.time, vals[13]), Dropped: c.bool(vals[14]), Inactive: c.bool(vals[15]),
+			BachelorUnmet: c.bool(vals[16]), VerifiedOverall: orNil(c.float, vals[17]), VerifiedBand: orNil(c.str, vals[18]),
 		}
-		if n := c.intOrNil(vals[6]); n != nil {
+		if n := orNil(c.int, vals[6]); n != nil {
 			attempts := int(*n)
 			r.Attempts = &attempts
 		}
@@ -232,6 +232,15 @@ func scanCaseload(rows *sql.Rows, fn func(CaseloadEntry) error) error {
 		}
 	}
 	return rows.Err()
+}
+
+// orNil is nil for a NULL column, otherwise what conv makes of it.
+func orNil[T any](conv func(any) T, v any) *T {
+	if v == nil {
+		return nil
+	}
+	x := conv(v)
+	return &x
 }
 
 // columns converts column values as the drivers hand them over (int64,
@@ -256,14 +265,6 @@ func (c *columns) int(v any) int64 {
 	return 0
 }
 
-func (c *columns) intOrNil(v any) *int64 {
-	if v == nil {
-		return nil
-	}
-	n := c.int(v)
-	return &n
-}
-
 func (c *columns) float(v any) float64 {
 	switch x := v.(type) {
 	case float64:
@@ -273,14 +274,6 @@ func (c *columns) float(v any) float64 {
 	}
 	c.fail(v, "a number")
 	return 0
-}
-
-func (c *columns) floatOrNil(v any) *float64 {
-	if v == nil {
-		return nil
-	}
-	f := c.float(v)
-	return &f
 }
 
 func (c *columns) str(v any) string {
@@ -294,14 +287,6 @@ func (c *columns) str(v any) string {
 	return ""
 }
 
-func (c *columns) strOrNil(v any) *string {
-	if v == nil {
-		return nil
-	}
-	s := c.str(v)
-	return &s
-}
-
 func (c *columns) bool(v any) bool {
 	switch x := v.(type) {
 	case bool:
@@ -311,14 +296,6 @@ func (c *columns) bool(v any) bool {
 	}
 	c.fail(v, "a boolean")
 	return false
-}
-
-func (c *columns) boolOrNil(v any) *bool {
-	if v == nil {
-		return nil
-	}
-	b := c.bool(v)
-	return &b
 }
 
 func (c *columns) time(v any) time.Time {
@@ -334,14 +311,6 @@ func (c *columns) time(v any) time.Time {
 	}
 	c.fail(v, "a time")
 	return time.Time{}
-}
-
-func (c *columns) timeOrNil(v any) *time.Time {
-	if v == nil {
-		return nil
-	}
-	t := c.time(v)
-	return &t
 }
 
 // queryCaseload runs one caseload query and hands each entry to fn.

@@ -64,9 +64,15 @@ func TestCaseload_GroupFilterColumnAndList(t *testing.T) {
 
 // export runs ExportCaseload and returns the ids it handed over.
 func export(t *testing.T, s *Store, counselorID int64, q CaseloadQuery) []int64 {
+	return exportEach(t, s, counselorID, q, func() {})
+}
+
+// exportEach is export with a function run before each row is handed over.
+func exportEach(t *testing.T, s *Store, counselorID int64, q CaseloadQuery, each func()) []int64 {
 	t.Helper()
 	var got []int64
 	must(t, s.ExportCaseload(context.Background(), counselorID, q, ActionResultsCSV, func(e CaseloadEntry) error {
+		each()
 		got = append(got, e.LearnerID)
 		return nil
 	}))
@@ -156,7 +162,7 @@ func TestExportCaseload_RecordNamesExactlyTheLearnersSentWhenTheCaseloadChanges(
 		s.beforeAccessRecord = func() { <-release }
 		t.Cleanup(func() { s.beforeAccessRecord = nil })
 		changed := false
-		sent := export2(t, s, f.c.ID, CaseloadQuery{}, func() {
+		sent := exportEach(t, s, f.c.ID, CaseloadQuery{}, func() {
 			if !changed {
 				changed = true
 				_, err := s.ShareWith(ctx, late.ID, f.c.ShareCode) // not in the file
@@ -181,18 +187,6 @@ func TestExportCaseload_RecordNamesExactlyTheLearnersSentWhenTheCaseloadChanges(
 	})
 }
 
-// export2 is export with a function run before each row is handed over.
-func export2(t *testing.T, s *Store, counselorID int64, q CaseloadQuery, each func()) []int64 {
-	t.Helper()
-	var got []int64
-	must(t, s.ExportCaseload(context.Background(), counselorID, q, ActionResultsCSV, func(e CaseloadEntry) error {
-		each()
-		got = append(got, e.LearnerID)
-		return nil
-	}))
-	return got
-}
-
 // The record's query finds no one (the only learner left meanwhile), but
 // the file has that learner: the record is written anyway.
 func TestExportCaseload_RecordWrittenWhenItsQueryFoundNoOne(t *testing.T) {
@@ -203,7 +197,7 @@ func TestExportCaseload_RecordWrittenWhenItsQueryFoundNoOne(t *testing.T) {
 		release := make(chan struct{})
 		s.beforeAccessRecord = func() { <-release }
 		t.Cleanup(func() { s.beforeAccessRecord = nil })
-		sent := export2(t, s, f.c.ID, CaseloadQuery{Group: "Solo"}, func() {
+		sent := exportEach(t, s, f.c.ID, CaseloadQuery{Group: "Solo"}, func() {
 			must(t, s.Unshare(ctx, f.ann.ID, f.c.ID))
 			close(release)
 		})
@@ -282,11 +276,11 @@ func TestIDDifferences(t *testing.T) {
 func TestColumns_ConvertDriverValuesAndKeepTheFirstMistake(t *testing.T) {
 	var c columns
 	at := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
-	if c.int(int64(7)) != 7 || c.int(int32(8)) != 8 || c.intOrNil(nil) != nil ||
-		*c.floatOrNil(2.5) != 2.5 || *c.floatOrNil(int64(3)) != 3 || c.floatOrNil(nil) != nil ||
-		c.str("a") != "a" || c.str([]byte("b")) != "b" || c.strOrNil(nil) != nil ||
-		!c.bool(true) || !c.bool(int64(1)) || c.bool(int64(0)) || c.boolOrNil(nil) != nil ||
-		!c.time(at).Equal(at) || c.timeOrNil(nil) != nil {
+	if c.int(int64(7)) != 7 || c.int(int32(8)) != 8 || orNil(c.int, nil) != nil ||
+		*orNil(c.float, 2.5) != 2.5 || *orNil(c.float, int64(3)) != 3 || orNil(c.float, nil) != nil ||
+		c.str("a") != "a" || c.str([]byte("b")) != "b" || orNil(c.str, nil) != nil ||
+		!c.bool(true) || !c.bool(int64(1)) || c.bool(int64(0)) || orNil(c.bool, nil) != nil ||
+		!c.time(at).Equal(at) || orNil(c.time, nil) != nil {
 		t.Error("a value of an expected type was converted wrongly")
 	}
 	if c.err != nil {
