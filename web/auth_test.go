@@ -6,10 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gin-gonic/gin"
 
 	"github.com/readiness/readiness/db"
 )
@@ -23,6 +26,7 @@ type fakeAuthStore struct {
 	failures map[string]int // by throttle key
 	reserved []string       // the keys of the last reservation
 	sessions map[string]db.Session
+	sessErr  error // what SessionUser answers, when set
 }
 
 func newFakeAuthStore() *fakeAuthStore {
@@ -94,6 +98,9 @@ func (f *fakeAuthStore) CreateSession(_ context.Context, s db.Session) error {
 }
 
 func (f *fakeAuthStore) SessionUser(ctx context.Context, id string) (db.Session, db.User, error) {
+	if f.sessErr != nil {
+		return db.Session{}, db.User{}, f.sessErr
+	}
 	s, ok := f.sessions[id]
 	if !ok {
 		return db.Session{}, db.User{}, db.ErrNotFound
@@ -244,3 +251,73 @@ func TestAuthLogin_StoreErrors(t *testing.T) {
 		}
 	}
 }
+
+// A session the database cannot look up is an outage, not a logout:
+// pages and API calls that need a user, and every write, answer 503 with a
+// message and Retry-After and leave the cookie alone; a page anyone may
+// see is served as to a visitor. A session that is not there is a
+// visitor everywhere, as before.
+func TestSessions_LookupFailureIsUnavailableNotLoggedOut(t *testing.T) {
+	outage := map[string]int{"GET /progress": 503, "GET /api/v1/me": 503, "POST /api/v1/score": 503, "POST /assessment": 503, "GET /": 200}
+	for _, c := range []struct {
+		err  error
+		want map[string]int
+	}{
+		{fmt.Errorf("db: session user: %w", db.ErrUnavailable), outage},
+		{errors.New("db: session user: connection refused"), outage},
+		{fmt.Errorf("db: session user: %w", db.ErrNotFound),
+			map[string]int{"GET /progress": 303, "GET /api/v1/me": 401, "POST /api/v1/score": 200, "POST /assessment": 200, "GET /": 200}},
+	} {
+		store := newFakeAuthStore()
+		store.sessErr = c.err
+		s, logs := testSite(t)
+		sess := &sessions{site: s, store: store}
+		r := gin.New()
+		r.Use(sess.load)
+		visitor := func(g *gin.Context) {
+			if currentUser(g) != nil {
+				g.String(http.StatusTeapot, "a user")
+				return
+			}
+			g.String(http.StatusOK, "a visitor")
+		}
+		r.GET("/", visitor)
+		r.POST("/api/v1/score", visitor)
+		r.POST("/assessment", visitor)
+		r.GET("/progress", s.requireUser, visitor)
+		r.GET("/api/v1/me", s.requireUser, visitor)
+		for req, status := range c.want {
+			method, path, _ := strings.Cut(req, " ")
+			hr := httptest.NewRequest(method, path, nil)
+			hr.AddCookie(&http.Cookie{Name: sessionCookie, Value: "some-token"})
+			w := httptest.NewRecorder()
+			r.ServeHTTP(w, hr)
+			body := w.Body.String()
+			if w.Code != status {
+				t.Errorf("%v, %s: status %d, want %d; %.200s", c.err, req, w.Code, status, body)
+				continue
+			}
+			if strings.Contains(w.Header().Get("Set-Cookie"), sessionCookie) {
+				t.Errorf("%v, %s: the cookie was touched: %q", c.err, req, w.Header().Get("Set-Cookie"))
+			}
+			switch {
+			case status == http.StatusOK && body != "a visitor":
+				t.Errorf("%v, %s: %q, want it served as to a visitor", c.err, req, body)
+			case status == http.StatusServiceUnavailable:
+				if !strings.Contains(body, "cannot reach its database just now") || w.Header().Get("Retry-After") != "30" {
+					t.Errorf("%s: body %.300s, Retry-After %q", req, body, w.Header().Get("Retry-After"))
+				}
+				var e apiError
+				if isAPIPath(path) && (json.Unmarshal(w.Body.Bytes(), &e) != nil || e.Error == "") {
+					t.Errorf("%s: API body %s, want the problem shape", req, body)
+				}
+			}
+		}
+		wantLog := !errors.Is(c.err, db.ErrNotFound) // an outage is logged, a missing session is not
+		if logged := strings.Contains(logs.String(), "session lookup"); logged != wantLog {
+			t.Errorf("%v: logged %v, want %v: %s", c.err, logged, wantLog, logs)
+		}
+	}
+}
+
+func isAPIPath(p string) bool { return strings.HasPrefix(p, "/api/") }

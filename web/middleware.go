@@ -142,6 +142,10 @@ func (s *site) requireUser(c *gin.Context) {
 		c.Next()
 		return
 	}
+	if lookupFailed(c) { // an outage, not a logout
+		s.sessionUnavailable(c)
+		return
+	}
 	if isAPI(c) {
 		apiFail(c, http.StatusUnauthorized, s.T(c, "api.not_logged_in"))
 		return

@@ -26,6 +26,9 @@ const (
 const (
 	ctxSession = "readiness.session"
 	ctxUser    = "readiness.user"
+	// ctxLookupFailed marks a request whose session the database could
+	// not look up (sessionUnavailable).
+	ctxLookupFailed = "readiness.lookup_failed"
 )
 
 func urlQueryEscape(s string) string { return url.QueryEscape(s) }
@@ -90,11 +93,25 @@ func (s *sessions) load(c *gin.Context) {
 	ctx := c.Request.Context()
 	id := hashToken(token)
 	sess, u, err := s.store.SessionUser(ctx, id)
+	if errors.Is(err, db.ErrNotFound) {
+		c.Next() // no such session (ended, or never ours): a visitor
+		return
+	}
 	if err != nil {
-		if !errors.Is(err, db.ErrNotFound) {
-			s.log.Error("session lookup", "err", err)
+		// The database cannot say who this is. Answering "log in" (a 401
+		// an API client may take as its session ended) would be wrong for
+		// an outage, and so would acting as a visitor on a write (a new
+		// visitor session would replace the cookie). Pages anyone may see
+		// are served as to a visitor; requireUser and every write answer
+		// 503 and leave the cookie alone.
+		s.log.Error("session lookup", "err", err)
+		c.Set(ctxLookupFailed, true)
+		switch c.Request.Method {
+		case http.MethodGet, http.MethodHead, http.MethodOptions:
+			c.Next()
+		default:
+			s.sessionUnavailable(c)
 		}
-		c.Next()
 		return
 	}
 	now := s.now()
@@ -119,6 +136,21 @@ func (s *sessions) load(c *gin.Context) {
 	c.Set(ctxSession, &sess)
 	c.Next()
 }
+
+// sessionUnavailable answers 503 to a request whose session the database
+// could not look up, and stops it.
+func (s *site) sessionUnavailable(c *gin.Context) {
+	c.Header("Retry-After", "30")
+	if isAPI(c) {
+		apiFail(c, http.StatusServiceUnavailable, s.T(c, "error.session_unavailable"))
+	} else {
+		s.renderError(c, http.StatusServiceUnavailable, s.T(c, "error.session_unavailable"))
+	}
+	c.Abort()
+}
+
+// lookupFailed reports whether the request's session could not be looked up.
+func lookupFailed(c *gin.Context) bool { return c.GetBool(ctxLookupFailed) }
 
 // start creates a new server-side session (for userID, or a visitor
 // when 0), replaces any session the request had, and sets the cookie. A fresh
