@@ -109,21 +109,9 @@ func (s *Store) CreateAssessment(ctx context.Context, userID int64, r NewResult)
 		r.Dimensions = dimensionScores(r.Result)
 	}
 	r.pack()
-	// The statements of every submission, prepared once (prepared.go).
-	queries := []string{insertAssessmentSQL, bumpLearnerStatsSQL}
-	if n := len(storedDimensions(r.Dimensions)); n > 0 {
-		queries = append(queries, dimensionScoresSQL(n))
-	}
-	if r.ClearDraft {
-		queries = append(queries, clearDraftSQL)
-	}
-	defer func() { _ = s.prepareWrites(queries...) }()
 	var a Assessment
-	err := s.write(ctx, func(tx *gorm.DB) error {
-		var run writeRunner = gormRunner{tx}
-		if p, ok := s.prepared(ctx, tx); ok {
-			run = p
-		}
+	// Fixed SQL on every submission: prepared once (prepared.go).
+	err := s.writePrepared(ctx, func(run writeRunner) error {
 		var err error
 		a, err = createAssessmentTx(run, userID, r, s.clock())
 		return err

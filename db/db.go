@@ -68,12 +68,8 @@ type Store struct {
 	// commit is the group committer for every write on SQLite (batch.go).
 	commit *committer
 
-	// sessionUser is SessionUser's statement, prepared on first use.
-	stmtOnce    sync.Once
-	sessionUser *sql.Stmt
-	stmtErr     error
-	// readStmts holds other fixed reads that run on most requests,
-	// prepared once (readStmt).
+	// readStmts holds fixed reads that run on most requests (the session
+	// lookup, the draft), prepared once (readStmt).
 	readStmts sync.Map // SQL → *sql.Stmt
 	// writeStmts holds fixed writes that run on most requests, prepared
 	// once on the writer's pool (prepared.go).
@@ -173,14 +169,8 @@ func closeGorm(g *gorm.DB) error {
 // Close finishes queued writes, then closes the connection pools.
 func (s *Store) Close() error {
 	s.stopCommitter()
-	if s.sessionUser != nil {
-		s.sessionUser.Close()
-	}
-	s.readStmts.Range(func(_, st any) bool {
-		st.(*sql.Stmt).Close()
-		return true
-	})
-	s.closeWriteStmts()
+	closeStmts(&s.readStmts)
+	closeStmts(&s.writeStmts)
 	if s.r == s.w {
 		return closeGorm(s.w)
 	}
@@ -192,10 +182,17 @@ func (s *Store) Close() error {
 // hand: through gorm, each run built the statement, prepared it and
 // scanned by reflection, which cost more than the query.
 func (s *Store) readStmt(query string) (*sql.Stmt, error) {
-	if st, ok := s.readStmts.Load(query); ok {
+	return s.prepareOnce(&s.readStmts, s.r, query)
+}
+
+// prepareOnce is query prepared on g's pool, kept in stmts by its SQL: the
+// first call prepares it, later ones find it. A failed prepare is not kept,
+// so the next call tries again.
+func (s *Store) prepareOnce(stmts *sync.Map, g *gorm.DB, query string) (*sql.Stmt, error) {
+	if st, ok := stmts.Load(query); ok {
 		return st.(*sql.Stmt), nil
 	}
-	pool, err := s.r.DB()
+	pool, err := g.DB()
 	if err != nil {
 		return nil, err
 	}
@@ -203,11 +200,19 @@ func (s *Store) readStmt(query string) (*sql.Stmt, error) {
 	if err != nil {
 		return nil, err
 	}
-	if prev, loaded := s.readStmts.LoadOrStore(query, st); loaded {
+	if prev, loaded := stmts.LoadOrStore(query, st); loaded {
 		st.Close() // another request prepared it first
 		return prev.(*sql.Stmt), nil
 	}
 	return st, nil
+}
+
+// closeStmts closes the statements prepareOnce kept in stmts.
+func closeStmts(stmts *sync.Map) {
+	stmts.Range(func(_, st any) bool {
+		st.(*sql.Stmt).Close()
+		return true
+	})
 }
 
 // Ping checks that both the reader and the writer can reach the database.

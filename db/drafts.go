@@ -38,6 +38,9 @@ func (o DraftOwner) where() (string, any, error) {
 	return "", nil, errBadOwner
 }
 
+// draftSelect reads a draft; the owner's column and "= ?" follow.
+const draftSelect = "SELECT profile_id, answers, section, updated_at FROM drafts WHERE "
+
 type draftRow struct {
 	ProfileID string
 	Answers   []byte
@@ -65,12 +68,7 @@ VALUES (?, ?, ?, ?, ?, ?)
 ON CONFLICT (` + col + `) DO UPDATE SET profile_id = excluded.profile_id, answers = excluded.answers,
     section = excluded.section, updated_at = excluded.updated_at`
 	// Every section sent saves the draft: prepared once (prepared.go).
-	defer func() { _ = s.prepareWrites(query) }()
-	err = s.write(ctx, func(tx *gorm.DB) error {
-		var run writeRunner = gormRunner{tx}
-		if p, ok := s.prepared(ctx, tx); ok {
-			run = p
-		}
+	err = s.writePrepared(ctx, func(run writeRunner) error {
 		_, err := run.exec(query, userID, sessionID, d.ProfileID, string(d.Answers), d.Section, s.clock())
 		return err
 	})
@@ -85,7 +83,7 @@ func (s *Store) Draft(ctx context.Context, owner DraftOwner) (Draft, error) {
 	}
 	// Every section page and every section sent reads the draft: a
 	// prepared statement, scanned by hand (readStmt).
-	st, err := s.readStmt("SELECT profile_id, answers, section, updated_at FROM drafts WHERE " + col + " = ?")
+	st, err := s.readStmt(draftSelect + col + " = ?")
 	if err != nil {
 		return Draft{}, wrap("draft", err)
 	}
@@ -107,7 +105,7 @@ func draft(g *gorm.DB, owner DraftOwner) (Draft, error) {
 		return Draft{}, err
 	}
 	var rows []draftRow
-	err = g.Raw("SELECT profile_id, answers, section, updated_at FROM drafts WHERE "+col+" = ?", val).Scan(&rows).Error
+	err = g.Raw(draftSelect+col+" = ?", val).Scan(&rows).Error
 	if err != nil {
 		return Draft{}, wrap("draft", err)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
 
 	"gorm.io/gorm"
 )
@@ -38,58 +39,52 @@ func (g gormRunner) queryID(query string, args ...any) (int64, error) {
 	return id, err
 }
 
-// prepareWrites prepares each query that is not prepared yet on the
-// writer's pool. Callers call it after their write, never before or
-// inside it: on SQLite the writer's one connection belongs to the group
-// committer's batch, so preparing waits for the batch to end, and a
-// write must join the batch's queue at once. The first write of each
-// query runs unprepared (preparedTx), the later ones prepared. A failure
+// writePrepared is write for fn's fixed SQL: inside the write fn's
+// statements run prepared when they have been (preparedTx), and the ones
+// that were not are prepared on the writer's pool once the write is over.
+// Not before or during it: on SQLite the writer's one connection belongs
+// to the group committer's batch, so preparing waits for the batch to end,
+// and a write must join the batch's queue at once. So the first write of
+// each query runs unprepared, the later ones prepared. A failed prepare
 // only leaves the query unprepared, to be tried again next time.
-func (s *Store) prepareWrites(queries ...string) error {
-	for _, q := range queries {
-		if _, ok := s.writeStmts.Load(q); ok {
-			continue
+func (s *Store) writePrepared(ctx context.Context, fn func(run writeRunner) error) error {
+	var unprepared []string
+	err := s.write(ctx, func(tx *gorm.DB) error {
+		sqlTx, ok := tx.Statement.ConnPool.(*sql.Tx)
+		if !ok { // not a database/sql transaction: through gorm
+			return fn(gormRunner{tx})
 		}
-		pool, err := s.w.DB()
-		if err != nil {
-			return err
-		}
-		st, err := pool.Prepare(s.placeholders(q))
-		if err != nil {
-			return err
-		}
-		if _, loaded := s.writeStmts.LoadOrStore(q, st); loaded {
-			st.Close() // another request prepared it first
-		}
+		return fn(&preparedTx{ctx: ctx, tx: sqlTx, s: s, unprepared: &unprepared})
+	})
+	slices.Sort(unprepared) // a batch that fails runs its writes again
+	for _, q := range slices.Compact(unprepared) {
+		_, _ = s.prepareOnce(&s.writeStmts, s.w, q)
 	}
-	return nil
+	return err
 }
 
-// preparedTx runs statements that prepareWrites prepared in a write's
-// transaction, on its connection; a query that was not prepared runs
-// unprepared in the same transaction.
+// preparedTx runs statements in a write's transaction, on its connection:
+// prepared ones through their statement, the others unprepared and noted
+// in unprepared.
 type preparedTx struct {
-	ctx context.Context
-	tx  *sql.Tx
-	s   *Store
+	ctx        context.Context
+	tx         *sql.Tx
+	s          *Store
+	unprepared *[]string
 }
 
-// prepared is tx's preparedTx, and false when gorm's transaction is not
-// a database/sql one (then the write goes through gorm).
-func (s *Store) prepared(ctx context.Context, tx *gorm.DB) (preparedTx, bool) {
-	sqlTx, ok := tx.Statement.ConnPool.(*sql.Tx)
-	return preparedTx{ctx: ctx, tx: sqlTx, s: s}, ok
-}
-
-func (p preparedTx) stmt(query string) (*sql.Stmt, bool) {
+// stmt is query's statement on the transaction, or false when it has not
+// been prepared yet (and is then noted).
+func (p *preparedTx) stmt(query string) (*sql.Stmt, bool) {
 	st, ok := p.s.writeStmts.Load(query)
 	if !ok {
+		*p.unprepared = append(*p.unprepared, query)
 		return nil, false
 	}
 	return p.tx.StmtContext(p.ctx, st.(*sql.Stmt)), true
 }
 
-func (p preparedTx) exec(query string, args ...any) (int64, error) {
+func (p *preparedTx) exec(query string, args ...any) (int64, error) {
 	var (
 		res sql.Result
 		err error
@@ -105,7 +100,7 @@ func (p preparedTx) exec(query string, args ...any) (int64, error) {
 	return res.RowsAffected()
 }
 
-func (p preparedTx) queryID(query string, args ...any) (int64, error) {
+func (p *preparedTx) queryID(query string, args ...any) (int64, error) {
 	var row *sql.Row
 	if st, ok := p.stmt(query); ok {
 		row = st.QueryRowContext(p.ctx, args...)
@@ -118,12 +113,4 @@ func (p preparedTx) queryID(query string, args ...any) (int64, error) {
 		return 0, ErrNotFound
 	}
 	return id, err
-}
-
-// closeWriteStmts closes what prepareWrites prepared.
-func (s *Store) closeWriteStmts() {
-	s.writeStmts.Range(func(_, st any) bool {
-		st.(*sql.Stmt).Close()
-		return true
-	})
 }

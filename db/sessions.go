@@ -171,7 +171,7 @@ func (s *Store) querySessionUser(ctx context.Context, id string, clock time.Time
 	// A statement prepared once and scanned by hand: this runs on every
 	// request, and gorm's statement building and reflection were most of
 	// its cost (docs/PERFORMANCE.md).
-	stmt, err := s.sessionUserStmt()
+	stmt, err := s.readStmt(sessionUserSQL)
 	if err != nil {
 		return Session{}, User{}, wrap("session user", err)
 	}
@@ -200,17 +200,4 @@ func (s *Store) querySessionUser(ctx context.Context, id string, clock time.Time
 		ShareCode: share.String, Disabled: disabled.Bool, Group: group.String, PasswordSet: passwordSet.Bool,
 		TimeZone: zone.String, CreatedAt: utc(userCreated.Time), UpdatedAt: utc(userUpdated.Time)}
 	return sess, u, nil
-}
-
-// sessionUserStmt prepares sessionUserSQL on the read pool once.
-func (s *Store) sessionUserStmt() (*sql.Stmt, error) {
-	s.stmtOnce.Do(func() {
-		pool, err := s.r.DB()
-		if err != nil {
-			s.stmtErr = err
-			return
-		}
-		s.sessionUser, s.stmtErr = pool.Prepare(s.placeholders(sessionUserSQL))
-	})
-	return s.sessionUser, s.stmtErr
 }
