@@ -94,6 +94,11 @@ func ValidCaseloadSort(col string) bool {
 	return ok
 }
 
+// CaseloadSorts lists the sort columns Caseload accepts, in the order of
+// the constants above.
+var CaseloadSorts = []string{SortByName, SortByEmail, SortByAttempts, SortByOverall, SortByDelta,
+	SortByActivity, SortByFlagged, SortByLinked, SortByGroup, SortByVerified}
+
 // CaseloadQuery filters, sorts and pages a caseload. Zero values mean no
 // filter, sort by name A–Z, no limit.
 type CaseloadQuery struct {

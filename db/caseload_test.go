@@ -234,3 +234,19 @@ func TestCaseload_QueryPlansUseIndexes(t *testing.T) {
 		}
 	}
 }
+
+// CaseloadSorts names every sort Caseload accepts, each once, and nothing else.
+func TestCaseloadSorts_AreExactlyTheAcceptedOnes(t *testing.T) {
+	seen := map[string]bool{}
+	for _, col := range CaseloadSorts {
+		if !ValidCaseloadSort(col) || seen[col] {
+			t.Errorf("%q listed but not accepted, or twice", col)
+		}
+		seen[col] = true
+	}
+	for col := range caseloadOrder {
+		if col != "" && !seen[col] {
+			t.Errorf("%q accepted but not listed", col)
+		}
+	}
+}

@@ -63,7 +63,7 @@ func (s *site) parseCaseloadParams(c *gin.Context) (caseloadParams, []problem) {
 	if v := c.Query("sort"); v != "" {
 		col, desc := strings.CutPrefix(v, "-")
 		if col == "" || !db.ValidCaseloadSort(col) {
-			problems = append(problems, fieldProblem("sort", s.T(c, "problem.caseload_sort")))
+			problems = append(problems, fieldProblem("sort", s.T(c, "problem.caseload_sort", "Sorts", strings.Join(db.CaseloadSorts, ", "))))
 		} else {
 			p.Sort, p.Desc = col, desc
 		}
